@@ -1,0 +1,82 @@
+package io.pielock.autoconfigure;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.config.ConfigurableBeanFactory;
+import org.springframework.beans.factory.config.EmbeddedValueResolver;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
+import org.springframework.util.function.SingletonSupplier;
+
+import io.pielock.interceptor.DistributedLockAdvisor;
+import io.pielock.interceptor.DistributedLockInterceptor;
+import io.pielock.interceptor.KeyExpressions;
+import io.pielock.interceptor.LockOperationSource;
+import io.pielock.lock.LockStore;
+import io.pielock.lock.LockTemplate;
+
+/**
+ * Auto-configuration for pielock: a {@link LockTemplate} over the configured store, and the
+ * {@code @DistributedLocked} advice. Every bean backs off when the application defines its own.
+ */
+@AutoConfiguration(afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
+@ConditionalOnBooleanProperty(name = "pielock.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(PielockProperties.class)
+@Import({ StoreConfigurations.RedisStoreConfiguration.class, StoreConfigurations.MemoryStoreConfiguration.class,
+        StoreConfigurations.NoRedisOnClasspathConfiguration.class,
+        PielockAutoConfiguration.LockAnnotationConfiguration.class })
+public final class PielockAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    LockTemplate lockTemplate(PielockProperties properties, LockStore lockStore) {
+        return new LockTemplate(lockStore, properties.getLock().toOptions());
+    }
+
+    @Bean
+    @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+    @ConditionalOnMissingBean
+    static KeyExpressions pielockKeyExpressions(ConfigurableBeanFactory beanFactory) {
+        return new KeyExpressions(beanFactory);
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+    static class LockAnnotationConfiguration {
+
+        @Bean
+        @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+        @ConditionalOnMissingBean
+        static LockOperationSource pielockLockOperationSource(ConfigurableBeanFactory beanFactory) {
+            return new LockOperationSource(new EmbeddedValueResolver(beanFactory));
+        }
+
+        @Bean
+        @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+        @ConditionalOnMissingBean
+        static DistributedLockInterceptor pielockLockInterceptor(LockOperationSource operations,
+                KeyExpressions keys, ObjectProvider<LockTemplate> lockTemplate) {
+            return new DistributedLockInterceptor(operations, keys, SingletonSupplier.of(lockTemplate::getObject));
+        }
+
+        @Bean
+        @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+        @ConditionalOnMissingBean
+        static DistributedLockAdvisor pielockLockAdvisor(LockOperationSource operations,
+                DistributedLockInterceptor interceptor, Environment environment) {
+            // read from the Environment: advisors are created early, before @ConfigurationProperties beans should be
+            int order = Binder.get(environment)
+                .bind("pielock.lock.aspect-order", Integer.class)
+                .orElse(PielockProperties.Lock.DEFAULT_ASPECT_ORDER);
+            return new DistributedLockAdvisor(operations, interceptor, order);
+        }
+    }
+}

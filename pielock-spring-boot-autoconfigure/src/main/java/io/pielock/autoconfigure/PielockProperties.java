@@ -1,0 +1,265 @@
+package io.pielock.autoconfigure;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.core.Ordered;
+
+import io.pielock.lock.LockOptions;
+
+/**
+ * Configuration properties for pielock ({@code pielock.*}).
+ */
+@ConfigurationProperties("pielock")
+public class PielockProperties {
+
+    /**
+     * Whether to create pielock's beans and aspects.
+     */
+    private boolean enabled = true;
+
+    /**
+     * Where locks and limits live: 'redis' (shared by every instance) or 'memory' (this JVM only; for tests and
+     * single-instance development).
+     */
+    private Store store = Store.REDIS;
+
+    /**
+     * Prefix of every Redis key pielock writes. Must not contain '{' or '}'.
+     */
+    private String keyPrefix = "pielock:";
+
+    private final Lock lock = new Lock();
+
+    private final Redis redis = new Redis();
+
+    public boolean isEnabled() {
+        return this.enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public Store getStore() {
+        return this.store;
+    }
+
+    public void setStore(Store store) {
+        this.store = store;
+    }
+
+    public String getKeyPrefix() {
+        return this.keyPrefix;
+    }
+
+    public void setKeyPrefix(String keyPrefix) {
+        this.keyPrefix = keyPrefix;
+    }
+
+    public Lock getLock() {
+        return this.lock;
+    }
+
+    public Redis getRedis() {
+        return this.redis;
+    }
+
+    /** Where locks and limits live. */
+    public enum Store {
+
+        /** Redis, through Spring Data Redis: shared by every application instance. */
+        REDIS,
+
+        /** This JVM only, with the same semantics: for tests and single-instance development. */
+        MEMORY
+    }
+
+    /** Defaults of every lock; {@code @DistributedLocked} attributes and {@code LockOptions} override them. */
+    public static class Lock {
+
+        /** Just outside {@code @Transactional}, {@code @Cacheable} and {@code @Retryable} at their defaults. */
+        static final int DEFAULT_ASPECT_ORDER = Ordered.LOWEST_PRECEDENCE - 100;
+
+        /**
+         * Lease length: a lock frees itself this long after it was acquired or last renewed, so a crashed
+         * holder cannot keep it.
+         */
+        private Duration expires = Duration.ofSeconds(30);
+
+        /**
+         * How long an acquisition waits for the holder to release; 0 means one attempt.
+         */
+        private Duration timeout = Duration.ofSeconds(60);
+
+        /**
+         * Fallback poll interval while waiting; waiters are normally woken as soon as the holder releases.
+         */
+        private Duration retryAfter = Duration.ofSeconds(1);
+
+        /**
+         * Maximum number of attempts per acquisition; 0 means no limit but the timeout.
+         */
+        private int tries = 0;
+
+        /**
+         * Whether held locks have their lease renewed in the background (about every third of 'expires').
+         */
+        private boolean renew = true;
+
+        /**
+         * Order of the @DistributedLocked advice; lower runs further out. The default runs outside
+         * @Transactional (whose default order is the lowest precedence), so the lock outlives the commit.
+         */
+        private int aspectOrder = DEFAULT_ASPECT_ORDER;
+
+        public Duration getExpires() {
+            return this.expires;
+        }
+
+        public void setExpires(Duration expires) {
+            this.expires = expires;
+        }
+
+        public Duration getTimeout() {
+            return this.timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
+        }
+
+        public Duration getRetryAfter() {
+            return this.retryAfter;
+        }
+
+        public void setRetryAfter(Duration retryAfter) {
+            this.retryAfter = retryAfter;
+        }
+
+        public int getTries() {
+            return this.tries;
+        }
+
+        public void setTries(int tries) {
+            this.tries = tries;
+        }
+
+        public boolean isRenew() {
+            return this.renew;
+        }
+
+        public void setRenew(boolean renew) {
+            this.renew = renew;
+        }
+
+        public int getAspectOrder() {
+            return this.aspectOrder;
+        }
+
+        public void setAspectOrder(int aspectOrder) {
+            this.aspectOrder = aspectOrder;
+        }
+
+        LockOptions toOptions() {
+            try {
+                return new LockOptions(this.expires, this.timeout, this.retryAfter, this.tries, this.renew);
+            }
+            catch (IllegalArgumentException | NullPointerException ex) {
+                throw new InvalidPielockPropertyException("pielock.lock", ex.getMessage(), ex);
+            }
+        }
+    }
+
+    /**
+     * A dedicated Redis connection for pielock. Without a host, pielock uses the application's own
+     * RedisConnectionFactory (spring.data.redis.*).
+     */
+    public static class Redis {
+
+        /**
+         * Redis server host of pielock's dedicated connection; when unset, spring.data.redis.* is used.
+         */
+        private String host;
+
+        /**
+         * Redis server port of the dedicated connection.
+         */
+        private int port = 6379;
+
+        /**
+         * Login username of the dedicated connection (Redis 6 ACL).
+         */
+        private String username;
+
+        /**
+         * Login password of the dedicated connection.
+         */
+        private String password;
+
+        /**
+         * Database index of the dedicated connection.
+         */
+        private int database = 0;
+
+        /**
+         * Command timeout of the dedicated connection: how long a lock or limit call may wait for Redis.
+         */
+        private Duration timeout = Duration.ofSeconds(2);
+
+        public String getHost() {
+            return this.host;
+        }
+
+        public void setHost(String host) {
+            this.host = host;
+        }
+
+        public int getPort() {
+            return this.port;
+        }
+
+        public void setPort(int port) {
+            this.port = port;
+        }
+
+        public String getUsername() {
+            return this.username;
+        }
+
+        public void setUsername(String username) {
+            this.username = username;
+        }
+
+        public String getPassword() {
+            return this.password;
+        }
+
+        public void setPassword(String password) {
+            this.password = password;
+        }
+
+        public int getDatabase() {
+            return this.database;
+        }
+
+        public void setDatabase(int database) {
+            this.database = database;
+        }
+
+        public Duration getTimeout() {
+            return this.timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
+        }
+
+        @Override
+        public String toString() {
+            // never print the password
+            return "Redis[host=" + this.host + ", port=" + this.port + ", username=" + this.username
+                    + ", database=" + this.database + ", timeout=" + this.timeout + "]";
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package io.pielock.interceptor;
+
+import java.lang.reflect.Method;
+import java.util.Collection;
+import java.util.Map;
+import java.util.UUID;
+
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.context.expression.BeanFactoryResolver;
+import org.springframework.context.expression.MethodBasedEvaluationContext;
+import org.springframework.core.DefaultParameterNameDiscoverer;
+import org.springframework.core.ParameterNameDiscoverer;
+import org.springframework.expression.Expression;
+import org.springframework.expression.ParseException;
+import org.springframework.expression.spel.standard.SpelExpressionParser;
+import org.springframework.util.ReflectionUtils;
+
+/**
+ * Parses key expressions once (at startup, per annotated method) and evaluates them per call against the
+ * method's arguments, {@code #root} ({@link KeyRoot}) and the application's beans ({@code @name}).
+ * <p>
+ * The value becomes the key's text by one rule: strings, numbers, booleans, characters, UUIDs, enums (their
+ * name), and objects that override {@code toString()} (records do) are used as text. Null or blank results,
+ * collections, arrays, maps and objects without their own {@code toString()} are rejected with an
+ * {@link IllegalArgumentException} naming the method and the expression: their text would not name the
+ * resource, and a lock on "null" or on an identity hash would exclude nothing.
+ */
+public final class KeyExpressions {
+
+    private static final SpelExpressionParser PARSER = new SpelExpressionParser();
+
+    private final ParameterNameDiscoverer parameterNames = new DefaultParameterNameDiscoverer();
+
+    private final BeanFactoryResolver beanResolver;
+
+    /**
+     * @param beanFactory resolves {@code @bean} references; may be {@code null}
+     */
+    public KeyExpressions(BeanFactory beanFactory) {
+        this.beanResolver = (beanFactory != null) ? new BeanFactoryResolver(beanFactory) : null;
+    }
+
+    /**
+     * @param annotation the annotation's name, for the error message
+     * @param method the annotated method
+     * @param text the expression
+     * @return the parsed expression
+     * @throws AnnotationConfigurationException if it does not parse
+     */
+    static Expression parse(String annotation, Method method, String text) {
+        if (text == null || text.isBlank()) {
+            throw new AnnotationConfigurationException(annotation, method,
+                    "key must not be empty; give a SpEL expression such as \"#order.id\" or \"'nightly-report'\"",
+                    null);
+        }
+        try {
+            return PARSER.parseExpression(text);
+        }
+        catch (ParseException ex) {
+            throw new AnnotationConfigurationException(annotation, method,
+                    "key expression \"" + text + "\" does not parse: " + ex.getMessage()
+                            + ". Quote literals ('nightly-report') and refer to parameters as #name, #p0 or #a0",
+                    ex);
+        }
+    }
+
+    /**
+     * Evaluates a key expression for one call.
+     * @param expression the parsed expression
+     * @param expressionText its text, for error messages
+     * @param method the annotated (most specific) method
+     * @param target the bean
+     * @param args the call's arguments
+     * @return the key's text
+     * @throws IllegalArgumentException if the value cannot serve as a key
+     */
+    public String evaluate(Expression expression, String expressionText, Method method, Object target,
+            Object[] args) {
+        KeyRoot root = new KeyRoot(method, target, args);
+        MethodBasedEvaluationContext context = new MethodBasedEvaluationContext(root, method, args,
+                this.parameterNames);
+        if (this.beanResolver != null) {
+            context.setBeanResolver(this.beanResolver);
+        }
+        Object value = expression.getValue(context);
+        return toKey(value, method, expressionText);
+    }
+
+    static String toKey(Object value, Method method, String expressionText) {
+        if (value == null) {
+            throw invalid(method, expressionText, "evaluated to null");
+        }
+        if (value instanceof Collection<?> || value instanceof Map<?, ?> || value.getClass().isArray()) {
+            throw invalid(method, expressionText, "evaluated to a " + value.getClass().getSimpleName()
+                    + "; select one value, or join them explicitly (e.g. T(String).join(',', #ids))");
+        }
+        String text;
+        if (value instanceof Enum<?> constant) {
+            text = constant.name();
+        }
+        else if (value instanceof CharSequence || value instanceof Number || value instanceof Boolean
+                || value instanceof Character || value instanceof UUID || overridesToString(value.getClass())) {
+            text = value.toString();
+        }
+        else {
+            throw invalid(method, expressionText, "evaluated to a " + value.getClass().getName()
+                    + ", which does not override toString(); select a property such as #order.id");
+        }
+        if (text.isBlank()) {
+            throw invalid(method, expressionText, "evaluated to a blank string");
+        }
+        return text;
+    }
+
+    private static boolean overridesToString(Class<?> type) {
+        Method toString = ReflectionUtils.findMethod(type, "toString");
+        return toString != null && toString.getDeclaringClass() != Object.class;
+    }
+
+    private static IllegalArgumentException invalid(Method method, String expressionText, String problem) {
+        return new IllegalArgumentException("Key expression \"" + expressionText + "\" of "
+                + AnnotationConfigurationException.describe(method) + " " + problem);
+    }
+
+    /**
+     * The {@code #root} object of key expressions.
+     *
+     * @param method the annotated method ({@code #root.method})
+     * @param target the bean ({@code #root.target})
+     * @param args the call's arguments ({@code #root.args})
+     */
+    public record KeyRoot(Method method, Object target, Object[] args) {
+
+        /** @return the annotated method */
+        public Method getMethod() {
+            return this.method;
+        }
+
+        /** @return the method's name */
+        public String getMethodName() {
+            return this.method.getName();
+        }
+
+        /** @return the bean */
+        public Object getTarget() {
+            return this.target;
+        }
+
+        /** @return the bean's class */
+        public Class<?> getTargetClass() {
+            return this.target.getClass();
+        }
+
+        /** @return the call's arguments */
+        public Object[] getArgs() {
+            return this.args;
+        }
+    }
+}

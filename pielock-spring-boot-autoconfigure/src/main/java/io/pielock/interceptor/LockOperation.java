@@ -1,0 +1,95 @@
+package io.pielock.interceptor;
+
+import java.lang.reflect.Method;
+import java.time.Duration;
+
+import org.springframework.expression.Expression;
+
+import io.pielock.lock.LockOptions;
+
+/**
+ * One {@code @DistributedLocked} method, read and validated once: its parsed key expression, prefix, option
+ * overrides and fallback.
+ */
+public final class LockOperation {
+
+    private final Method method;
+
+    private final Expression key;
+
+    private final String keyText;
+
+    private final String prefix;
+
+    private final Duration expires;
+
+    private final Duration timeout;
+
+    private final Duration retryAfter;
+
+    private final int tries;
+
+    private final FallbackMethod fallback;
+
+    private volatile Resolved resolved;
+
+    LockOperation(Method method, Expression key, String keyText, String prefix, Duration expires, Duration timeout,
+            Duration retryAfter, int tries, FallbackMethod fallback) {
+        this.method = method;
+        this.key = key;
+        this.keyText = keyText;
+        this.prefix = prefix;
+        this.expires = expires;
+        this.timeout = timeout;
+        this.retryAfter = retryAfter;
+        this.tries = tries;
+        this.fallback = fallback;
+        options(LockOptions.defaults()); // validates the overrides now, at startup
+    }
+
+    /** @return the annotated method */
+    public Method method() {
+        return this.method;
+    }
+
+    /** @return the parsed key expression */
+    public Expression key() {
+        return this.key;
+    }
+
+    /** @return the key expression's text */
+    public String keyText() {
+        return this.keyText;
+    }
+
+    /** @return the namespace put before the evaluated key */
+    public String prefix() {
+        return this.prefix;
+    }
+
+    /** @return the fallback, or {@code null} */
+    public FallbackMethod fallback() {
+        return this.fallback;
+    }
+
+    /**
+     * @param defaults the configured defaults
+     * @return the defaults with this method's overrides applied (computed once per defaults object)
+     */
+    public LockOptions options(LockOptions defaults) {
+        Resolved current = this.resolved;
+        if (current == null || current.defaults != defaults) {
+            LockOptions options = defaults;
+            options = (this.expires != null) ? options.withExpires(this.expires) : options;
+            options = (this.timeout != null) ? options.withTimeout(this.timeout) : options;
+            options = (this.retryAfter != null) ? options.withRetryAfter(this.retryAfter) : options;
+            options = (this.tries >= 0) ? options.withTries(this.tries) : options;
+            current = new Resolved(defaults, options);
+            this.resolved = current;
+        }
+        return current.options;
+    }
+
+    private record Resolved(LockOptions defaults, LockOptions options) {
+    }
+}

@@ -1,0 +1,109 @@
+package io.pielock.lock;
+
+import java.util.concurrent.ScheduledFuture;
+
+/**
+ * One process-wide hold on a key: the store's owner token, the JVM-side reentrancy count, the lease clock
+ * and the local gate permit. Several {@link LockHandle}s (reentrant acquisitions) may share it.
+ */
+final class Hold {
+
+    private final LockTemplate template;
+
+    private final String key;
+
+    private final String token;
+
+    private final long fencingToken;
+
+    private final Thread owner;
+
+    private final long leaseNanos;
+
+    private final LocalGates.Gate gate;
+
+    private volatile long confirmedAt;
+
+    private volatile String lostReason;
+
+    private int count = 1;
+
+    private ScheduledFuture<?> renewal;
+
+    Hold(LockTemplate template, String key, String token, long fencingToken, long leaseNanos, long confirmedAt,
+            LocalGates.Gate gate) {
+        this.template = template;
+        this.key = key;
+        this.token = token;
+        this.fencingToken = fencingToken;
+        this.owner = Thread.currentThread();
+        this.leaseNanos = leaseNanos;
+        this.confirmedAt = confirmedAt;
+        this.gate = gate;
+    }
+
+    String key() {
+        return this.key;
+    }
+
+    String token() {
+        return this.token;
+    }
+
+    long fencingToken() {
+        return this.fencingToken;
+    }
+
+    Thread owner() {
+        return this.owner;
+    }
+
+    long leaseNanos() {
+        return this.leaseNanos;
+    }
+
+    LocalGates.Gate gate() {
+        return this.gate;
+    }
+
+    /** Not lost, and the lease (counted from before the last confirming request was sent) has not run out. */
+    boolean isValid() {
+        return this.lostReason == null && System.nanoTime() - this.confirmedAt < this.leaseNanos;
+    }
+
+    String lostReason() {
+        return this.lostReason;
+    }
+
+    void confirmed(long sentAt) {
+        this.confirmedAt = sentAt;
+    }
+
+    void lost(String reason) {
+        this.lostReason = reason;
+    }
+
+    synchronized void reenter() {
+        this.count++;
+    }
+
+    /** @return the holds left after this exit, or -1 if there was none to exit */
+    synchronized int leave() {
+        return (this.count == 0) ? -1 : --this.count;
+    }
+
+    synchronized void renewWith(ScheduledFuture<?> renewal) {
+        this.renewal = renewal;
+    }
+
+    synchronized void stopRenewal() {
+        if (this.renewal != null) {
+            this.renewal.cancel(false);
+            this.renewal = null;
+        }
+    }
+
+    ReleaseResult exit() {
+        return this.template.exit(this);
+    }
+}

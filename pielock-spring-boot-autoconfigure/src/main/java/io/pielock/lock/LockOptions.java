@@ -1,0 +1,157 @@
+package io.pielock.lock;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How one acquisition behaves: lease length, how long to wait, how often to poll, how many tries.
+ * <p>
+ * Immutable; each {@code with…} method returns a copy. Start from the configured defaults
+ * ({@link LockTemplate#defaults()}) or from {@link #defaults()}:
+ * <pre>{@code
+ * LockOptions quick = lockTemplate.defaults().withTimeout(Duration.ZERO).withExpires(Duration.ofSeconds(5));
+ * }</pre>
+ * Values are validated when the object is built, so a bad value fails where it is written.
+ */
+public final class LockOptions {
+
+    private static final LockOptions DEFAULTS = new LockOptions(Duration.ofSeconds(30), Duration.ofSeconds(60),
+            Duration.ofSeconds(1), 0, true);
+
+    private final Duration expires;
+    private final Duration timeout;
+    private final Duration retryAfter;
+    private final int tries;
+    private final boolean renew;
+
+    /**
+     * Creates options, validating each value.
+     * @param expires lease length: the lock frees itself this long after it was acquired or last renewed
+     *        (at least 1 ms)
+     * @param timeout how long {@link LockTemplate#acquire(String, LockOptions)} may wait; {@code ZERO} means
+     *        one attempt
+     * @param retryAfter the fallback poll interval while waiting (waiters are normally woken on release)
+     * @param tries the maximum number of attempts, {@code 0} for no limit but the timeout
+     * @param renew whether the lease is renewed in the background while the lock is held
+     * @throws IllegalArgumentException if a value is out of range
+     */
+    public LockOptions(Duration expires, Duration timeout, Duration retryAfter, int tries, boolean renew) {
+        this.expires = requireAtLeastOneMilli("expires", expires);
+        this.timeout = requireNotNegative("timeout", timeout);
+        this.retryAfter = requireAtLeastOneMilli("retryAfter", retryAfter);
+        if (tries < 0) {
+            throw new IllegalArgumentException("tries must be 0 (no limit) or positive, but was " + tries);
+        }
+        this.tries = tries;
+        this.renew = renew;
+    }
+
+    /**
+     * The library's own defaults: {@code expires} 30 s, {@code timeout} 60 s, {@code retryAfter} 1 s,
+     * no limit on tries, renewal on. Applications usually start from {@link LockTemplate#defaults()}, which
+     * reflects {@code pielock.lock.*}.
+     * @return the library defaults
+     */
+    public static LockOptions defaults() {
+        return DEFAULTS;
+    }
+
+    /** @return the lease length */
+    public Duration expires() {
+        return this.expires;
+    }
+
+    /** @return the longest time an acquisition waits; {@code ZERO} means one attempt */
+    public Duration timeout() {
+        return this.timeout;
+    }
+
+    /** @return the fallback poll interval while waiting */
+    public Duration retryAfter() {
+        return this.retryAfter;
+    }
+
+    /** @return the maximum number of attempts, {@code 0} for no limit but the timeout */
+    public int tries() {
+        return this.tries;
+    }
+
+    /** @return whether the lease is renewed in the background while held */
+    public boolean renew() {
+        return this.renew;
+    }
+
+    /**
+     * @param expires the new lease length
+     * @return a copy with the given lease length
+     */
+    public LockOptions withExpires(Duration expires) {
+        return new LockOptions(expires, this.timeout, this.retryAfter, this.tries, this.renew);
+    }
+
+    /**
+     * @param timeout the new wait limit, {@code ZERO} for one attempt
+     * @return a copy with the given wait limit
+     */
+    public LockOptions withTimeout(Duration timeout) {
+        return new LockOptions(this.expires, timeout, this.retryAfter, this.tries, this.renew);
+    }
+
+    /**
+     * @param retryAfter the new fallback poll interval
+     * @return a copy with the given poll interval
+     */
+    public LockOptions withRetryAfter(Duration retryAfter) {
+        return new LockOptions(this.expires, this.timeout, retryAfter, this.tries, this.renew);
+    }
+
+    /**
+     * @param tries the new maximum number of attempts, {@code 0} for no limit but the timeout
+     * @return a copy with the given number of tries
+     */
+    public LockOptions withTries(int tries) {
+        return new LockOptions(this.expires, this.timeout, this.retryAfter, tries, this.renew);
+    }
+
+    /**
+     * @param renew whether to renew the lease in the background
+     * @return a copy with renewal switched as given
+     */
+    public LockOptions withRenew(boolean renew) {
+        return new LockOptions(this.expires, this.timeout, this.retryAfter, this.tries, renew);
+    }
+
+    private static Duration requireAtLeastOneMilli(String name, Duration value) {
+        Objects.requireNonNull(value, () -> name + " must not be null");
+        if (value.toMillis() < 1) {
+            throw new IllegalArgumentException(name + " must be at least 1ms, but was " + value);
+        }
+        return value;
+    }
+
+    private static Duration requireNotNegative(String name, Duration value) {
+        Objects.requireNonNull(value, () -> name + " must not be null");
+        if (value.isNegative()) {
+            throw new IllegalArgumentException(name + " must not be negative, but was " + value);
+        }
+        return value;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof LockOptions that && this.expires.equals(that.expires)
+                && this.timeout.equals(that.timeout) && this.retryAfter.equals(that.retryAfter)
+                && this.tries == that.tries && this.renew == that.renew;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(this.expires, this.timeout, this.retryAfter, this.tries, this.renew);
+    }
+
+    @Override
+    public String toString() {
+        return "LockOptions[expires=" + this.expires + ", timeout=" + this.timeout + ", retryAfter="
+                + this.retryAfter + ", tries=" + this.tries + ", renew=" + this.renew + "]";
+    }
+}

@@ -1,0 +1,447 @@
+package io.pielock.lock;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import io.pielock.lock.LockAcquisitionException.Reason;
+
+/**
+ * Distributed locks: the one place where pielock decides how to acquire, wait, renew and release. A thin
+ * layer over a {@link LockStore}, which answers each attempt atomically; {@code @DistributedLocked} is a thin
+ * layer over this class.
+ * <p>
+ * Semantics:
+ * <ul>
+ * <li><b>Owner-safe.</b> Each acquisition stores its own random token; renewal and release compare it
+ * atomically, so a process never deletes a lock that has passed to someone else.</li>
+ * <li><b>Reentrant.</b> The thread that holds a key may acquire it again and must release it as often; the
+ * count is kept in this JVM, the store holds one token.</li>
+ * <li><b>Leased.</b> A lock frees itself {@code expires} after it was acquired or last renewed, so a crashed
+ * process cannot hold it forever. While held, it is renewed about every third of {@code expires} (unless
+ * {@code renew} is off); a lost lease is logged at WARN and reported by the release.</li>
+ * <li><b>No busy polling.</b> One thread per key in each JVM waits on the store; it is woken when any process
+ * releases the key, and polls every {@code retryAfter} only as a fallback (or sooner, when the holder's lease
+ * runs out). Other local threads queue in the JVM.</li>
+ * <li><b>Fenced.</b> Each acquisition gets a fencing token strictly greater than every earlier one for the
+ * key.</li>
+ * </ul>
+ * Contention is reported in the result ({@link #acquire}) or as a {@link LockAcquisitionException}
+ * ({@link #lock}, {@link #execute}); a store that cannot be reached is always an exception whose cause is the
+ * store's error, never reported as contention.
+ */
+public class LockTemplate implements AutoCloseable {
+
+    private static final Log logger = LogFactory.getLog(LockTemplate.class);
+
+    /** Random per JVM (from a secure source, once), so tokens of two processes never collide. */
+    private static final String PROCESS_ID = Long.toHexString(new SecureRandom().nextLong()) + ":";
+
+    private final LockStore store;
+
+    private final LockOptions defaults;
+
+    private final ConcurrentHashMap<String, Hold> holds = new ConcurrentHashMap<>();
+
+    private final ConcurrentHashMap<String, Thread> storeWaiters = new ConcurrentHashMap<>();
+
+    private final LocalGates gates = new LocalGates();
+
+    private final LeaseRenewer renewer;
+
+    /**
+     * @param store where locks live
+     */
+    public LockTemplate(LockStore store) {
+        this(store, LockOptions.defaults());
+    }
+
+    /**
+     * @param store where locks live
+     * @param defaults the options used when a call gives none
+     */
+    public LockTemplate(LockStore store, LockOptions defaults) {
+        this.store = Objects.requireNonNull(store, "store must not be null");
+        this.defaults = Objects.requireNonNull(defaults, "defaults must not be null");
+        this.renewer = new LeaseRenewer(store);
+        store.addReleaseListener(this::wake);
+    }
+
+    /** @return the options used when a call gives none (from {@code pielock.lock.*}) */
+    public LockOptions defaults() {
+        return this.defaults;
+    }
+
+    /**
+     * Acquires {@code key}, waiting up to the default {@code timeout}.
+     * @param key the lock's name
+     * @return whether it was acquired, with a message naming the key; release it with {@link #release(String)}
+     * @throws LockAcquisitionException only if the store cannot be reached (never for contention)
+     * @throws IllegalArgumentException if the key is null or blank
+     */
+    public LockResult acquire(String key) {
+        return acquire(key, this.defaults);
+    }
+
+    /**
+     * Acquires {@code key} with the given options, waiting up to their {@code timeout}.
+     * @param key the lock's name
+     * @param options how to acquire
+     * @return whether it was acquired, with a message naming the key; release it with {@link #release(String)}
+     * @throws LockAcquisitionException only if the store cannot be reached (never for contention)
+     * @throws IllegalArgumentException if the key is null or blank
+     */
+    public LockResult acquire(String key, LockOptions options) {
+        Entry entry = enter(key, options);
+        if (entry.handle != null) {
+            return LockResult.acquired(key, entry.handle.fencingToken());
+        }
+        if (entry.reason == Reason.STORE_UNAVAILABLE) {
+            throw new LockAcquisitionException(key, entry.reason, entry.cause);
+        }
+        return LockResult.failed(failureMessage(key, entry.reason, options));
+    }
+
+    /**
+     * Makes exactly one attempt to acquire {@code key}, without waiting (the original pie-lock's "optimistic
+     * lock").
+     * @param key the lock's name
+     * @return whether it was acquired, with a message naming the key; release it with {@link #release(String)}
+     * @throws LockAcquisitionException only if the store cannot be reached
+     */
+    public LockResult tryAcquire(String key) {
+        return acquire(key, this.defaults.withTimeout(Duration.ZERO));
+    }
+
+    /**
+     * Releases the calling thread's hold on {@code key}: one level of a reentrant hold, or the lock itself.
+     * If this thread does not hold it (never did, or its lease was lost and perhaps taken by another process),
+     * nothing in the store changes and the result says so.
+     * @param key the lock's name
+     * @return whether a valid hold was released, with a message naming the key
+     */
+    public ReleaseResult release(String key) {
+        Hold hold = this.holds.get(key);
+        if (hold == null || hold.owner() != Thread.currentThread()) {
+            return new ReleaseResult(false, "Lock not held by this thread key: " + key);
+        }
+        return exit(hold);
+    }
+
+    /**
+     * Acquires {@code key} with the default options, or throws.
+     * @param key the lock's name
+     * @return a handle to close (try-with-resources) when done
+     * @throws LockAcquisitionException if the lock cannot be had or the store cannot be reached
+     */
+    public LockHandle lock(String key) {
+        return lock(key, this.defaults);
+    }
+
+    /**
+     * Acquires {@code key} with the given options, or throws.
+     * @param key the lock's name
+     * @param options how to acquire
+     * @return a handle to close (try-with-resources) when done; any thread may close it
+     * @throws LockAcquisitionException if the lock cannot be had or the store cannot be reached
+     */
+    public LockHandle lock(String key, LockOptions options) {
+        Entry entry = enter(key, options);
+        if (entry.handle == null) {
+            throw new LockAcquisitionException(key, entry.reason, entry.cause);
+        }
+        return entry.handle;
+    }
+
+    /**
+     * Acquires {@code key}, runs the action, and releases in {@code finally}.
+     * @param key the lock's name
+     * @param action the guarded code
+     * @param <T> the result type
+     * @return the action's result
+     * @throws LockAcquisitionException if the lock cannot be had (the action does not run)
+     */
+    public <T> T execute(String key, Supplier<T> action) {
+        return execute(key, this.defaults, action);
+    }
+
+    /**
+     * Acquires {@code key} with the given options, runs the action, and releases in {@code finally} (after the
+     * surrounding transaction completes, if there is one).
+     * @param key the lock's name
+     * @param options how to acquire
+     * @param action the guarded code
+     * @param <T> the result type
+     * @return the action's result
+     * @throws LockAcquisitionException if the lock cannot be had (the action does not run)
+     */
+    public <T> T execute(String key, LockOptions options, Supplier<T> action) {
+        Objects.requireNonNull(action, "action must not be null");
+        try {
+            return executeHolding(lock(key, options), action::get);
+        }
+        catch (RuntimeException | Error ex) {
+            throw ex;
+        }
+        catch (Throwable ex) {
+            throw new IllegalStateException("Unexpected checked exception from a Supplier", ex);
+        }
+    }
+
+    /**
+     * Acquires {@code key}, runs the action, and releases in {@code finally}.
+     * @param key the lock's name
+     * @param action the guarded code
+     * @throws LockAcquisitionException if the lock cannot be had (the action does not run)
+     */
+    public void run(String key, Runnable action) {
+        run(key, this.defaults, action);
+    }
+
+    /**
+     * Acquires {@code key} with the given options, runs the action, and releases in {@code finally}.
+     * @param key the lock's name
+     * @param options how to acquire
+     * @param action the guarded code
+     * @throws LockAcquisitionException if the lock cannot be had (the action does not run)
+     */
+    public void run(String key, LockOptions options, Runnable action) {
+        Objects.requireNonNull(action, "action must not be null");
+        execute(key, options, () -> {
+            action.run();
+            return null;
+        });
+    }
+
+    /**
+     * Runs the callback with {@code handle} as this thread's {@link LockContext#current()}, then releases the
+     * handle: at once, or, when a transaction that began further out is active, after it completes. Used by
+     * {@code @DistributedLocked}; exceptions pass through unchanged.
+     * @param handle a handle from {@link #lock(String, LockOptions)}
+     * @param callback the guarded code
+     * @param <T> the result type
+     * @return the callback's result
+     * @throws Throwable whatever the callback throws
+     */
+    public <T> T executeHolding(LockHandle handle, LockedCallback<T> callback) throws Throwable {
+        LockContext.push(handle);
+        try {
+            return callback.doInLock();
+        }
+        finally {
+            LockContext.pop();
+            TransactionAwareRelease.release(handle);
+        }
+    }
+
+    /** Stops lease renewal. Locks still held will expire by their lease. */
+    @Override
+    public void close() {
+        this.renewer.close();
+    }
+
+    private Entry enter(String key, LockOptions options) {
+        requireValidKey(key);
+        Objects.requireNonNull(options, "options must not be null");
+        Hold current = this.holds.get(key);
+        if (current != null && current.owner() == Thread.currentThread()) {
+            if (!current.isValid()) {
+                return Entry.failed(Reason.LEASE_LOST, null);
+            }
+            current.reenter();
+            return Entry.acquired(new LockHandle(current));
+        }
+        long deadline = System.nanoTime() + options.timeout().toNanos();
+        LocalGates.Gate gate = this.gates.enter(key);
+        boolean permitted = false;
+        Entry entry = null;
+        try {
+            permitted = options.timeout().isZero() ? gate.permit.tryAcquire()
+                    : gate.permit.tryAcquire(options.timeout().toNanos(), TimeUnit.NANOSECONDS);
+            if (!permitted) {
+                return Entry.failed(options.timeout().isZero() ? Reason.HELD_ELSEWHERE : Reason.TIMEOUT, null);
+            }
+            entry = acquireFromStore(key, options, deadline, gate);
+            return entry;
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            return Entry.failed(Reason.INTERRUPTED, ex);
+        }
+        finally {
+            if (entry == null || entry.handle == null) {
+                if (permitted) {
+                    gate.permit.release();
+                }
+                this.gates.leave(key, gate);
+            }
+        }
+    }
+
+    private Entry acquireFromStore(String key, LockOptions options, long deadline, LocalGates.Gate gate) {
+        boolean once = options.timeout().isZero();
+        Thread waiter = Thread.currentThread();
+        if (!once) {
+            // Registered before the first attempt, so a release between attempt and wait still wakes us.
+            this.storeWaiters.put(key, waiter);
+        }
+        try {
+            String token = newToken();
+            for (int attempt = 1;; attempt++) {
+                long sentAt = System.nanoTime();
+                LockAttempt result;
+                try {
+                    result = this.store.tryAcquire(key, token, options.expires());
+                }
+                catch (RuntimeException ex) {
+                    return Entry.failed(Reason.STORE_UNAVAILABLE, ex);
+                }
+                if (result.acquired()) {
+                    return Entry.acquired(startHold(key, token, result.fencingToken(), options, sentAt, gate));
+                }
+                if (once) {
+                    return Entry.failed(Reason.HELD_ELSEWHERE, null);
+                }
+                if (options.tries() > 0 && attempt >= options.tries()) {
+                    return Entry.failed(Reason.TRIES_EXHAUSTED, null);
+                }
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0) {
+                    return Entry.failed(Reason.TIMEOUT, null);
+                }
+                if (attempt == 1) {
+                    this.store.awaitReleases();
+                }
+                if (!waitForRelease(remaining, options.retryAfter(), result.holderTtl())) {
+                    return Entry.failed(Reason.INTERRUPTED, null);
+                }
+            }
+        }
+        finally {
+            if (!once) {
+                this.storeWaiters.remove(key, waiter);
+            }
+        }
+    }
+
+    /** @return false if interrupted */
+    private boolean waitForRelease(long remaining, Duration retryAfter, Duration holderTtl) {
+        long pause = Math.min(remaining, retryAfter.toNanos());
+        if (holderTtl != null && !holderTtl.isNegative()) {
+            // a crashed holder's lease runs out: try again right then
+            pause = Math.min(pause, holderTtl.toNanos() + TimeUnit.MILLISECONDS.toNanos(1));
+        }
+        LockSupport.parkNanos(this, pause);
+        if (Thread.interrupted()) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        return true;
+    }
+
+    private LockHandle startHold(String key, String token, long fencingToken, LockOptions options, long sentAt,
+            LocalGates.Gate gate) {
+        Hold hold = new Hold(this, key, token, fencingToken, options.expires().toNanos(), sentAt, gate);
+        this.holds.put(key, hold);
+        if (options.renew()) {
+            this.renewer.start(hold);
+        }
+        return new LockHandle(hold);
+    }
+
+    ReleaseResult exit(Hold hold) {
+        String key = hold.key();
+        int left = hold.leave();
+        if (left < 0) {
+            return new ReleaseResult(false, "Lock not held key: " + key);
+        }
+        if (left > 0) {
+            return new ReleaseResult(hold.isValid(), "Reentrant hold released key: " + key + " (" + left
+                    + " still held by this thread)");
+        }
+        hold.stopRenewal();
+        this.holds.remove(key, hold);
+        try {
+            return releaseInStore(hold);
+        }
+        finally {
+            hold.gate().permit.release();
+            this.gates.leave(key, hold.gate());
+        }
+    }
+
+    private ReleaseResult releaseInStore(Hold hold) {
+        String key = hold.key();
+        if (hold.lostReason() != null) {
+            return new ReleaseResult(false, "Lock lease was lost before release key: " + key + " ("
+                    + hold.lostReason() + "); nothing was changed in the store");
+        }
+        try {
+            if (this.store.release(key, hold.token())) {
+                return new ReleaseResult(true, "Lock released key: " + key);
+            }
+        }
+        catch (RuntimeException ex) {
+            logger.warn("Could not release lock key: " + key + "; it frees itself when its lease runs out", ex);
+            return new ReleaseResult(false, "Could not reach the lock store to release key: " + key
+                    + " (" + ex + "); the lock frees itself when its lease runs out");
+        }
+        logger.warn("Lock key: " + key + " (fencing token " + hold.fencingToken()
+                + ") had expired before release; another process may have held it meanwhile");
+        return new ReleaseResult(false, "Lock lease was lost before release key: " + key
+                + " (it expired and may be held by another process); nothing was changed in the store");
+    }
+
+    private void wake(String key) {
+        Thread waiter = this.storeWaiters.get(key);
+        if (waiter != null) {
+            LockSupport.unpark(waiter);
+        }
+    }
+
+    int localGateCount() {
+        return this.gates.size();
+    }
+
+    private static String failureMessage(String key, Reason reason, LockOptions options) {
+        return switch (reason) {
+            case TIMEOUT -> "Timeout while waiting for lock key: " + key + " (waited " + options.timeout() + ")";
+            case HELD_ELSEWHERE -> "Lock already acquired by another process key: " + key;
+            case TRIES_EXHAUSTED -> "Lock still held by another process after " + options.tries()
+                    + " tries key: " + key;
+            case INTERRUPTED -> "Interrupted while waiting for lock key: " + key;
+            case LEASE_LOST -> "Lease lost on the hold this thread already has key: " + key;
+            case STORE_UNAVAILABLE -> "Lock store unreachable key: " + key;
+        };
+    }
+
+    static void requireValidKey(String key) {
+        if (key == null || key.isBlank()) {
+            throw new IllegalArgumentException("Lock key must not be null or blank, but was "
+                    + (key == null ? "null" : "'" + key + "'"));
+        }
+    }
+
+    private static String newToken() {
+        return PROCESS_ID + Long.toHexString(ThreadLocalRandom.current().nextLong());
+    }
+
+    private record Entry(LockHandle handle, Reason reason, Throwable cause) {
+
+        static Entry acquired(LockHandle handle) {
+            return new Entry(handle, null, null);
+        }
+
+        static Entry failed(Reason reason, Throwable cause) {
+            return new Entry(null, reason, cause);
+        }
+    }
+}

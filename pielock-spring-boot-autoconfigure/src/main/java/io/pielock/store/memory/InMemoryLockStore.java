@@ -1,0 +1,114 @@
+package io.pielock.store.memory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+import io.pielock.lock.LockAttempt;
+import io.pielock.lock.LockStore;
+
+/**
+ * A {@link LockStore} inside this JVM, with the same semantics as the Redis store: atomic acquire with lease,
+ * owner-checked renew and release, fencing tokens that never go down, release events. For tests and for one
+ * application instance; it coordinates nothing across processes.
+ */
+public class InMemoryLockStore implements LockStore {
+
+    private static final int SWEEP_EVERY = 1024;
+
+    private final ConcurrentHashMap<String, Lease> locks = new ConcurrentHashMap<>();
+
+    private final AtomicLong lastFencingToken = new AtomicLong();
+
+    private final AtomicLong operations = new AtomicLong();
+
+    private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
+
+    @Override
+    public LockAttempt tryAcquire(String key, String token, Duration lease) {
+        sweepOccasionally();
+        long now = System.nanoTime();
+        long[] fence = new long[1];
+        Lease current = this.locks.compute(key, (k, existing) -> {
+            if (existing != null && !existing.expiredAt(now)) {
+                return existing;
+            }
+            fence[0] = nextFencingToken();
+            return new Lease(token, now + lease.toNanos());
+        });
+        if (current.token.equals(token) && fence[0] != 0) {
+            return LockAttempt.acquired(fence[0]);
+        }
+        return LockAttempt.heldElsewhere(Duration.ofNanos(Math.max(0, current.expiresAt - now)));
+    }
+
+    @Override
+    public boolean renew(String key, String token, Duration lease) {
+        long now = System.nanoTime();
+        boolean[] renewed = new boolean[1];
+        this.locks.computeIfPresent(key, (k, existing) -> {
+            if (existing.ownedBy(token, now)) {
+                renewed[0] = true;
+                return new Lease(token, now + lease.toNanos());
+            }
+            return existing;
+        });
+        return renewed[0];
+    }
+
+    @Override
+    public boolean release(String key, String token) {
+        long now = System.nanoTime();
+        boolean[] released = new boolean[1];
+        this.locks.computeIfPresent(key, (k, existing) -> {
+            if (existing.ownedBy(token, now)) {
+                released[0] = true;
+                return null;
+            }
+            return existing;
+        });
+        if (released[0]) {
+            this.listeners.forEach(listener -> listener.accept(key));
+        }
+        return released[0];
+    }
+
+    @Override
+    public void addReleaseListener(Consumer<String> listener) {
+        this.listeners.add(listener);
+    }
+
+    @Override
+    public void awaitReleases() {
+        // events are delivered synchronously by release()
+    }
+
+    /** Server time in microseconds, or one more than the last token when the clock has not moved on. */
+    private long nextFencingToken() {
+        long nowMicros = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
+        return this.lastFencingToken.accumulateAndGet(nowMicros, (last, now) -> Math.max(last + 1, now));
+    }
+
+    private void sweepOccasionally() {
+        if (this.operations.incrementAndGet() % SWEEP_EVERY == 0) {
+            long now = System.nanoTime();
+            this.locks.values().removeIf(lease -> lease.expiredAt(now));
+        }
+    }
+
+    private record Lease(String token, long expiresAt) {
+
+        boolean expiredAt(long now) {
+            return now - this.expiresAt >= 0;
+        }
+
+        boolean ownedBy(String token, long now) {
+            return this.token.equals(token) && !expiredAt(now);
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package io.pielock.store.redis;
+
+import org.springframework.util.Assert;
+
+/**
+ * How pielock names its Redis keys: {@code <key-prefix><kind>:{<name>}}, for example
+ * {@code pielock:lock:{orders:42}}.
+ * <p>
+ * The name is wrapped in a Redis Cluster hash tag, so all keys of one lock (the lock and its fencing counter)
+ * share a slot and one Lua script may touch them all, while distinct names spread over the cluster. Braces
+ * inside a name are escaped ({@code %} as {@code %25}, <code>{</code> as {@code %7B}, <code>}</code> as
+ * {@code %7D}) so a name cannot end the tag early and steer keys into a chosen slot; the escaping is
+ * reversible, so distinct names stay distinct keys.
+ */
+public final class RedisKeys {
+
+    private final String prefix;
+
+    /**
+     * @param prefix the namespace before every key ({@code pielock.key-prefix}); may not contain braces
+     */
+    public RedisKeys(String prefix) {
+        Assert.notNull(prefix, "key prefix must not be null");
+        Assert.isTrue(prefix.indexOf('{') < 0 && prefix.indexOf('}') < 0,
+                () -> "key prefix must not contain '{' or '}' (they would break Redis Cluster hash tags), but was '"
+                        + prefix + "'");
+        this.prefix = prefix;
+    }
+
+    /**
+     * @param name the lock's name
+     * @return the key holding the lock's owner token
+     */
+    public String lock(String name) {
+        return key("lock:", name);
+    }
+
+    /**
+     * @param name the lock's name
+     * @return the key holding the lock's last fencing token
+     */
+    public String fence(String name) {
+        return key("fence:", name);
+    }
+
+    /**
+     * @param name the limit's name
+     * @return the key holding the limit's window
+     */
+    public String limit(String name) {
+        return key("limit:", name);
+    }
+
+    /** @return the pub/sub channel on which releases are announced */
+    public String releaseChannel() {
+        return this.prefix + "lock-released";
+    }
+
+    private String key(String kind, String name) {
+        return this.prefix + kind + "{" + escape(name) + "}";
+    }
+
+    static String escape(String name) {
+        if (name.indexOf('{') < 0 && name.indexOf('}') < 0 && name.indexOf('%') < 0) {
+            return name;
+        }
+        StringBuilder escaped = new StringBuilder(name.length() + 8);
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            switch (c) {
+                case '%' -> escaped.append("%25");
+                case '{' -> escaped.append("%7B");
+                case '}' -> escaped.append("%7D");
+                default -> escaped.append(c);
+            }
+        }
+        return escaped.toString();
+    }
+}

@@ -1,0 +1,355 @@
+package io.pielock.lock;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The behaviour every {@link LockStore} must give {@link LockTemplate}. Subclassed once per store, so the Redis
+ * and memory stores pass the same specification. Each {@link #newProcess()} stands for one application
+ * instance (its own template, and for Redis its own connections).
+ */
+abstract class AbstractLockTemplateContractTest {
+
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    protected String key;
+
+    /** @return a store as another application instance would see it */
+    protected abstract LockStore newStore();
+
+    @BeforeEach
+    void uniqueKey() {
+        this.key = "test:" + UUID.randomUUID();
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (AutoCloseable closeable : this.closeables) {
+            closeable.close();
+        }
+    }
+
+    protected LockTemplate newProcess() {
+        return newProcess(LockOptions.defaults());
+    }
+
+    protected LockTemplate newProcess(LockOptions defaults) {
+        LockStore store = newStore();
+        LockTemplate template = new LockTemplate(store, defaults);
+        this.closeables.add(template);
+        if (store instanceof AutoCloseable closeable) {
+            this.closeables.add(closeable);
+        }
+        return template;
+    }
+
+    protected <T> T track(T closeable) {
+        if (closeable instanceof AutoCloseable c) {
+            this.closeables.add(c);
+        }
+        return closeable;
+    }
+
+    @Test
+    void mutualExclusionHoldsFor16ThreadsAcrossTwoProcesses() throws Exception {
+        LockTemplate first = newProcess();
+        LockTemplate second = newProcess();
+        int[] counter = { 0 };
+        AtomicInteger inside = new AtomicInteger();
+        AtomicInteger overlaps = new AtomicInteger();
+        int threads = 16;
+        int rounds = 25;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                LockTemplate template = (t % 2 == 0) ? first : second;
+                futures.add(pool.submit(() -> {
+                    for (int i = 0; i < rounds; i++) {
+                        template.run(this.key, () -> {
+                            if (inside.incrementAndGet() > 1) {
+                                overlaps.incrementAndGet();
+                            }
+                            int read = counter[0];
+                            Thread.yield();
+                            counter[0] = read + 1;
+                            inside.decrementAndGet();
+                        });
+                    }
+                }));
+            }
+            for (Future<?> future : futures) {
+                future.get(120, TimeUnit.SECONDS);
+            }
+        }
+        finally {
+            pool.shutdownNow();
+        }
+        assertThat(overlaps).hasValue(0);
+        assertThat(counter[0]).isEqualTo(threads * rounds);
+    }
+
+    @Test
+    void sameThreadReacquiresAndNeedsAsManyReleases() {
+        LockTemplate template = newProcess();
+        LockTemplate other = newProcess();
+        assertThat(template.acquire(this.key).acquired()).isTrue();
+        assertThat(template.acquire(this.key).acquired()).isTrue();
+        assertThat(template.release(this.key).released()).isTrue();
+        assertThat(other.tryAcquire(this.key).acquired()).as("still held after one of two releases").isFalse();
+        assertThat(template.release(this.key).released()).isTrue();
+        assertThat(other.tryAcquire(this.key).acquired()).isTrue();
+    }
+
+    @Test
+    void reentrantAcquisitionKeepsTheFencingToken() {
+        LockTemplate template = newProcess();
+        try (LockHandle outer = template.lock(this.key); LockHandle inner = template.lock(this.key)) {
+            assertThat(inner.fencingToken()).isEqualTo(outer.fencingToken());
+        }
+    }
+
+    @Test
+    void tryAcquireMakesOneAttemptWithoutWaiting() {
+        LockTemplate holder = newProcess();
+        LockTemplate other = newProcess(LockOptions.defaults().withTimeout(Duration.ofMinutes(5)));
+        assertThat(holder.acquire(this.key).acquired()).isTrue();
+        long start = System.nanoTime();
+        LockResult result = other.tryAcquire(this.key);
+        assertThat(result.acquired()).isFalse();
+        assertThat(result.message()).isEqualTo("Lock already acquired by another process key: " + this.key);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void acquireGivesUpAfterTheTimeoutWhileAnotherProcessHolds() {
+        LockTemplate holder = newProcess();
+        LockTemplate other = newProcess();
+        holder.acquire(this.key);
+        long start = System.nanoTime();
+        LockResult result = other.acquire(this.key, other.defaults().withTimeout(Duration.ofMillis(300))
+            .withRetryAfter(Duration.ofMillis(50)));
+        Duration waited = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(result.acquired()).isFalse();
+        assertThat(result.message()).startsWith("Timeout while waiting for lock key: " + this.key);
+        assertThat(waited).isGreaterThanOrEqualTo(Duration.ofMillis(300)).isLessThan(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void lockThrowsNamingTheKeyAndReasonWhenTriesAreExhausted() {
+        LockTemplate holder = newProcess();
+        LockTemplate other = newProcess();
+        holder.acquire(this.key);
+        LockOptions threeTries = other.defaults().withTries(3).withRetryAfter(Duration.ofMillis(10));
+        assertThatThrownBy(() -> other.lock(this.key, threeTries)).isInstanceOf(LockAcquisitionException.class)
+            .hasMessageContaining(this.key)
+            .hasMessageContaining("every try")
+            .satisfies(ex -> assertThat(((LockAcquisitionException) ex).getReason())
+                .isEqualTo(LockAcquisitionException.Reason.TRIES_EXHAUSTED));
+    }
+
+    @Test
+    void waiterIsWokenByTheReleaseLongBeforeRetryAfter() throws Exception {
+        LockTemplate holder = newProcess();
+        LockTemplate waiter = newProcess(LockOptions.defaults().withRetryAfter(Duration.ofSeconds(30)));
+        assertThat(holder.acquire(this.key).acquired()).isTrue();
+        // prime the waiter's release subscription, as a running application would have
+        waiter.acquire(this.key, waiter.defaults().withTimeout(Duration.ofMillis(50)));
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            CountDownLatch waiting = new CountDownLatch(1);
+            Future<Long> acquiredAfter = pool.submit(() -> {
+                waiting.countDown();
+                long start = System.nanoTime();
+                assertThat(waiter.acquire(this.key).acquired()).isTrue();
+                waiter.release(this.key);
+                return System.nanoTime() - start;
+            });
+            waiting.await();
+            Thread.sleep(300);
+            assertThat(holder.release(this.key).released()).isTrue();
+            assertThat(Duration.ofNanos(acquiredAfter.get(60, TimeUnit.SECONDS)))
+                .as("woken by the release, not by the 30 s poll")
+                .isLessThan(Duration.ofSeconds(10));
+        }
+        finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void crashedHoldersLockIsFreedWhenItsLeaseRunsOut() {
+        LockTemplate crashed = newProcess();
+        LockTemplate other = newProcess(LockOptions.defaults().withRetryAfter(Duration.ofSeconds(30)));
+        LockResult abandoned = crashed.acquire(this.key,
+                LockOptions.defaults().withExpires(Duration.ofMillis(400)).withRenew(false));
+        assertThat(abandoned.acquired()).isTrue();
+        // never released: the holder "crashed"
+        long start = System.nanoTime();
+        LockResult taken = other.acquire(this.key);
+        assertThat(taken.acquired()).isTrue();
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+            .as("retried when the lease ran out, not after the 30 s poll")
+            .isLessThan(Duration.ofSeconds(10));
+        assertThat(taken.fencingToken()).isGreaterThan(abandoned.fencingToken());
+    }
+
+    @Test
+    void renewalKeepsALongRunningHoldersLock() throws Exception {
+        LockTemplate holder = newProcess(LockOptions.defaults().withExpires(Duration.ofMillis(300)));
+        LockTemplate other = newProcess();
+        try (LockHandle handle = holder.lock(this.key)) {
+            for (int i = 0; i < 8; i++) {
+                Thread.sleep(150);
+                assertThat(other.tryAcquire(this.key).acquired()).as("still held after %d ms", (i + 1) * 150)
+                    .isFalse();
+            }
+            assertThat(handle.isHeld()).isTrue();
+            assertThat(handle.release().released()).isTrue();
+        }
+        assertThat(other.tryAcquire(this.key).acquired()).isTrue();
+    }
+
+    @Test
+    void releaseAfterTheLeaseWasLostChangesNothingAndSaysSo() throws Exception {
+        LockTemplate stale = newProcess();
+        LockTemplate next = newProcess();
+        LockHandle staleHandle = stale.lock(this.key,
+                LockOptions.defaults().withExpires(Duration.ofMillis(200)).withRenew(false));
+        Thread.sleep(400);
+        assertThat(staleHandle.isHeld()).isFalse();
+        LockHandle nextHandle = next.lock(this.key, next.defaults().withTimeout(Duration.ofSeconds(10)));
+        ReleaseResult late = staleHandle.release();
+        assertThat(late.released()).isFalse();
+        assertThat(late.message()).contains("lost").contains(this.key);
+        assertThat(newProcess().tryAcquire(this.key).acquired()).as("the new holder keeps the lock").isFalse();
+        assertThat(nextHandle.release().released()).isTrue();
+    }
+
+    @Test
+    void releaseByAThreadThatDoesNotHoldTheLockChangesNothing() throws Exception {
+        LockTemplate template = newProcess();
+        LockTemplate other = newProcess();
+        assertThat(template.acquire(this.key).acquired()).isTrue();
+        AtomicReference<ReleaseResult> foreign = new AtomicReference<>();
+        Thread thread = new Thread(() -> foreign.set(template.release(this.key)));
+        thread.start();
+        thread.join();
+        assertThat(foreign.get().released()).isFalse();
+        assertThat(foreign.get().message()).isEqualTo("Lock not held by this thread key: " + this.key);
+        assertThat(other.release(this.key).released()).isFalse();
+        assertThat(other.tryAcquire(this.key).acquired()).isFalse();
+        assertThat(template.release(this.key).released()).isTrue();
+    }
+
+    @Test
+    void fencingTokensStrictlyIncreaseAcrossProcesses() {
+        LockTemplate first = newProcess();
+        LockTemplate second = newProcess();
+        long last = 0;
+        for (int i = 0; i < 20; i++) {
+            LockTemplate template = (i % 2 == 0) ? first : second;
+            LockResult result = template.acquire(this.key);
+            assertThat(result.fencingToken()).isGreaterThan(last);
+            last = result.fencingToken();
+            template.release(this.key);
+        }
+    }
+
+    @Test
+    void distinctKeysDoNotBlockEachOther() {
+        LockTemplate first = newProcess();
+        LockTemplate second = newProcess();
+        assertThat(first.acquire(this.key + ":a").acquired()).isTrue();
+        assertThat(second.tryAcquire(this.key + ":b").acquired()).isTrue();
+    }
+
+    @Test
+    void aHandleMayBeClosedByAnotherThread() throws Exception {
+        LockTemplate template = newProcess();
+        LockTemplate other = newProcess();
+        LockHandle handle = template.lock(this.key);
+        Thread closer = new Thread(handle::close);
+        closer.start();
+        closer.join();
+        assertThat(handle.isHeld()).isFalse();
+        assertThat(other.tryAcquire(this.key).acquired()).isTrue();
+    }
+
+    @Test
+    void executeExposesTheHandleThroughLockContextAndReleasesAfterwards() {
+        LockTemplate template = newProcess();
+        LockTemplate other = newProcess();
+        long token = template.execute(this.key, () -> {
+            assertThat(LockContext.current().key()).isEqualTo(this.key);
+            assertThat(LockContext.current().isHeld()).isTrue();
+            return LockContext.current().fencingToken();
+        });
+        assertThat(token).isPositive();
+        assertThat(LockContext.find()).isEmpty();
+        assertThat(other.tryAcquire(this.key).acquired()).isTrue();
+    }
+
+    @Test
+    void executeReleasesWhenTheActionThrows() {
+        LockTemplate template = newProcess();
+        LockTemplate other = newProcess();
+        assertThatThrownBy(() -> template.run(this.key, () -> {
+            throw new IllegalStateException("boom");
+        })).hasMessage("boom");
+        assertThat(other.tryAcquire(this.key).acquired()).isTrue();
+    }
+
+    @Test
+    void blankOrNullKeysAreRejected() {
+        LockTemplate template = newProcess();
+        assertThatThrownBy(() -> template.acquire(" ")).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("blank");
+        assertThatThrownBy(() -> template.lock(null)).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("null");
+    }
+
+    @Test
+    void localWaitersQueueInsideTheJvmAndGatesAreCleanedUp() throws Exception {
+        LockTemplate template = newProcess();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                futures.add(pool.submit(() -> template.run(this.key, () -> sleep(20))));
+            }
+            for (Future<?> future : futures) {
+                future.get(60, TimeUnit.SECONDS);
+            }
+        }
+        finally {
+            pool.shutdownNow();
+        }
+        assertThat(template.localGateCount()).isZero();
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

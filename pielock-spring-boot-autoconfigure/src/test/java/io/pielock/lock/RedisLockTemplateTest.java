@@ -1,0 +1,111 @@
+package io.pielock.lock;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+import io.pielock.store.redis.RedisKeys;
+import io.pielock.store.redis.RedisLockStore;
+import io.pielock.test.TestRedis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The lock specification against a real Redis; each "process" has its own connections. Plus what only Redis
+ * can show: the keys written, server-side leases, and a lease lost behind the holder's back.
+ */
+class RedisLockTemplateTest extends AbstractLockTemplateContractTest {
+
+    private static final RedisKeys KEYS = new RedisKeys("pielock:");
+
+    @Override
+    protected LockStore newStore() {
+        LettuceConnectionFactory factory = track(TestRedis.connectionFactory());
+        return track(new ClosingStore(new RedisLockStore(factory, KEYS)));
+    }
+
+    private StringRedisTemplate redis() {
+        return new StringRedisTemplate(track(TestRedis.connectionFactory()));
+    }
+
+    @Test
+    void acquisitionStoresTheOwnerTokenWithAServerSideLease() {
+        LockTemplate template = newProcess(LockOptions.defaults().withExpires(Duration.ofSeconds(7)));
+        template.acquire(this.key);
+        StringRedisTemplate redis = redis();
+        String lockKey = "pielock:lock:{" + this.key + "}";
+        assertThat(redis.opsForValue().get(lockKey)).isNotBlank();
+        assertThat(redis.getExpire(lockKey)).isBetween(1L, 7L);
+        template.release(this.key);
+        assertThat(redis.hasKey(lockKey)).isFalse();
+    }
+
+    @Test
+    void renewalThatFindsTheLockGoneMarksTheHandleLostAndReleaseSaysSo() throws Exception {
+        LockTemplate holder = newProcess(LockOptions.defaults().withExpires(Duration.ofMillis(600)));
+        LockHandle handle = holder.lock(this.key);
+        StringRedisTemplate redis = redis();
+        redis.delete("pielock:lock:{" + this.key + "}");
+        LockTemplate thief = newProcess();
+        assertThat(thief.tryAcquire(this.key).acquired()).isTrue();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (handle.isHeld() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(handle.isHeld()).as("the renewal noticed the lock was taken").isFalse();
+        ReleaseResult release = handle.release();
+        assertThat(release.released()).isFalse();
+        assertThat(release.message()).contains("lost");
+        assertThat(redis.opsForValue().get("pielock:lock:{" + this.key + "}")).as("the thief still holds it")
+            .isNotNull();
+    }
+
+    @Test
+    void lockAndFencingCounterShareOneClusterSlotEvenWhenTheNameHasBraces() {
+        String hostile = this.key + "}{x";
+        LockTemplate template = newProcess();
+        template.acquire(hostile);
+        StringRedisTemplate redis = redis();
+        List<String> written = List.of(KEYS.lock(hostile), KEYS.fence(hostile));
+        assertThat(written).allSatisfy(k -> assertThat(redis.hasKey(k)).isTrue());
+        assertThat(KEYS.lock(hostile)).isEqualTo("pielock:lock:{" + this.key + "%7D%7Bx}");
+        template.release(hostile);
+    }
+
+    /** Closes the store's subscription container with the test. */
+    private record ClosingStore(RedisLockStore delegate) implements LockStore, AutoCloseable {
+
+        @Override
+        public LockAttempt tryAcquire(String key, String token, Duration lease) {
+            return this.delegate.tryAcquire(key, token, lease);
+        }
+
+        @Override
+        public boolean renew(String key, String token, Duration lease) {
+            return this.delegate.renew(key, token, lease);
+        }
+
+        @Override
+        public boolean release(String key, String token) {
+            return this.delegate.release(key, token);
+        }
+
+        @Override
+        public void addReleaseListener(java.util.function.Consumer<String> listener) {
+            this.delegate.addReleaseListener(listener);
+        }
+
+        @Override
+        public void awaitReleases() {
+            this.delegate.awaitReleases();
+        }
+
+        @Override
+        public void close() throws Exception {
+            this.delegate.destroy();
+        }
+    }
+}
