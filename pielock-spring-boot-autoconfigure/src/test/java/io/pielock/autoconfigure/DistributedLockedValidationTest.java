@@ -1,0 +1,142 @@
+package io.pielock.autoconfigure;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import io.pielock.annotation.DistributedLocked;
+import io.pielock.interceptor.AnnotationConfigurationException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A @DistributedLocked that cannot work stops the application at startup, naming the method and the fix. */
+class DistributedLockedValidationTest {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, PielockAutoConfiguration.class))
+        .withPropertyValues("pielock.store=memory");
+
+    @Test
+    void keyExpressionThatDoesNotParseFailsStartup() {
+        assertStartupFails(UnparsableKey.class, "UnparsableKey.reserve(String)", "does not parse");
+    }
+
+    @Test
+    void emptyKeyFailsStartup() {
+        assertStartupFails(EmptyKey.class, "EmptyKey.reserve(String)", "key must not be empty");
+    }
+
+    @Test
+    void unknownFallbackFailsStartup() {
+        assertStartupFails(UnknownFallback.class, "UnknownFallback.reserve(String)",
+                "fallback method 'missing' not found");
+    }
+
+    @Test
+    void fallbackWithOtherParametersFailsStartup() {
+        assertStartupFails(MismatchedFallback.class, "MismatchedFallback.reserve(String)",
+                "fallback method 'other' not found");
+    }
+
+    @Test
+    void negativeDurationFailsStartup() {
+        assertStartupFails(NegativeTimeout.class, "NegativeTimeout.reserve(String)", "timeout must not be negative");
+    }
+
+    @Test
+    void textThatIsNotADurationFailsStartup() {
+        assertStartupFails(BadDuration.class, "BadDuration.reserve(String)", "'soon' is not a duration");
+    }
+
+    @Test
+    void zeroLeaseFailsStartup() {
+        assertStartupFails(ZeroLease.class, "ZeroLease.reserve(String)", "expires must be at least 1ms");
+    }
+
+    @Test
+    void negativeTriesFailStartup() {
+        assertStartupFails(NegativeTries.class, "NegativeTries.reserve(String)", "tries must be 0");
+    }
+
+    @Test
+    void failureAnalyzerDescribesTheProblemAndTheFix() {
+        this.runner.withBean(UnknownFallback.class).run(context -> {
+            FailureAnalysis analysis = new PielockFailureAnalyzer().analyze(context.getStartupFailure());
+            assertThat(analysis.getDescription()).contains("UnknownFallback.reserve(String)");
+            assertThat(analysis.getAction()).startsWith("Fix the annotation on UnknownFallback.reserve()");
+        });
+    }
+
+    private void assertStartupFails(Class<?> bean, String method, String problem) {
+        this.runner.withBean(bean).run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(Causes.find(context.getStartupFailure(), AnnotationConfigurationException.class))
+                .hasMessageContaining("@DistributedLocked")
+                .hasMessageContaining(method)
+                .hasMessageContaining(problem);
+        });
+    }
+
+    static class UnparsableKey {
+
+        @DistributedLocked(key = "#sku +")
+        public void reserve(String sku) {
+        }
+    }
+
+    static class EmptyKey {
+
+        @DistributedLocked(key = " ")
+        public void reserve(String sku) {
+        }
+    }
+
+    static class UnknownFallback {
+
+        @DistributedLocked(key = "#sku", fallback = "missing")
+        public void reserve(String sku) {
+        }
+    }
+
+    static class MismatchedFallback {
+
+        @DistributedLocked(key = "#sku", fallback = "other")
+        public String reserve(String sku) {
+            return sku;
+        }
+
+        public String other(int sku) {
+            return "";
+        }
+    }
+
+    static class NegativeTimeout {
+
+        @DistributedLocked(key = "#sku", timeout = "-5s")
+        public void reserve(String sku) {
+        }
+    }
+
+    static class BadDuration {
+
+        @DistributedLocked(key = "#sku", expires = "soon")
+        public void reserve(String sku) {
+        }
+    }
+
+    static class ZeroLease {
+
+        @DistributedLocked(key = "#sku", expires = "0")
+        public void reserve(String sku) {
+        }
+    }
+
+    static class NegativeTries {
+
+        @DistributedLocked(key = "#sku", tries = -2)
+        public void reserve(String sku) {
+        }
+    }
+}

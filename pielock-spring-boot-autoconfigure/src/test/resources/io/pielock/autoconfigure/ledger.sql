@@ -1,0 +1,1 @@
+create table ledger (id varchar(200) primary key);
