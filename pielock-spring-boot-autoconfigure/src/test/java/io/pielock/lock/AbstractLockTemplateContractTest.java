@@ -344,6 +344,70 @@ abstract class AbstractLockTemplateContractTest {
         assertThat(template.localGateCount()).isZero();
     }
 
+    @Test
+    void localWaitersForOneKeyDoNotStampedeTheStoreAtEachRelease() throws Exception {
+        CountingStore counting = new CountingStore(newStore());
+        LockTemplate template = new LockTemplate(counting, LockOptions.defaults().withRetryAfter(Duration.ofMillis(50)));
+        this.closeables.add(template);
+        int threads = 8;
+        CountDownLatch ready = new CountDownLatch(threads);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try (LockHandle first = template.lock(this.key)) {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                futures.add(pool.submit(() -> {
+                    ready.countDown();
+                    template.run(this.key, () -> sleep(30));
+                }));
+            }
+            ready.await();
+            Thread.sleep(400);
+            first.close();
+            for (Future<?> future : futures) {
+                future.get(60, TimeUnit.SECONDS);
+            }
+        }
+        finally {
+            pool.shutdownNow();
+        }
+        // queued in the JVM, each waiter tries the store about once; polling every 50 ms would be ~8 x 8
+        assertThat(counting.attempts.get()).isLessThanOrEqualTo(1 + 2 * threads);
+    }
+
+    /** A real store, with its acquisition attempts counted. */
+    private record CountingStore(LockStore delegate, AtomicInteger attempts) implements LockStore {
+
+        CountingStore(LockStore delegate) {
+            this(delegate, new AtomicInteger());
+        }
+
+        @Override
+        public LockAttempt tryAcquire(String key, String token, Duration lease) {
+            this.attempts.incrementAndGet();
+            return this.delegate.tryAcquire(key, token, lease);
+        }
+
+        @Override
+        public boolean renew(String key, String token, Duration lease) {
+            return this.delegate.renew(key, token, lease);
+        }
+
+        @Override
+        public boolean release(String key, String token) {
+            return this.delegate.release(key, token);
+        }
+
+        @Override
+        public void addReleaseListener(java.util.function.Consumer<String> listener) {
+            this.delegate.addReleaseListener(listener);
+        }
+
+        @Override
+        public void awaitReleases() {
+            this.delegate.awaitReleases();
+        }
+    }
+
     static void sleep(long millis) {
         try {
             Thread.sleep(millis);
