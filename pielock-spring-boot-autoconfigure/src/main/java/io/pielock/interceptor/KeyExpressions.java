@@ -12,6 +12,8 @@ import org.springframework.core.DefaultParameterNameDiscoverer;
 import org.springframework.core.ParameterNameDiscoverer;
 import org.springframework.expression.Expression;
 import org.springframework.expression.ParseException;
+import org.springframework.expression.spel.SpelCompilerMode;
+import org.springframework.expression.spel.SpelParserConfiguration;
 import org.springframework.expression.spel.standard.SpelExpressionParser;
 import org.springframework.util.ReflectionUtils;
 
@@ -27,7 +29,9 @@ import org.springframework.util.ReflectionUtils;
  */
 public final class KeyExpressions {
 
-    private static final SpelExpressionParser PARSER = new SpelExpressionParser();
+    /** MIXED: interpreted at first, compiled to bytecode once the expression has run a few times. */
+    private static final SpelExpressionParser PARSER = new SpelExpressionParser(
+            new SpelParserConfiguration(SpelCompilerMode.MIXED, KeyExpressions.class.getClassLoader()));
 
     private final ParameterNameDiscoverer parameterNames = new DefaultParameterNameDiscoverer();
 

@@ -53,6 +53,17 @@ class DistributedLockedTest {
     }
 
     @Test
+    void keyExpressionsKeepEvaluatingPerCallOnceCompiled() {
+        this.runner.withPropertyValues("pielock.store=memory").run(context -> {
+            KeyEcho echo = context.getBean(KeyEcho.class);
+            for (int i = 0; i < 300; i++) {
+                assertThat(echo.byParameterName(new Order("o-" + i, i))).isEqualTo("o-" + i);
+                assertThat(echo.byPosition("p", i)).isEqualTo("p:" + i);
+            }
+        });
+    }
+
+    @Test
     void keyValuesOfCommonTypesBecomeText() {
         this.runner.run(context -> {
             KeyEcho echo = context.getBean(KeyEcho.class);
