@@ -4,7 +4,6 @@ import java.util.function.Supplier;
 
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
-import org.springframework.aop.framework.AopProxyUtils;
 
 import io.pielock.limiter.LimitResult;
 import io.pielock.limiter.Limiter;
@@ -38,12 +37,11 @@ public class RateLimitInterceptor implements MethodInterceptor {
 
     @Override
     public Object invoke(MethodInvocation invocation) throws Throwable {
-        Object target = invocation.getThis();
-        RateLimitOperation operation = this.operations.getOperation(invocation.getMethod(),
-                (target != null) ? AopProxyUtils.ultimateTargetClass(target) : null);
+        RateLimitOperation operation = this.operations.getOperation(invocation);
         if (operation == null) {
             return invocation.proceed();
         }
+        Object target = invocation.getThis();
         Object[] args = invocation.getArguments();
         LimitResult result;
         try {

@@ -22,13 +22,13 @@ public class RateLimitOperationSource extends OperationSource<RateLimitOperation
 
     static final String ANNOTATION = "@RateLimited";
 
-    private final StringValueResolver placeholders;
+    private final AttributeText attributes;
 
     /**
      * @param placeholders resolves {@code ${…}} in {@code window}; may be {@code null}
      */
     public RateLimitOperationSource(StringValueResolver placeholders) {
-        this.placeholders = placeholders;
+        this.attributes = new AttributeText(placeholders);
     }
 
     @Override
@@ -56,7 +56,7 @@ public class RateLimitOperationSource extends OperationSource<RateLimitOperation
     private void addLimit(Method method, RateLimited annotation, List<Limit> limits) {
         Limit limit;
         try {
-            Duration window = window(method, annotation.window());
+            Duration window = this.attributes.duration(ANNOTATION, method, "window", annotation.window());
             limit = (window != null) ? Limit.of(annotation.count(), window)
                     : Limit.of(annotation.count(), annotation.per());
         }
@@ -73,19 +73,6 @@ public class RateLimitOperationSource extends OperationSource<RateLimitOperation
         limits.add(limit);
     }
 
-    private Duration window(Method method, String text) {
-        String resolved = resolve(text);
-        if (resolved.isEmpty()) {
-            return null;
-        }
-        try {
-            return DurationText.parse(resolved);
-        }
-        catch (IllegalArgumentException ex) {
-            throw new AnnotationConfigurationException(ANNOTATION, method, "window " + ex.getMessage(), ex);
-        }
-    }
-
     private static String fallback(Method method, String chosen, String given) {
         if (given.isEmpty() || given.equals(chosen)) {
             return chosen;
@@ -96,13 +83,5 @@ public class RateLimitOperationSource extends OperationSource<RateLimitOperation
                     + "give it on one annotation or the same on each", null);
         }
         return given;
-    }
-
-    private String resolve(String text) {
-        if (text.isEmpty() || this.placeholders == null) {
-            return text;
-        }
-        String resolved = this.placeholders.resolveStringValue(text);
-        return (resolved != null) ? resolved.trim() : "";
     }
 }

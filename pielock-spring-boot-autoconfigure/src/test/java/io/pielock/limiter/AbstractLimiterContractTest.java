@@ -11,7 +11,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -24,8 +23,6 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
  * instance (its own limiter, and for Redis its own connections).
  */
 abstract class AbstractLimiterContractTest {
-
-    private final List<AutoCloseable> closeables = new ArrayList<>();
 
     protected String key;
 
@@ -44,22 +41,8 @@ abstract class AbstractLimiterContractTest {
         this.key = "test:" + UUID.randomUUID();
     }
 
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable closeable : this.closeables) {
-            closeable.close();
-        }
-    }
-
     protected Limiter newProcess() {
         return new Limiter(newStore());
-    }
-
-    protected <T> T track(T closeable) {
-        if (closeable instanceof AutoCloseable c) {
-            this.closeables.add(c);
-        }
-        return closeable;
     }
 
     @Test

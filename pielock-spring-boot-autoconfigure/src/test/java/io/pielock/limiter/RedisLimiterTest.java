@@ -1,10 +1,12 @@
 package io.pielock.limiter;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
 import io.lettuce.core.cluster.SlotHash;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.RedisCallback;
@@ -25,12 +27,24 @@ class RedisLimiterTest extends AbstractLimiterContractTest {
 
     private static final RedisKeys KEYS = new RedisKeys("pielock:");
 
+    private final List<LettuceConnectionFactory> connections = new ArrayList<>();
+
     private StringRedisTemplate redis;
+
+    @AfterEach
+    void closeConnections() {
+        this.connections.forEach(LettuceConnectionFactory::destroy);
+    }
 
     @Override
     protected RateLimitStore newStore() {
-        LettuceConnectionFactory factory = track(TestRedis.connectionFactory());
-        return new RedisRateLimitStore(factory, KEYS);
+        return new RedisRateLimitStore(connect(), KEYS);
+    }
+
+    private LettuceConnectionFactory connect() {
+        LettuceConnectionFactory factory = TestRedis.connectionFactory();
+        this.connections.add(factory);
+        return factory;
     }
 
     @Override
@@ -40,7 +54,7 @@ class RedisLimiterTest extends AbstractLimiterContractTest {
 
     private StringRedisTemplate redis() {
         if (this.redis == null) {
-            this.redis = new StringRedisTemplate(track(TestRedis.connectionFactory()));
+            this.redis = new StringRedisTemplate(connect());
         }
         return this.redis;
     }
