@@ -16,6 +16,8 @@ import java.util.Set;
 public record KeyedLimits(String key, List<Limit> limits) {
 
     /**
+     * @param key the rate limit's name
+     * @param limits one or more limits with distinct windows
      * @throws IllegalArgumentException if the key is null or blank, there are no limits, or two limits share a
      *         window (keep the stricter one)
      */

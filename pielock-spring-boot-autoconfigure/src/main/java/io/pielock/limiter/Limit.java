@@ -14,6 +14,8 @@ import java.util.Objects;
 public record Limit(long count, Duration window) {
 
     /**
+     * @param count how many calls the window admits (at least 1)
+     * @param window how far back calls are counted (whole milliseconds, at least 1 ms)
      * @throws IllegalArgumentException if {@code count} is not positive or {@code window} is under 1 ms or not
      *         a whole number of milliseconds
      */

@@ -64,6 +64,23 @@ class RateLimitedTest {
     }
 
     @Test
+    void keyExpressionYieldingNullIsRejectedNamingTheMethodAndExpression() {
+        this.runner.run(context -> {
+            Api api = context.getBean(Api.class);
+            assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> api.byId(null))
+                .withMessage("Key expression \"#id\" of " + Api.class.getName() + ".byId(String) evaluated to null");
+        });
+    }
+
+    @Test
+    void windowAttributeTakesDurationTextWithPlaceholders() {
+        this.runner.withPropertyValues("test.window=90m").run(context -> {
+            context.getBean(Api.class).everyWindow();
+            assertThat(redis(context).hasKey(this.prefix + "limit:{everyWindow}:5400000ms")).isTrue();
+        });
+    }
+
+    @Test
     void deniedCallThrowsNamingTheKeyTheMethodAndWhenToRetry() {
         this.runner.run(context -> {
             Api api = context.getBean(Api.class);
@@ -189,8 +206,16 @@ class RateLimitedTest {
             return order.id();
         }
 
+        @RateLimited(key = "#id", per = TimeUnit.MINUTE, count = 5)
+        public void byId(String id) {
+        }
+
         @RateLimited(per = TimeUnit.MINUTE, count = 1)
         public void shared() {
+        }
+
+        @RateLimited(key = "'everyWindow'", window = "${test.window:1h}", count = 3)
+        public void everyWindow() {
         }
 
         @RateLimited(key = "#root.targetClass.simpleName + '.' + #root.methodName", per = TimeUnit.MINUTE,
