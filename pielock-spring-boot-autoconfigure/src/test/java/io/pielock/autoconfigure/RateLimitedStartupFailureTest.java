@@ -40,21 +40,13 @@ class RateLimitedStartupFailureTest {
     void badAnnotationFailsStartupNamingTheMethodAndTheProblem(Class<?> bean, String problem) {
         this.runner.withBean(bean).run(context -> {
             assertThat(context).hasFailed();
-            AnnotationConfigurationException ex = annotationError(context.getStartupFailure());
+            AnnotationConfigurationException ex = Causes.find(context.getStartupFailure(),
+                    AnnotationConfigurationException.class);
             assertThat(ex.getMessage()).startsWith("Invalid @RateLimited on " + bean.getName() + ".call(String): ")
                 .contains(problem);
             FailureAnalysis analysis = new PielockFailureAnalyzer().analyze(context.getStartupFailure());
             assertThat(analysis.getAction()).startsWith("Fix the annotation on " + bean.getSimpleName() + ".call()");
         });
-    }
-
-    private static AnnotationConfigurationException annotationError(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof AnnotationConfigurationException ex) {
-                return ex;
-            }
-        }
-        throw new AssertionError("No AnnotationConfigurationException in the startup failure", failure);
     }
 
     public static class ZeroCount {
