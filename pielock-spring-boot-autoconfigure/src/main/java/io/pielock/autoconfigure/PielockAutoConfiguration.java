@@ -32,7 +32,7 @@ import io.pielock.lock.LockTemplate;
 @EnableConfigurationProperties(PielockProperties.class)
 @Import({ StoreConfigurations.RedisStoreConfiguration.class, StoreConfigurations.MemoryStoreConfiguration.class,
         StoreConfigurations.NoRedisOnClasspathConfiguration.class,
-        PielockAutoConfiguration.LockAnnotationConfiguration.class })
+        PielockAutoConfiguration.LockAnnotationConfiguration.class, LimiterConfiguration.class })
 public final class PielockAutoConfiguration {
 
     @Bean

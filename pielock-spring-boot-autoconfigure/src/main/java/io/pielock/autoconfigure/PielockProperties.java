@@ -31,6 +31,8 @@ public class PielockProperties {
 
     private final Lock lock = new Lock();
 
+    private final Limiter limiter = new Limiter();
+
     private final Redis redis = new Redis();
 
     public boolean isEnabled() {
@@ -63,6 +65,10 @@ public class PielockProperties {
 
     public Redis getRedis() {
         return this.redis;
+    }
+
+    public Limiter getLimiter() {
+        return this.limiter;
     }
 
     /** Where locks and limits live. */
@@ -168,6 +174,41 @@ public class PielockProperties {
             catch (IllegalArgumentException | NullPointerException ex) {
                 throw new InvalidPielockPropertyException("pielock.lock", ex.getMessage(), ex);
             }
+        }
+    }
+
+    /** Rate limiting: what happens when the store cannot be reached, and where the @RateLimited advice runs. */
+    public static class Limiter {
+
+        /** Just outside @DistributedLocked at its default, so a denied call never waits for a lock. */
+        static final int DEFAULT_ASPECT_ORDER = Lock.DEFAULT_ASPECT_ORDER - 100;
+
+        /**
+         * Whether calls are allowed (unchecked, counted and logged) when the rate limit store cannot be reached,
+         * instead of being denied with an exception.
+         */
+        private boolean failOpen = false;
+
+        /**
+         * Order of the @RateLimited advice, lower running further out; the default runs outside
+         * @DistributedLocked and @Transactional, so a denied call never waits for a lock.
+         */
+        private int aspectOrder = DEFAULT_ASPECT_ORDER;
+
+        public boolean isFailOpen() {
+            return this.failOpen;
+        }
+
+        public void setFailOpen(boolean failOpen) {
+            this.failOpen = failOpen;
+        }
+
+        public int getAspectOrder() {
+            return this.aspectOrder;
+        }
+
+        public void setAspectOrder(int aspectOrder) {
+            this.aspectOrder = aspectOrder;
         }
     }
 

@@ -11,10 +11,13 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
+import io.pielock.limiter.RateLimitStore;
 import io.pielock.lock.LockStore;
 import io.pielock.store.memory.InMemoryLockStore;
+import io.pielock.store.memory.InMemoryRateLimitStore;
 import io.pielock.store.redis.RedisKeys;
 import io.pielock.store.redis.RedisLockStore;
+import io.pielock.store.redis.RedisRateLimitStore;
 
 /**
  * The stores, one configuration per {@code pielock.store} value. Nothing falls back on its own: a Redis store
@@ -59,6 +62,13 @@ final class StoreConfigurations {
             return new RedisLockStore(connectionFactory(properties, dedicated, shared), keys);
         }
 
+        @Bean
+        @ConditionalOnMissingBean(RateLimitStore.class)
+        RedisRateLimitStore rateLimitStore(PielockProperties properties, RedisKeys keys,
+                ObjectProvider<DedicatedRedisConnection> dedicated, ObjectProvider<RedisConnectionFactory> shared) {
+            return new RedisRateLimitStore(connectionFactory(properties, dedicated, shared), keys);
+        }
+
         private static RedisConnectionFactory connectionFactory(PielockProperties properties,
                 ObjectProvider<DedicatedRedisConnection> dedicated, ObjectProvider<RedisConnectionFactory> shared) {
             DedicatedRedisConnection own = dedicated.getIfAvailable();
@@ -89,6 +99,12 @@ final class StoreConfigurations {
                     + "instances. Set pielock.store=redis to share them.");
             return new InMemoryLockStore();
         }
+
+        @Bean
+        @ConditionalOnMissingBean(RateLimitStore.class)
+        InMemoryRateLimitStore rateLimitStore() {
+            return new InMemoryRateLimitStore();
+        }
     }
 
     @Configuration(proxyBeanMethods = false)
@@ -99,6 +115,12 @@ final class StoreConfigurations {
         @Bean
         @ConditionalOnMissingBean(LockStore.class)
         LockStore lockStore() {
+            throw new MissingRedisException("pielock.store is 'redis' but Spring Data Redis is not on the classpath");
+        }
+
+        @Bean
+        @ConditionalOnMissingBean(RateLimitStore.class)
+        RateLimitStore rateLimitStore() {
             throw new MissingRedisException("pielock.store is 'redis' but Spring Data Redis is not on the classpath");
         }
     }

@@ -1,20 +1,10 @@
 package io.pielock.interceptor;
 
-import java.lang.reflect.Method;
-
-import org.springframework.aop.Pointcut;
-import org.springframework.aop.support.AbstractPointcutAdvisor;
-import org.springframework.aop.support.StaticMethodMatcherPointcut;
-
 /**
  * Applies {@link DistributedLockInterceptor} to methods that carry {@code @DistributedLocked}. Matching reads
  * (and validates) the annotation, so a bad one fails the context while beans are being proxied.
  */
-public class DistributedLockAdvisor extends AbstractPointcutAdvisor {
-
-    private final transient Pointcut pointcut;
-
-    private final transient DistributedLockInterceptor interceptor;
+public class DistributedLockAdvisor extends OperationAdvisor<DistributedLockInterceptor> {
 
     /**
      * @param operations the annotation metadata
@@ -23,23 +13,6 @@ public class DistributedLockAdvisor extends AbstractPointcutAdvisor {
      */
     public DistributedLockAdvisor(LockOperationSource operations, DistributedLockInterceptor interceptor,
             int order) {
-        this.pointcut = new StaticMethodMatcherPointcut() {
-            @Override
-            public boolean matches(Method method, Class<?> targetClass) {
-                return operations.getOperation(method, targetClass) != null;
-            }
-        };
-        this.interceptor = interceptor;
-        setOrder(order);
-    }
-
-    @Override
-    public Pointcut getPointcut() {
-        return this.pointcut;
-    }
-
-    @Override
-    public DistributedLockInterceptor getAdvice() {
-        return this.interceptor;
+        super(operations, interceptor, order);
     }
 }

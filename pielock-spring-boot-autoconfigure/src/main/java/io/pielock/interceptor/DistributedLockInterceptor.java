@@ -4,7 +4,6 @@ import java.util.function.Supplier;
 
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
-import org.springframework.aop.framework.AopProxyUtils;
 
 import io.pielock.lock.LockAcquisitionException;
 import io.pielock.lock.LockHandle;
@@ -38,12 +37,11 @@ public class DistributedLockInterceptor implements MethodInterceptor {
 
     @Override
     public Object invoke(MethodInvocation invocation) throws Throwable {
-        Object target = invocation.getThis();
-        LockOperation operation = this.operations.getOperation(invocation.getMethod(),
-                (target != null) ? AopProxyUtils.ultimateTargetClass(target) : null);
+        LockOperation operation = this.operations.getOperation(invocation);
         if (operation == null) {
             return invocation.proceed();
         }
+        Object target = invocation.getThis();
         Object[] args = invocation.getArguments();
         String key = operation.prefix()
                 + this.keys.evaluate(operation.key(), operation.keyText(), operation.method(), target, args);

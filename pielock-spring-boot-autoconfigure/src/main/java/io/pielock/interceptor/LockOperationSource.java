@@ -1,7 +1,6 @@
 package io.pielock.interceptor;
 
 import java.lang.reflect.Method;
-import java.time.Duration;
 
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.StringValueResolver;
@@ -14,13 +13,13 @@ public class LockOperationSource extends OperationSource<LockOperation> {
 
     static final String ANNOTATION = "@DistributedLocked";
 
-    private final StringValueResolver placeholders;
+    private final AttributeText attributes;
 
     /**
      * @param placeholders resolves {@code ${…}} in duration attributes; may be {@code null}
      */
     public LockOperationSource(StringValueResolver placeholders) {
-        this.placeholders = placeholders;
+        this.attributes = new AttributeText(placeholders);
     }
 
     @Override
@@ -35,35 +34,15 @@ public class LockOperationSource extends OperationSource<LockOperation> {
         }
         try {
             return new LockOperation(method, KeyExpressions.parse(ANNOTATION, method, locked.key()), locked.key(),
-                    resolve(locked.prefix()), duration(method, "expires", locked.expires()),
-                    duration(method, "timeout", locked.timeout()),
-                    duration(method, "retryAfter", locked.retryAfter()), locked.tries(),
+                    this.attributes.resolve(locked.prefix()),
+                    this.attributes.duration(ANNOTATION, method, "expires", locked.expires()),
+                    this.attributes.duration(ANNOTATION, method, "timeout", locked.timeout()),
+                    this.attributes.duration(ANNOTATION, method, "retryAfter", locked.retryAfter()), locked.tries(),
                     FallbackMethod.resolve(ANNOTATION, method, targetClass, locked.fallback(),
                             LockAcquisitionException.class));
         }
         catch (IllegalArgumentException ex) {
             throw new AnnotationConfigurationException(ANNOTATION, method, ex.getMessage(), ex);
         }
-    }
-
-    private Duration duration(Method method, String attribute, String text) {
-        String resolved = resolve(text);
-        if (resolved.isEmpty()) {
-            return null;
-        }
-        try {
-            return DurationText.parse(resolved);
-        }
-        catch (IllegalArgumentException ex) {
-            throw new AnnotationConfigurationException(ANNOTATION, method, attribute + " " + ex.getMessage(), ex);
-        }
-    }
-
-    private String resolve(String text) {
-        if (text.isEmpty() || this.placeholders == null) {
-            return text;
-        }
-        String resolved = this.placeholders.resolveStringValue(text);
-        return (resolved != null) ? resolved.trim() : "";
     }
 }

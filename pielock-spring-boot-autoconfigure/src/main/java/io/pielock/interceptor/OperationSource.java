@@ -4,6 +4,8 @@ import java.lang.reflect.Method;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.aopalliance.intercept.MethodInvocation;
+import org.springframework.aop.framework.AopProxyUtils;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.core.MethodClassKey;
 
@@ -39,6 +41,16 @@ public abstract class OperationSource<O> {
             this.cache.put(cacheKey, cached);
         }
         return (cached == NONE) ? null : (O) cached;
+    }
+
+    /**
+     * @param invocation an intercepted call
+     * @return the operation of the invoked method on the bean's class, or {@code null} if it is not annotated
+     */
+    public O getOperation(MethodInvocation invocation) {
+        Object target = invocation.getThis();
+        return getOperation(invocation.getMethod(),
+                (target != null) ? AopProxyUtils.ultimateTargetClass(target) : null);
     }
 
     private O find(Method method, Class<?> targetClass) {

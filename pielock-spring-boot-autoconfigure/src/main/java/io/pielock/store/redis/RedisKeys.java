@@ -1,5 +1,7 @@
 package io.pielock.store.redis;
 
+import java.time.Duration;
+
 import org.springframework.util.Assert;
 
 /**
@@ -49,6 +51,16 @@ public final class RedisKeys {
      */
     public String limit(String name) {
         return key("limit:", name);
+    }
+
+    /**
+     * @param name the limit's name
+     * @param window one of its windows
+     * @return the sorted set counting the calls of that window, for example {@code pielock:limit:{mylist}:1000ms};
+     *         all windows of a name share its hash tag, so one script can decide them together
+     */
+    public String limit(String name, Duration window) {
+        return limit(name) + ":" + window.toMillis() + "ms";
     }
 
     /** @return the pub/sub channel on which releases are announced */

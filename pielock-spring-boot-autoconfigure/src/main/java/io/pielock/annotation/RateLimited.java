@@ -1,0 +1,90 @@
+package io.pielock.annotation;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Repeatable;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+import io.pielock.limiter.TimeUnit;
+
+/**
+ * Lets the annotated method of a Spring bean run only while a rate limit admits the call, through
+ * {@link io.pielock.limiter.Limiter}:
+ * <pre>{@code
+ * @RateLimited(key = "#user.id", per = TimeUnit.SECOND, count = 2)
+ * @RateLimited(key = "#user.id", per = TimeUnit.MINUTE, count = 30)
+ * public List<Hit> search(User user, String query) { ... }
+ * }</pre>
+ * At most {@link #count()} calls are allowed in any sliding window of {@link #per()} (or {@link #window()}),
+ * counted per evaluated {@link #key()} across every application instance that shares the store. Denied calls
+ * are not counted.
+ * <p>
+ * <b>Repeatable:</b> every annotation must admit the call, and a call denied by one is counted by none.
+ * Annotations with the same key expression are decided together in one atomic step (in Redis, one script over
+ * one Cluster slot). Annotations with different keys (say, per user and global) are decided in declaration
+ * order, each atomically; when a later key denies, the call is taken back from the earlier ones, so meanwhile a
+ * concurrent call may be denied by the call being taken back (never allowed beyond a limit).
+ * <p>
+ * A denied call runs the {@link #fallback()} method, or, without one, throws
+ * {@link io.pielock.limiter.RateLimitExceededException} naming the key, the method and when to retry; in a
+ * Spring MVC application an unhandled one becomes HTTP 429. If the store cannot be reached, the call is
+ * denied with {@link io.pielock.limiter.LimiterUnavailableException} (not the fallback: nothing was exceeded)
+ * unless {@code pielock.limiter.fail-open=true}.
+ * <p>
+ * The advice runs outside {@code @DistributedLocked} and {@code @Transactional} (see
+ * {@code pielock.limiter.aspect-order}), so a denied call never waits for a lock or opens a transaction.
+ * Invalid attributes (a count under 1, a window under 1 ms, a key that does not parse, an unknown fallback)
+ * fail the application context at startup, naming the method.
+ */
+@Target(ElementType.METHOD)
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+@Repeatable(RateLimits.class)
+public @interface RateLimited {
+
+    /**
+     * The rate limit's name, as a SpEL expression evaluated on every call, with the same variables and rules
+     * as {@link DistributedLocked#key()}: parameters ({@code #user.id}, {@code #p0}), {@code #root.method},
+     * beans ({@code @tenant.id}), literals ({@code 'search'}); parsed once per method. A null or blank result
+     * throws {@link IllegalArgumentException} naming the method and expression.
+     * <p>
+     * Empty (the default) means the method itself, for example
+     * {@code com.example.SearchService.search(User, String)}: one limit shared by all callers. The Redis key is
+     * {@code pielock.key-prefix + "limit:{" + key + "}:" + window in ms + "ms"}.
+     * @return the key expression, or empty for the method
+     */
+    String key() default "";
+
+    /**
+     * The window: {@link #count()} calls are allowed per this unit ({@code MONTH} is 30 days). Ignored when
+     * {@link #window()} is given. Defaults to {@code SECOND}.
+     * @return the window's unit
+     */
+    TimeUnit per() default TimeUnit.SECOND;
+
+    /**
+     * How many calls the window admits; at least 1. A store keeps at most this many timestamps per key.
+     * @return the number of calls per window
+     */
+    long count();
+
+    /**
+     * A window of any length instead of {@link #per()}, as duration text: {@code 500ms}, {@code 10s},
+     * {@code PT15M} ({@code ${…}} placeholders resolved; a number alone means milliseconds); a whole number of
+     * milliseconds, at least 1 ms. Empty (the default) means {@link #per()}.
+     * @return the window, or empty for {@code per}
+     */
+    String window() default "";
+
+    /**
+     * The name of a method on the same bean, called instead (its result returned) when a limit denies the call.
+     * It takes the same parameters, optionally followed by a
+     * {@link io.pielock.limiter.RateLimitExceededException} (or a supertype), and returns a type assignable to
+     * the annotated method's. With repeated annotations, give it on one of them (or the same on each). Empty
+     * (the default) means throw {@link io.pielock.limiter.RateLimitExceededException}.
+     * @return the fallback method's name
+     */
+    String fallback() default "";
+}

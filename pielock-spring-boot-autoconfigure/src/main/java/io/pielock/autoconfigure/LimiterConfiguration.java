@@ -1,0 +1,103 @@
+package io.pielock.autoconfigure;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.config.ConfigurableBeanFactory;
+import org.springframework.beans.factory.config.EmbeddedValueResolver;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
+import org.springframework.util.function.SingletonSupplier;
+
+import io.pielock.interceptor.KeyExpressions;
+import io.pielock.interceptor.RateLimitAdvisor;
+import io.pielock.interceptor.RateLimitInterceptor;
+import io.pielock.interceptor.RateLimitOperationSource;
+import io.pielock.limiter.Limiter;
+import io.pielock.limiter.RateLimitStore;
+import io.pielock.web.RateLimitExceptionHandler;
+
+/**
+ * Rate limiting: a {@link Limiter} over the configured {@link RateLimitStore}, the {@code @RateLimited} advice,
+ * a Micrometer counter of calls allowed unchecked (when Micrometer is present), and HTTP 429 for exceeded limits
+ * in Spring MVC applications. Every bean backs off when the application defines its own.
+ */
+@Configuration(proxyBeanMethods = false)
+@Import({ LimiterConfiguration.RateLimitAnnotationConfiguration.class, LimiterConfiguration.MetricsConfiguration.class,
+        LimiterConfiguration.WebMvcConfiguration.class })
+class LimiterConfiguration {
+
+    /** Name of the counter of calls allowed without a check because the store could not be reached. */
+    static final String FAIL_OPEN_METER = "pielock.limiter.fail.open";
+
+    @Bean
+    @ConditionalOnMissingBean
+    Limiter limiter(PielockProperties properties, RateLimitStore rateLimitStore) {
+        return new Limiter(rateLimitStore, properties.getLimiter().isFailOpen());
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+    static class RateLimitAnnotationConfiguration {
+
+        @Bean
+        @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+        @ConditionalOnMissingBean
+        static RateLimitOperationSource pielockRateLimitOperationSource(ConfigurableBeanFactory beanFactory) {
+            return new RateLimitOperationSource(new EmbeddedValueResolver(beanFactory));
+        }
+
+        @Bean
+        @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+        @ConditionalOnMissingBean
+        static RateLimitInterceptor pielockRateLimitInterceptor(RateLimitOperationSource operations,
+                KeyExpressions keys, ObjectProvider<Limiter> limiter) {
+            return new RateLimitInterceptor(operations, keys, SingletonSupplier.of(limiter::getObject));
+        }
+
+        @Bean
+        @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+        @ConditionalOnMissingBean
+        static RateLimitAdvisor pielockRateLimitAdvisor(RateLimitOperationSource operations,
+                RateLimitInterceptor interceptor, Environment environment) {
+            // read from the Environment: advisors are created early, before @ConfigurationProperties beans should be
+            int order = Binder.get(environment)
+                .bind("pielock.limiter.aspect-order", Integer.class)
+                .orElse(PielockProperties.Limiter.DEFAULT_ASPECT_ORDER);
+            return new RateLimitAdvisor(operations, interceptor, order);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "io.micrometer.core.instrument.binder.MeterBinder")
+    static class MetricsConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(name = "pielockLimiterMeters")
+        MeterBinder pielockLimiterMeters(ObjectProvider<Limiter> limiter) {
+            return registry -> FunctionCounter.builder(FAIL_OPEN_METER, limiter.getObject(), Limiter::getFailOpenCount)
+                .description("Calls allowed without a rate limit check because the store could not be reached")
+                .register(registry);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    @ConditionalOnClass(name = "org.springframework.web.servlet.DispatcherServlet")
+    static class WebMvcConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        RateLimitExceptionHandler pielockRateLimitExceptionHandler() {
+            return new RateLimitExceptionHandler();
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package io.pielock.interceptor;
+
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.expression.Expression;
+
+import io.pielock.limiter.KeyedLimits;
+import io.pielock.limiter.Limit;
+
+/**
+ * One {@code @RateLimited} method, read and validated once: its limits grouped by key expression (each group
+ * decided atomically), and its fallback.
+ */
+public final class RateLimitOperation {
+
+    private final Method method;
+
+    private final List<KeyRule> rules;
+
+    private final FallbackMethod fallback;
+
+    /** The keys when no rule needs evaluating (the default key): built once, not per call. */
+    private final List<KeyedLimits> constantKeys;
+
+    RateLimitOperation(Method method, List<KeyRule> rules, FallbackMethod fallback) {
+        this.method = method;
+        this.rules = List.copyOf(rules);
+        this.fallback = fallback;
+        this.constantKeys = this.rules.stream().allMatch(rule -> rule.expression() == null)
+                ? this.rules.stream().map(rule -> new KeyedLimits(rule.text(), rule.limits())).toList() : null;
+    }
+
+    /** @return the annotated method */
+    public Method method() {
+        return this.method;
+    }
+
+    /** @return the fallback, or {@code null} */
+    public FallbackMethod fallback() {
+        return this.fallback;
+    }
+
+    /**
+     * @param expressions evaluates key expressions
+     * @param target the bean
+     * @param args the call's arguments
+     * @return this call's keys with their limits, in declaration order
+     * @throws IllegalArgumentException if a key expression yields no usable key
+     */
+    public List<KeyedLimits> keys(KeyExpressions expressions, Object target, Object[] args) {
+        if (this.constantKeys != null) {
+            return this.constantKeys;
+        }
+        Map<String, List<Limit>> limitsByKey = new LinkedHashMap<>();
+        for (KeyRule rule : this.rules) {
+            String key = (rule.expression() != null)
+                    ? expressions.evaluate(rule.expression(), rule.text(), this.method, target, args) : rule.text();
+            List<Limit> limits = limitsByKey.get(key);
+            limitsByKey.put(key, (limits == null) ? rule.limits() : merge(limits, rule.limits()));
+        }
+        List<KeyedLimits> keys = new ArrayList<>(limitsByKey.size());
+        limitsByKey.forEach((key, limits) -> keys.add(new KeyedLimits(key, limits)));
+        return keys;
+    }
+
+    /**
+     * Two expressions gave the same key: one set of limits, where of two limits with one window the stricter
+     * stands (both must admit a call, so that is what they mean together).
+     */
+    private static List<Limit> merge(List<Limit> first, List<Limit> second) {
+        Map<Duration, Limit> byWindow = new LinkedHashMap<>();
+        for (Limit limit : first) {
+            byWindow.put(limit.window(), limit);
+        }
+        for (Limit limit : second) {
+            byWindow.merge(limit.window(), limit, (a, b) -> (a.count() <= b.count()) ? a : b);
+        }
+        return List.copyOf(byWindow.values());
+    }
+
+    /**
+     * The limits sharing one key expression.
+     *
+     * @param expression the parsed key expression, or {@code null} for the method's own key
+     * @param text the expression's text, or the method's key
+     * @param limits the limits, with distinct windows
+     */
+    record KeyRule(Expression expression, String text, List<Limit> limits) {
+    }
+}

@@ -1,0 +1,87 @@
+package io.pielock.interceptor;
+
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.util.StringValueResolver;
+
+import io.pielock.annotation.RateLimited;
+import io.pielock.annotation.RateLimits;
+import io.pielock.interceptor.RateLimitOperation.KeyRule;
+import io.pielock.limiter.Limit;
+import io.pielock.limiter.RateLimitExceededException;
+
+/** Reads {@link RateLimited} (repeated or not) into validated, cached {@link RateLimitOperation}s. */
+public class RateLimitOperationSource extends OperationSource<RateLimitOperation> {
+
+    static final String ANNOTATION = "@RateLimited";
+
+    private final AttributeText attributes;
+
+    /**
+     * @param placeholders resolves {@code ${…}} in {@code window}; may be {@code null}
+     */
+    public RateLimitOperationSource(StringValueResolver placeholders) {
+        this.attributes = new AttributeText(placeholders);
+    }
+
+    @Override
+    protected RateLimitOperation parse(Method method, Class<?> targetClass) {
+        Set<RateLimited> annotations = AnnotatedElementUtils.findMergedRepeatableAnnotations(method,
+                RateLimited.class, RateLimits.class);
+        if (annotations.isEmpty()) {
+            return null;
+        }
+        Map<String, List<Limit>> limitsByKey = new LinkedHashMap<>();
+        String fallback = "";
+        for (RateLimited annotation : annotations) {
+            List<Limit> limits = limitsByKey.computeIfAbsent(annotation.key(), key -> new ArrayList<>());
+            addLimit(method, annotation, limits);
+            fallback = fallback(method, fallback, annotation.fallback());
+        }
+        List<KeyRule> rules = new ArrayList<>(limitsByKey.size());
+        limitsByKey.forEach((key, limits) -> rules.add(key.isEmpty()
+                ? new KeyRule(null, AnnotationConfigurationException.describe(method), limits)
+                : new KeyRule(KeyExpressions.parse(ANNOTATION, method, key), key, limits)));
+        return new RateLimitOperation(method, rules, FallbackMethod.resolve(ANNOTATION, method, targetClass,
+                fallback, RateLimitExceededException.class));
+    }
+
+    private void addLimit(Method method, RateLimited annotation, List<Limit> limits) {
+        Limit limit;
+        try {
+            Duration window = this.attributes.duration(ANNOTATION, method, "window", annotation.window());
+            limit = (window != null) ? Limit.of(annotation.count(), window)
+                    : Limit.of(annotation.count(), annotation.per());
+        }
+        catch (IllegalArgumentException ex) {
+            throw new AnnotationConfigurationException(ANNOTATION, method, ex.getMessage(), ex);
+        }
+        for (Limit other : limits) {
+            if (other.window().equals(limit.window())) {
+                throw new AnnotationConfigurationException(ANNOTATION, method, "two limits on key \""
+                        + annotation.key() + "\" share the window of " + other + " and " + limit
+                        + "; keep the stricter one", null);
+            }
+        }
+        limits.add(limit);
+    }
+
+    private static String fallback(Method method, String chosen, String given) {
+        if (given.isEmpty() || given.equals(chosen)) {
+            return chosen;
+        }
+        if (!chosen.isEmpty()) {
+            throw new AnnotationConfigurationException(ANNOTATION, method, "the repeated annotations name "
+                    + "different fallbacks ('" + chosen + "' and '" + given + "'); a call has one fallback, so "
+                    + "give it on one annotation or the same on each", null);
+        }
+        return given;
+    }
+}

@@ -1,0 +1,82 @@
+package io.pielock.limiter;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * At most {@code count} calls in any {@code window}: one sliding-window rate limit. Validated when built, so a
+ * bad limit fails where it is written.
+ *
+ * @param count how many calls the window admits (at least 1); a store keeps at most this many timestamps per
+ *        key and window
+ * @param window how far back calls are counted: a whole number of milliseconds, at least 1 ms
+ */
+public record Limit(long count, Duration window) {
+
+    /**
+     * @param count how many calls the window admits (at least 1)
+     * @param window how far back calls are counted (whole milliseconds, at least 1 ms)
+     * @throws IllegalArgumentException if {@code count} is not positive or {@code window} is under 1 ms or not
+     *         a whole number of milliseconds
+     */
+    public Limit {
+        if (count <= 0) {
+            throw new IllegalArgumentException("Rate limit count must be at least 1, but was " + count);
+        }
+        Objects.requireNonNull(window, "Rate limit window must not be null");
+        if (window.compareTo(Duration.ofMillis(1)) < 0) {
+            throw new IllegalArgumentException("Rate limit window must be at least 1ms, but was " + window);
+        }
+        if (window.toNanosPart() % 1_000_000 != 0) {
+            // stores count in milliseconds; rounding would quietly change the limit
+            throw new IllegalArgumentException(
+                    "Rate limit window must be a whole number of milliseconds, but was " + window);
+        }
+    }
+
+    /**
+     * @param count how many calls each unit admits
+     * @param per the window
+     * @return {@code count} calls per {@code per}
+     * @throws IllegalArgumentException if {@code count} is not positive
+     */
+    public static Limit of(long count, TimeUnit per) {
+        Objects.requireNonNull(per, "Rate limit unit (per) must not be null");
+        return new Limit(count, per.duration());
+    }
+
+    /**
+     * @param count how many calls the window admits
+     * @param window how far back calls are counted
+     * @return {@code count} calls per {@code window}
+     * @throws IllegalArgumentException if {@code count} is not positive or the window is under 1 ms
+     */
+    public static Limit of(long count, Duration window) {
+        return new Limit(count, window);
+    }
+
+    /** @return for example {@code "2 per 1s"} */
+    @Override
+    public String toString() {
+        return this.count + " per " + describe(this.window);
+    }
+
+    /**
+     * @param duration a duration
+     * @return short text in the largest unit that divides it: {@code 30d}, {@code 1h}, {@code 90s}, {@code 250ms}
+     */
+    static String describe(Duration duration) {
+        long millis = duration.toMillis();
+        if (millis == 0 || millis % 1000 != 0) {
+            return millis + "ms";
+        }
+        long seconds = millis / 1000;
+        if (seconds % 86_400 == 0) {
+            return seconds / 86_400 + "d";
+        }
+        if (seconds % 3600 == 0) {
+            return seconds / 3600 + "h";
+        }
+        return (seconds % 60 == 0) ? seconds / 60 + "m" : seconds + "s";
+    }
+}

@@ -1,0 +1,244 @@
+package io.pielock.limiter;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * Rate limits: the one place where pielock decides whether a call may proceed. A thin layer over a
+ * {@link RateLimitStore}, which counts calls atomically; {@code @RateLimited} is a thin layer over this class.
+ * <pre>{@code
+ * LimitResult result = limiter.allow("mylist", TimeUnit.SECOND, 2);
+ * if (!result.allowed()) {
+ *     return tooManyRequests(result.retryAfter());
+ * }
+ * }</pre>
+ * Semantics:
+ * <ul>
+ * <li><b>Exact sliding window.</b> At any instant, at most {@code count} calls were allowed for a key in the
+ * preceding {@code window}, also around what a fixed window would call its boundary. Denied calls are not
+ * counted.</li>
+ * <li><b>One atomic decision, on the store's clock.</b> On Redis, one Lua script per key decides all of the key's
+ * limits in one round trip, on the server's {@code TIME}, so clients with skewed clocks agree.</li>
+ * <li><b>All or nothing.</b> With several limits ({@link #allow(String, List)}, {@link #allow(List)}) a call
+ * passes only if every limit admits it, and a call denied by one limit is counted by none. Limits of one key are
+ * decided in one atomic step; several keys (which may live in different Redis Cluster slots) are decided in
+ * order, and a key that denies makes the limiter take the call back from the keys before it. Until it has done
+ * so, a concurrent call may find those keys one call fuller: the error is always towards denying, never towards
+ * allowing more than {@code count}.</li>
+ * <li><b>Bounded memory.</b> A store keeps at most {@code count} timestamps per key and window, and forgets a
+ * key once its window has passed without calls.</li>
+ * <li><b>Store unreachable.</b> Failing closed (the default), the call is denied with a
+ * {@link LimiterUnavailableException} whose cause is the store's error, never reported as an exceeded limit.
+ * Failing open, the call is allowed unchecked, counted ({@link #getFailOpenCount()}) and logged at WARN at most
+ * once every 10 seconds.</li>
+ * </ul>
+ * Invalid arguments (a null or blank key, {@code count <= 0}, a window under 1 ms) throw
+ * {@link IllegalArgumentException}.
+ */
+public class Limiter {
+
+    private static final Log logger = LogFactory.getLog(Limiter.class);
+
+    /** How often, at most, failing open is logged. */
+    static final Duration WARNING_INTERVAL = Duration.ofSeconds(10);
+
+    /** Random per JVM (from a secure source, once), so permits of two processes never collide. */
+    private static final String PROCESS_ID = Long.toHexString(new SecureRandom().nextLong()) + ":";
+
+    /** Per JVM, not per limiter: two limiters in one JVM (two contexts) must not issue the same permit. */
+    private static final AtomicLong PERMITS = new AtomicLong();
+
+    private final RateLimitStore store;
+
+    private final boolean failOpen;
+
+    private final LongAdder failOpenCount = new LongAdder();
+
+    private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARNING_INTERVAL.toNanos());
+
+    /**
+     * A limiter that fails closed: when the store cannot be reached, calls are denied.
+     * @param store where calls are counted
+     */
+    public Limiter(RateLimitStore store) {
+        this(store, false);
+    }
+
+    /**
+     * @param store where calls are counted
+     * @param failOpen whether calls are allowed (unchecked, counted and logged) when the store cannot be reached;
+     *        otherwise they are denied with a {@link LimiterUnavailableException}
+     */
+    public Limiter(RateLimitStore store, boolean failOpen) {
+        this.store = Objects.requireNonNull(store, "store must not be null");
+        this.failOpen = failOpen;
+    }
+
+    /**
+     * Decides one call: allowed if fewer than {@code count} calls were allowed for {@code key} in the last
+     * {@code per} (the original pie-lock's {@code Limiter.allow(key, per=SECOND, count=2)}).
+     * @param key the rate limit's name
+     * @param per the window
+     * @param count how many calls the window admits
+     * @return whether the call may proceed (if so, it has been counted), with a message naming the key
+     * @throws IllegalArgumentException if the key is null or blank, or {@code count <= 0}
+     * @throws LimiterUnavailableException if the store cannot be reached and the limiter fails closed
+     */
+    public LimitResult allow(String key, TimeUnit per, long count) {
+        return allow(key, List.of(Limit.of(count, per)));
+    }
+
+    /**
+     * Decides one call: allowed if fewer than {@code count} calls were allowed for {@code key} in the last
+     * {@code window}.
+     * @param key the rate limit's name
+     * @param window the window: a whole number of milliseconds, at least 1 ms
+     * @param count how many calls the window admits
+     * @return whether the call may proceed (if so, it has been counted), with a message naming the key
+     * @throws IllegalArgumentException if the key is null or blank, {@code count <= 0}, or the window is under
+     *         1 ms
+     * @throws LimiterUnavailableException if the store cannot be reached and the limiter fails closed
+     */
+    public LimitResult allow(String key, Duration window, long count) {
+        return allow(key, List.of(Limit.of(count, window)));
+    }
+
+    /**
+     * Decides one call against several limits of one key (for example 2 per second and 30 per minute), in one
+     * atomic step: allowed only if every limit admits it, and counted by all of them or, when denied, by none.
+     * @param key the rate limit's name
+     * @param limits the limits, with distinct windows
+     * @return whether the call may proceed, with a message naming the key
+     * @throws IllegalArgumentException if the key is null or blank, there are no limits, or two share a window
+     * @throws LimiterUnavailableException if the store cannot be reached and the limiter fails closed
+     */
+    public LimitResult allow(String key, List<Limit> limits) {
+        return allow(List.of(new KeyedLimits(key, limits)));
+    }
+
+    /**
+     * Decides one call against the limits of several keys (for example per user and global): allowed only if
+     * every limit admits it. Keys are decided in the given order, each atomically; when one denies, the call is
+     * taken back from the keys before it, so a denied call is counted by none.
+     * @param keys the keys with their limits; each key at most once
+     * @return whether the call may proceed, with a message naming the deciding key
+     * @throws IllegalArgumentException if the list is empty or names a key twice
+     * @throws LimiterUnavailableException if the store cannot be reached and the limiter fails closed
+     */
+    public LimitResult allow(List<KeyedLimits> keys) {
+        requireDistinctKeys(keys);
+        String permit = PROCESS_ID + Long.toHexString(PERMITS.incrementAndGet());
+        String tightestKey = null;
+        WindowState tightest = null;
+        for (int i = 0; i < keys.size(); i++) {
+            KeyedLimits current = keys.get(i);
+            LimitAttempt attempt;
+            try {
+                attempt = this.store.tryConsume(current.key(), current.limits(), permit);
+            }
+            catch (RuntimeException ex) {
+                return unreachable(current, keys.subList(0, i), permit, ex);
+            }
+            if (!attempt.allowed()) {
+                refund(keys.subList(0, i), permit);
+                return denied(current.key(), attempt);
+            }
+            for (WindowState window : attempt.windows()) {
+                if (tightest == null || window.remaining() < tightest.remaining()) {
+                    tightest = window;
+                    tightestKey = current.key();
+                }
+            }
+        }
+        return LimitResult.allowed(tightestKey, tightest.limit(), tightest.remaining());
+    }
+
+    /** @return whether calls are allowed unchecked when the store cannot be reached */
+    public boolean isFailOpen() {
+        return this.failOpen;
+    }
+
+    /** @return how many calls were allowed unchecked because the store could not be reached (fail-open) */
+    public long getFailOpenCount() {
+        return this.failOpenCount.sum();
+    }
+
+    private static LimitResult denied(String key, LimitAttempt attempt) {
+        WindowState longest = null;
+        for (WindowState window : attempt.windows()) {
+            if (!window.hadRoom() && (longest == null || window.retryAfter().compareTo(longest.retryAfter()) > 0)) {
+                longest = window;
+            }
+        }
+        if (longest == null) {
+            throw new IllegalStateException("Rate limit store denied key: " + key
+                    + " but reported room in every window: " + attempt.windows());
+        }
+        return LimitResult.denied(key, longest.limit(), longest.retryAfter());
+    }
+
+    private LimitResult unreachable(KeyedLimits current, List<KeyedLimits> consumed, String permit,
+            RuntimeException ex) {
+        if (!this.failOpen) {
+            refund(consumed, permit);
+            throw new LimiterUnavailableException(current.key(), ex);
+        }
+        this.failOpenCount.increment();
+        warnAtMostEveryInterval(current.key(), ex);
+        return LimitResult.allowedUnchecked(current.key(), current.limits().get(0));
+    }
+
+    private void warnAtMostEveryInterval(String key, RuntimeException ex) {
+        long now = System.nanoTime();
+        long last = this.lastWarning.get();
+        if (now - last >= WARNING_INTERVAL.toNanos() && this.lastWarning.compareAndSet(last, now)) {
+            logger.warn("Rate limit store unreachable: allowing calls without a check (fail-open), "
+                    + getFailOpenCount() + " so far; latest key: " + key + ". Next warning in "
+                    + WARNING_INTERVAL.toSeconds() + "s at the earliest", ex);
+        }
+    }
+
+    private void refund(List<KeyedLimits> consumed, String permit) {
+        for (KeyedLimits keyed : consumed) {
+            try {
+                this.store.refund(keyed.key(), keyed.limits(), permit);
+            }
+            catch (RuntimeException ex) {
+                logger.warn("Could not take back a denied call from rate limit key: " + keyed.key()
+                        + "; it counts until it leaves the window " + keyed.limits(), ex);
+            }
+        }
+    }
+
+    private static void requireDistinctKeys(List<KeyedLimits> keys) {
+        Objects.requireNonNull(keys, "Rate limit keys must not be null");
+        if (keys.isEmpty()) {
+            throw new IllegalArgumentException("At least one rate limit key is needed");
+        }
+        if (keys.size() > 1) {
+            Set<String> seen = new HashSet<>();
+            for (KeyedLimits keyed : keys) {
+                if (!seen.add(keyed.key())) {
+                    throw new IllegalArgumentException("Rate limit key: " + keyed.key()
+                            + " is given twice; give all its limits in one KeyedLimits");
+                }
+            }
+        }
+    }
+
+    static void requireValidKey(String key) {
+        if (key == null || key.isBlank()) {
+            throw new IllegalArgumentException("Rate limit key must not be null or blank, but was "
+                    + (key == null ? "null" : "'" + key + "'"));
+        }
+    }
+}

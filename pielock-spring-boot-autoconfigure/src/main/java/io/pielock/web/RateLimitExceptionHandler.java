@@ -1,0 +1,81 @@
+package io.pielock.web;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ControllerAdvice;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+
+import io.pielock.limiter.Limit;
+import io.pielock.limiter.RateLimitExceededException;
+
+/**
+ * Answers a {@link RateLimitExceededException} that no other handler took with HTTP 429 Too Many Requests:
+ * <ul>
+ * <li>{@code Retry-After}: the seconds until a call could pass, rounded up;</li>
+ * <li>{@code RateLimit-Policy} and {@code RateLimit}: the exhausted limit as a quota policy, for example
+ * {@code "2-per-1s";q=2;w=1} and {@code "2-per-1s";r=0;t=1}, in the syntax of the IETF httpapi draft
+ * <a href="https://datatracker.ietf.org/doc/draft-ietf-httpapi-ratelimit-headers/11/">RateLimit header fields
+ * for HTTP, draft-ietf-httpapi-ratelimit-headers-11</a> (May 2026; {@code w} and {@code t} are whole seconds,
+ * rounded up);</li>
+ * <li>an RFC 9457 problem-detail body ({@code application/problem+json}) of the draft's
+ * {@code quota-exceeded} problem type, whose {@code violated-policies} member names the policy.</li>
+ * </ul>
+ * The response names the limit, not the key or the method: keys may carry user data, and method names are
+ * internals. It runs after the application's own exception handlers (lowest precedence); to answer differently,
+ * handle the exception in your own {@code @ControllerAdvice} or declare a bean of this type.
+ */
+@ControllerAdvice
+@Order(Ordered.LOWEST_PRECEDENCE)
+public class RateLimitExceptionHandler {
+
+    /** The draft's problem type for an exceeded quota (section 5.1). */
+    public static final URI QUOTA_EXCEEDED = URI
+        .create("https://iana.org/assignments/http-problem-types#quota-exceeded");
+
+    /** The {@code RateLimit-Policy} response field. */
+    public static final String RATE_LIMIT_POLICY = "RateLimit-Policy";
+
+    /** The {@code RateLimit} response field. */
+    public static final String RATE_LIMIT = "RateLimit";
+
+    /**
+     * @param ex the exceeded limit
+     * @return 429 with {@code Retry-After}, the rate-limit fields and a problem detail
+     */
+    @ExceptionHandler(RateLimitExceededException.class)
+    public ResponseEntity<ProblemDetail> handleRateLimitExceeded(RateLimitExceededException ex) {
+        Limit limit = ex.getLimit();
+        long retryAfter = ceilSeconds(ex.getRetryAfter());
+        String policy = policyName(limit);
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.TOO_MANY_REQUESTS,
+                "Rate limit of " + limit + " exceeded; retry after " + retryAfter + "s");
+        problem.setType(QUOTA_EXCEEDED);
+        problem.setTitle("Quota Exceeded");
+        problem.setProperty("violated-policies", List.of(policy));
+        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+            .header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter))
+            .header(RATE_LIMIT_POLICY,
+                    "\"" + policy + "\";q=" + limit.count() + ";w=" + ceilSeconds(limit.window()))
+            .header(RATE_LIMIT, "\"" + policy + "\";r=0;t=" + retryAfter)
+            .body(problem);
+    }
+
+    /** A name for the policy that identifies the limit without the key, for example {@code 2-per-1s}. */
+    static String policyName(Limit limit) {
+        return limit.toString().replace(' ', '-');
+    }
+
+    /** Whole seconds, rounded up, and at least 1: the fields take no fractions, and 0 would invite a retry now. */
+    static long ceilSeconds(Duration duration) {
+        long seconds = duration.getSeconds() + (duration.getNano() > 0 ? 1 : 0);
+        return Math.max(1, seconds);
+    }
+}

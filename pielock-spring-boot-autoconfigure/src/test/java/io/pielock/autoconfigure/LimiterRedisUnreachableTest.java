@@ -1,0 +1,92 @@
+package io.pielock.autoconfigure;
+
+import java.time.Duration;
+
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.dao.DataAccessException;
+
+import io.pielock.annotation.RateLimited;
+import io.pielock.limiter.Limiter;
+import io.pielock.limiter.LimiterUnavailableException;
+import io.pielock.limiter.RateLimitExceededException;
+import io.pielock.limiter.TimeUnit;
+import io.pielock.test.RedisServer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/** Redis cannot be reached (a port nothing listens on): denied by default, allowed and counted when failing open. */
+@ExtendWith(OutputCaptureExtension.class)
+class LimiterRedisUnreachableTest {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, AopAutoConfiguration.class,
+                PielockAutoConfiguration.class))
+        .withPropertyValues("spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + RedisServer.freePort(),
+                "spring.data.redis.timeout=500ms", "spring.data.redis.connect-timeout=500ms")
+        .withBean(Api.class);
+
+    @Test
+    void failingClosedDeniesWithTheConnectionErrorAsCauseNotAsAnExceededLimit() {
+        this.runner.run(context -> {
+            Api api = context.getBean(Api.class);
+            long start = System.nanoTime();
+            assertThatExceptionOfType(LimiterUnavailableException.class).isThrownBy(() -> api.call("alice"))
+                .withMessageStartingWith("Could not check rate limit key: user:alice for Api.call(): the rate limit "
+                        + "store could not be reached, so the call is denied (fail-closed)")
+                .withCauseInstanceOf(DataAccessException.class)
+                .isNotInstanceOf(RateLimitExceededException.class)
+                .satisfies(ex -> assertThat(ex.getMethod().getName()).isEqualTo("call"));
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+            assertThat(api.calls()).as("neither the method nor its fallback ran").isZero();
+        });
+    }
+
+    @Test
+    void failingOpenAllowsCountsAndWarnsOnceInTenSeconds(CapturedOutput output) {
+        this.runner.withPropertyValues("pielock.limiter.fail-open=true").run(context -> {
+            Api api = context.getBean(Api.class);
+            for (int i = 0; i < 3; i++) {
+                assertThat(api.call("bob")).isEqualTo("served bob");
+            }
+            assertThat(api.calls()).isEqualTo(3);
+            Limiter limiter = context.getBean(Limiter.class);
+            assertThat(limiter.getFailOpenCount()).isEqualTo(3);
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            context.getBean("pielockLimiterMeters", MeterBinder.class).bindTo(registry);
+            assertThat(registry.get(LimiterConfiguration.FAIL_OPEN_METER).functionCounter().count()).isEqualTo(3.0);
+            assertThat(output.getOut().split("Rate limit store unreachable: allowing calls without a check", -1))
+                .as("one warning for three calls").hasSize(2);
+        });
+    }
+
+    /** A rate-limited bean whose fallback must not run when Redis is down; counts its method and fallback runs. */
+    public static class Api {
+
+        private int calls;
+
+        @RateLimited(key = "'user:' + #user", per = TimeUnit.MINUTE, count = 1, fallback = "busy")
+        public String call(String user) {
+            this.calls++;
+            return "served " + user;
+        }
+
+        String busy(String user) {
+            this.calls++;
+            return "busy";
+        }
+
+        public int calls() {
+            return this.calls;
+        }
+    }
+}

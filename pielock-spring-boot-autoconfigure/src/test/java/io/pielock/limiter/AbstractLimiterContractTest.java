@@ -1,0 +1,297 @@
+package io.pielock.limiter;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/**
+ * The behaviour every {@link RateLimitStore} must give {@link Limiter}. Subclassed once per store, so the Redis
+ * and memory stores pass the same specification. Each {@link #newProcess()} stands for one application
+ * instance (its own limiter, and for Redis its own connections).
+ */
+abstract class AbstractLimiterContractTest {
+
+    protected String key;
+
+    /** @return a store as another application instance would see it */
+    protected abstract RateLimitStore newStore();
+
+    /**
+     * @param key a rate limit's name
+     * @param limit one of its limits
+     * @return whether the store still keeps anything for that key and window
+     */
+    protected abstract boolean holdsCalls(String key, Limit limit);
+
+    @BeforeEach
+    void uniqueKey() {
+        this.key = "test:" + UUID.randomUUID();
+    }
+
+    protected Limiter newProcess() {
+        return new Limiter(newStore());
+    }
+
+    @Test
+    void originalReadmeScenarioAllowsTwoOfSixCallsThenAllowsAgainAfterASecond() throws Exception {
+        Limiter limiter = newProcess();
+        String mylist = "mylist:" + this.key;
+        List<LimitResult> results = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            results.add(limiter.allow(mylist, TimeUnit.SECOND, 2));
+        }
+        assertThat(results).extracting(LimitResult::allowed).containsExactly(true, true, false, false, false, false);
+        assertThat(results.get(2).message()).startsWith("Rate limit exceeded key: " + mylist + " (2 per 1s)");
+        Thread.sleep(1000);
+        assertThat(limiter.allow(mylist, TimeUnit.SECOND, 2).allowed()).isTrue();
+    }
+
+    @Test
+    void remainingCountsDownAndRetryAfterSaysWhenTheOldestCallLeavesTheWindow() {
+        Limiter limiter = newProcess();
+        Duration window = Duration.ofSeconds(10);
+        long firstSent = System.nanoTime();
+        LimitResult first = limiter.allow(this.key, window, 3);
+        long firstAnswered = System.nanoTime();
+        LimitResult second = limiter.allow(this.key, window, 3);
+        LimitResult third = limiter.allow(this.key, window, 3);
+        long deniedSent = System.nanoTime();
+        LimitResult denied = limiter.allow(this.key, window, 3);
+        long deniedAnswered = System.nanoTime();
+
+        assertThat(List.of(first, second, third)).extracting(LimitResult::remaining).containsExactly(2L, 1L, 0L);
+        assertThat(List.of(first, second, third)).extracting(LimitResult::retryAfter).containsOnly(Duration.ZERO);
+        assertThat(first.message()).isEqualTo("Allowed key: " + this.key + " (2 of 3 per 10s left)");
+        assertThat(denied.allowed()).isFalse();
+        assertThat(denied.remaining()).isZero();
+        assertThat(denied.key()).isEqualTo(this.key);
+        assertThat(denied.limit()).isEqualTo(Limit.of(3, window));
+        // the first call was counted within [firstSent, firstAnswered], the denial within [deniedSent, deniedAnswered]
+        assertThat(denied.retryAfter())
+            .isGreaterThanOrEqualTo(window.minusNanos(deniedAnswered - firstSent))
+            .isLessThanOrEqualTo(window.minusNanos(deniedSent - firstAnswered));
+    }
+
+    @Test
+    void callsSpreadAcrossWindowBoundariesNeverExceedCountInAnySlidingWindow() throws Exception {
+        // Bursts every 0.6 windows: a fixed window would let a full burst through on each side of a boundary.
+        Limiter limiter = newProcess();
+        Limit limit = Limit.of(4, Duration.ofMillis(500));
+        List<Call> allowed = new ArrayList<>();
+        for (int burst = 0; burst < 6; burst++) {
+            for (int i = 0; i < 2 * limit.count(); i++) {
+                long sent = System.nanoTime();
+                boolean passed = limiter.allow(this.key, List.of(limit)).allowed();
+                if (passed) {
+                    allowed.add(new Call(sent, System.nanoTime()));
+                }
+            }
+            Thread.sleep(300);
+        }
+        assertAtMostCountInAnyWindow(allowed, limit);
+        assertThat(allowed).as("bursts at least a window apart pass again").hasSizeGreaterThanOrEqualTo(8);
+    }
+
+    @Test
+    void sixteenThreadsInTwoProcessesGetExactlyCountCallsThroughOneWindow() throws Exception {
+        Limit limit = Limit.of(20, TimeUnit.MINUTE);
+        List<Call> allowed = hammer(16, limit, 25, 0);
+        assertThat(allowed).hasSize(20);
+    }
+
+    @Test
+    void sixteenThreadsHammeringAcrossSeveralWindowsNeverExceedCountInAnyWindow() throws Exception {
+        Limit limit = Limit.of(5, Duration.ofMillis(400));
+        List<Call> allowed = hammer(16, limit, Integer.MAX_VALUE, 1200);
+        assertAtMostCountInAnyWindow(allowed, limit);
+        assertThat(allowed).hasSizeGreaterThanOrEqualTo(10);
+    }
+
+    @Test
+    void callDeniedByOneLimitOfAKeyIsCountedByNoneOfItsLimits() {
+        Limiter limiter = newProcess();
+        Limit onePerMinute = Limit.of(1, TimeUnit.MINUTE);
+        Limit threePerHour = Limit.of(3, TimeUnit.HOUR);
+        assertThat(limiter.allow(this.key, List.of(onePerMinute, threePerHour)).allowed()).isTrue();
+        for (int i = 0; i < 5; i++) {
+            LimitResult denied = limiter.allow(this.key, List.of(onePerMinute, threePerHour));
+            assertThat(denied.allowed()).isFalse();
+            assertThat(denied.limit()).isEqualTo(onePerMinute);
+        }
+        LimitResult hourly = limiter.allow(this.key, List.of(threePerHour));
+        assertThat(hourly.allowed()).isTrue();
+        assertThat(hourly.remaining()).as("only the allowed calls were counted per hour").isEqualTo(1);
+    }
+
+    @Test
+    void callDeniedByALaterKeyIsTakenBackFromTheEarlierKeys() {
+        Limiter limiter = newProcess();
+        String user = this.key + ":user";
+        String global = this.key + ":global";
+        List<KeyedLimits> both = List.of(KeyedLimits.of(user, Limit.of(5, TimeUnit.MINUTE)),
+                KeyedLimits.of(global, Limit.of(1, TimeUnit.MINUTE)));
+        assertThat(limiter.allow(both).allowed()).isTrue();
+        for (int i = 0; i < 3; i++) {
+            LimitResult denied = limiter.allow(both);
+            assertThat(denied.allowed()).isFalse();
+            assertThat(denied.key()).isEqualTo(global);
+        }
+        LimitResult userOnly = limiter.allow(user, TimeUnit.MINUTE, 5);
+        assertThat(userOnly.remaining()).as("the denied calls were taken back from the user's limit").isEqualTo(3);
+    }
+
+    @Test
+    void severalKeysReportTheTightestLimitWhenAllowed() {
+        Limiter limiter = newProcess();
+        LimitResult result = limiter.allow(List.of(KeyedLimits.of(this.key + ":a", Limit.of(5, TimeUnit.MINUTE)),
+                KeyedLimits.of(this.key + ":b", Limit.of(2, TimeUnit.MINUTE), Limit.of(9, TimeUnit.HOUR))));
+        assertThat(result.allowed()).isTrue();
+        assertThat(result.key()).isEqualTo(this.key + ":b");
+        assertThat(result.limit()).isEqualTo(Limit.of(2, TimeUnit.MINUTE));
+        assertThat(result.remaining()).isEqualTo(1);
+    }
+
+    @Test
+    void limitsWithDifferentWindowsOnOneKeyCountSeparately() {
+        Limiter limiter = newProcess();
+        assertThat(limiter.allow(this.key, TimeUnit.MINUTE, 1).allowed()).isTrue();
+        assertThat(limiter.allow(this.key, TimeUnit.HOUR, 1).allowed()).isTrue();
+        assertThat(limiter.allow(this.key, TimeUnit.MINUTE, 1).allowed()).isFalse();
+    }
+
+    @Test
+    void aKeyIsForgottenOnceItsWindowHasPassedWithoutCalls() throws Exception {
+        Limiter limiter = newProcess();
+        Limit limit = Limit.of(2, Duration.ofMillis(300));
+        limiter.allow(this.key, List.of(limit));
+        assertThat(holdsCalls(this.key, limit)).isTrue();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (holdsCalls(this.key, limit) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(holdsCalls(this.key, limit)).as("forgotten well under 10 s after a 300 ms window").isFalse();
+    }
+
+    @Test
+    void nullOrBlankKeysAreRejected() {
+        Limiter limiter = newProcess();
+        assertThatIllegalArgumentException().isThrownBy(() -> limiter.allow(null, TimeUnit.SECOND, 2))
+            .withMessage("Rate limit key must not be null or blank, but was null");
+        assertThatIllegalArgumentException().isThrownBy(() -> limiter.allow(" ", TimeUnit.SECOND, 2))
+            .withMessage("Rate limit key must not be null or blank, but was ' '");
+    }
+
+    @Test
+    void countsBelowOneAreRejected() {
+        Limiter limiter = newProcess();
+        assertThatIllegalArgumentException().isThrownBy(() -> limiter.allow(this.key, TimeUnit.SECOND, 0))
+            .withMessage("Rate limit count must be at least 1, but was 0");
+        assertThatIllegalArgumentException().isThrownBy(() -> limiter.allow(this.key, Duration.ofSeconds(1), -3))
+            .withMessageContaining("-3");
+    }
+
+    @Test
+    void windowsUnderOneMillisecondOrWithFractionsOfOneAreRejected() {
+        Limiter limiter = newProcess();
+        assertThatIllegalArgumentException().isThrownBy(() -> limiter.allow(this.key, Duration.ZERO, 2))
+            .withMessage("Rate limit window must be at least 1ms, but was PT0S");
+        assertThatIllegalArgumentException().isThrownBy(() -> limiter.allow(this.key, Duration.ofNanos(999_999), 2))
+            .withMessageContaining("at least 1ms");
+        assertThatIllegalArgumentException().isThrownBy(() -> limiter.allow(this.key, Duration.ofSeconds(-1), 2))
+            .withMessageContaining("at least 1ms");
+        assertThatIllegalArgumentException()
+            .isThrownBy(() -> limiter.allow(this.key, Duration.ofMillis(1500).plusNanos(1), 2))
+            .withMessageContaining("whole number of milliseconds");
+    }
+
+    @Test
+    void missingOrAmbiguousLimitsAreRejected() {
+        Limiter limiter = newProcess();
+        assertThatIllegalArgumentException().isThrownBy(() -> limiter.allow(this.key, List.of()))
+            .withMessage("Rate limit key: " + this.key + " needs at least one limit");
+        assertThatIllegalArgumentException()
+            .isThrownBy(() -> limiter.allow(this.key,
+                    List.of(Limit.of(2, TimeUnit.SECOND), Limit.of(5, TimeUnit.SECOND))))
+            .withMessageContaining("two limits per 1s");
+        assertThatIllegalArgumentException()
+            .isThrownBy(() -> limiter.allow(List.of(KeyedLimits.of(this.key, Limit.of(2, TimeUnit.SECOND)),
+                    KeyedLimits.of(this.key, Limit.of(5, TimeUnit.MINUTE)))))
+            .withMessageContaining("is given twice");
+        assertThatIllegalArgumentException().isThrownBy(() -> limiter.allow(List.of()));
+    }
+
+    /** Runs {@code threads} callers in two processes, each making {@code calls} calls or calling for {@code millis}. */
+    private List<Call> hammer(int threads, Limit limit, int calls, long millis) throws Exception {
+        Limiter[] processes = { newProcess(), newProcess() };
+        List<Call> allowed = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                Limiter limiter = processes[t % 2];
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    long until = System.nanoTime() + Duration.ofMillis(millis).toNanos();
+                    for (int i = 0; i < calls && (millis == 0 || System.nanoTime() < until); i++) {
+                        long sent = System.nanoTime();
+                        if (limiter.allow(this.key, List.of(limit)).allowed()) {
+                            allowed.add(new Call(sent, System.nanoTime()));
+                        }
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> future : futures) {
+                future.get(120, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        }
+        finally {
+            pool.shutdownNow();
+        }
+        return new ArrayList<>(allowed);
+    }
+
+    /**
+     * Each allowed call was decided at some instant between sending and answer. If {@code count + 1} of them were
+     * all sent and answered within less than one window, the store certainly allowed more than {@code count} in a
+     * sliding window; the check never blames latency on the store.
+     */
+    private static void assertAtMostCountInAnyWindow(List<Call> allowed, Limit limit) {
+        List<Call> bySent = new ArrayList<>(allowed);
+        bySent.sort(Comparator.comparingLong(Call::sent));
+        int count = (int) limit.count();
+        for (int first = 0; first < bySent.size(); first++) {
+            // of the calls sent after `first`, the `count` answered earliest give the shortest possible span
+            List<Long> answered = new ArrayList<>();
+            for (int other = first + 1; other < bySent.size(); other++) {
+                answered.add(bySent.get(other).answered());
+            }
+            if (answered.size() < count) {
+                return;
+            }
+            Collections.sort(answered);
+            long span = Math.max(answered.get(count - 1), bySent.get(first).answered()) - bySent.get(first).sent();
+            assertThat(Duration.ofNanos(span))
+                .as("%d calls allowed within less than %s", count + 1, limit.window())
+                .isGreaterThanOrEqualTo(limit.window());
+        }
+    }
+
+    private record Call(long sent, long answered) {
+    }
+}

@@ -1,0 +1,58 @@
+package io.pielock.limiter;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.pielock.store.memory.InMemoryRateLimitStore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * A store that fails for one key of several (keys of one call may live on different Redis Cluster nodes): the
+ * limiter fails closed without keeping what it took from the keys before, or fails open and counts it.
+ */
+class LimiterStoreFailureTest {
+
+    private final InMemoryRateLimitStore memory = new InMemoryRateLimitStore();
+
+    private final RateLimitStore failingForGlobal = new RateLimitStore() {
+
+        @Override
+        public LimitAttempt tryConsume(String key, List<Limit> limits, String permit) {
+            if (key.equals("global")) {
+                throw new IllegalStateException("node of 'global' unreachable");
+            }
+            return LimiterStoreFailureTest.this.memory.tryConsume(key, limits, permit);
+        }
+
+        @Override
+        public void refund(String key, List<Limit> limits, String permit) {
+            LimiterStoreFailureTest.this.memory.refund(key, limits, permit);
+        }
+    };
+
+    private final List<KeyedLimits> userThenGlobal = List.of(KeyedLimits.of("user", Limit.of(1, TimeUnit.MINUTE)),
+            KeyedLimits.of("global", Limit.of(100, TimeUnit.MINUTE)));
+
+    @Test
+    void failingClosedTakesTheCallBackFromTheKeysBefore() {
+        Limiter limiter = new Limiter(this.failingForGlobal, false);
+        assertThatExceptionOfType(LimiterUnavailableException.class)
+            .isThrownBy(() -> limiter.allow(this.userThenGlobal))
+            .withMessageStartingWith("Could not check rate limit key: global")
+            .withCauseInstanceOf(IllegalStateException.class);
+        assertThat(limiter.allow("user", TimeUnit.MINUTE, 1).allowed()).as("nothing left counted on 'user'").isTrue();
+    }
+
+    @Test
+    void failingOpenAllowsUncheckedAndCounts() {
+        Limiter limiter = new Limiter(this.failingForGlobal, true);
+        LimitResult result = limiter.allow(this.userThenGlobal);
+        assertThat(result.allowed()).isTrue();
+        assertThat(result.message()).startsWith("Allowed without a rate limit check key: global");
+        assertThat(result.remaining()).isZero();
+        assertThat(limiter.getFailOpenCount()).isEqualTo(1);
+    }
+}
