@@ -2,6 +2,7 @@ package io.pielock.sample.demo;
 
 import java.io.PrintStream;
 import java.net.URI;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -120,13 +121,14 @@ public final class LoadDemo {
     /** Stocks the item through the first target and checks every other target sees it: one shared store. */
     private void startSale() {
         List<URI> targets = this.settings.targets();
-        this.client.restock(targets.get(0), this.settings.sku(), this.settings.units());
+        String sku = this.settings.sku();
+        this.client.restock(targets.get(0), sku, this.settings.units());
         for (URI other : targets.subList(1, targets.size())) {
-            Item seen = this.client.item(other, this.settings.sku());
-            if (seen.stock() != this.settings.units()) {
-                throw new IllegalStateException(other + " sees " + seen.stock() + " units of '" + this.settings.sku()
-                        + "' after " + targets.get(0) + " stocked " + this.settings.units()
-                        + ": the instances do not share one store (run them with --pielock.store=redis on one Redis)");
+            HttpResponse<String> seen = this.client.send("GET", other, "/api/items/" + sku);
+            if (seen.statusCode() != 200 || this.client.read(seen, Item.class).stock() != this.settings.units()) {
+                throw new IllegalStateException(other + " does not see the " + this.settings.units() + " units of '"
+                        + sku + "' stocked through " + targets.get(0) + ": the instances do not share one store "
+                        + "(run each with --pielock.store=redis on the same Redis)");
             }
         }
     }

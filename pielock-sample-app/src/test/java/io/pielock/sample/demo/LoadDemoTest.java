@@ -6,6 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import io.pielock.sample.SampleApplication;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,6 +47,25 @@ class LoadDemoTest {
         Run run = demo("--demo", "--demo.targets=http://127.0.0.1:1");
         assertThat(run.exit).isEqualTo(2);
         assertThat(run.printed).contains("http://127.0.0.1:1/api/instance failed");
+    }
+
+    @Test
+    void targetsThatDoNotShareOneStoreAreRefusedBeforeTheLoad() {
+        try (ConfigurableApplicationContext first = startMemoryInstance();
+                ConfigurableApplicationContext second = startMemoryInstance()) {
+            Run run = demo("--demo", "--demo.targets=" + url(first) + "," + url(second));
+            assertThat(run.exit).isEqualTo(2);
+            assertThat(run.printed).contains(url(second) + " does not see the 100 units of 'demo' stocked through "
+                    + url(first) + ": the instances do not share one store").doesNotContain("Summary");
+        }
+    }
+
+    private static ConfigurableApplicationContext startMemoryInstance() {
+        return new SpringApplicationBuilder(SampleApplication.class).run("--server.port=0", "--shop.report.cron=-");
+    }
+
+    private static String url(ConfigurableApplicationContext instance) {
+        return "http://127.0.0.1:" + instance.getEnvironment().getProperty("local.server.port");
     }
 
     private static Run demo(String... args) {
