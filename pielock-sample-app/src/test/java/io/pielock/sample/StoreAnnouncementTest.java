@@ -2,7 +2,6 @@ package io.pielock.sample;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -17,7 +16,7 @@ class StoreAnnouncementTest {
 
     @Test
     void byDefaultTheLogSaysMemoryAndHowToShareThroughRedis(CapturedOutput output) {
-        try (ConfigurableApplicationContext shop = start()) {
+        try (ConfigurableApplicationContext shop = TestInstances.start()) {
             assertThat(output.getOut()).containsPattern("Flash-sale shop ready: instance \\d+/pid-\\d+\\. Stock and "
                     + "locks: memory \\(this JVM only\\), pielock.store=memory\\. To share them between instances, use "
                     + "Redis: --pielock.store=redis or --spring.profiles.active=redis");
@@ -27,17 +26,11 @@ class StoreAnnouncementTest {
     @Test
     void onRedisTheLogSaysWhichRedisAndHowToRunWithoutIt(CapturedOutput output) {
         TestRedis.Endpoint redis = TestRedis.endpoint();
-        try (ConfigurableApplicationContext shop = start("--spring.profiles.active=redis",
+        try (ConfigurableApplicationContext shop = TestInstances.start("--spring.profiles.active=redis",
                 "--spring.data.redis.host=" + redis.host(), "--spring.data.redis.port=" + redis.port())) {
             assertThat(output.getOut()).contains("Stock and locks: Redis at " + redis.host() + ":" + redis.port()
                     + ", shared by every instance on that Redis, pielock.store=redis. To run without Redis: "
                     + "--pielock.store=memory");
         }
-    }
-
-    private static ConfigurableApplicationContext start(String... args) {
-        return new SpringApplicationBuilder(SampleApplication.class).run(
-                java.util.stream.Stream.concat(java.util.stream.Stream.of("--server.port=0", "--shop.report.cron=-"),
-                        java.util.stream.Stream.of(args)).toArray(String[]::new));
     }
 }

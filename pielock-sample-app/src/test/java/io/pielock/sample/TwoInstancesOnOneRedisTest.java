@@ -15,7 +15,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -51,12 +50,12 @@ class TwoInstancesOnOneRedisTest {
     static void startTwoInstances() {
         TestRedis.Endpoint redis = TestRedis.endpoint();
         for (int i = 0; i < 2; i++) {
-            ConfigurableApplicationContext instance = new SpringApplicationBuilder(SampleApplication.class).run(
-                    "--server.port=0", "--pielock.store=redis", "--spring.data.redis.host=" + redis.host(),
-                    "--spring.data.redis.port=" + redis.port(), "--shop.key-prefix=shop-two:",
-                    "--pielock.key-prefix=pielock-two:", "--shop.report.cron=* * * * * *");
+            ConfigurableApplicationContext instance = TestInstances.start("--pielock.store=redis",
+                    "--spring.data.redis.host=" + redis.host(), "--spring.data.redis.port=" + redis.port(),
+                    "--shop.key-prefix=shop-two:", "--pielock.key-prefix=pielock-two:",
+                    "--shop.report.cron=* * * * * *");
             instances.add(instance);
-            urls.add(URI.create("http://127.0.0.1:" + instance.getEnvironment().getProperty("local.server.port")));
+            urls.add(TestInstances.url(instance));
         }
     }
 
@@ -72,7 +71,8 @@ class TwoInstancesOnOneRedisTest {
         this.client.restock(urls.get(0), this.sku, units);
         List<Integer> statuses = ConcurrentRequests.run(16, requests,
                 i -> this.client.reserve(urls.get(i % 2), this.sku, "user-" + i).statusCode());
-        assertThat(ConcurrentRequests.count(statuses)).isEqualTo(Map.of(200, (long) units, 409, (long) requests - units));
+        assertThat(ConcurrentRequests.count(statuses))
+            .isEqualTo(Map.of(200, (long) units, 409, (long) requests - units));
         assertThat(this.client.item(urls.get(1), this.sku).stock()).isZero();
         assertThat(this.client.reservations(urls.get(1), this.sku)).extracting(Reservation::unit)
             .containsExactlyInAnyOrderElementsOf(IntStream.rangeClosed(1, units).boxed().toList());

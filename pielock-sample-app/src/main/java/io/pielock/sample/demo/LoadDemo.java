@@ -147,8 +147,9 @@ public final class LoadDemo {
         }
         Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
         URI first = this.settings.targets().get(0);
-        DemoSummary summary = new DemoSummary(this.settings, tally, elapsed,
-                this.client.item(first, this.settings.sku()).stock(), this.client.reservations(first, this.settings.sku()));
+        String sku = this.settings.sku();
+        DemoSummary summary = new DemoSummary(this.settings, tally, elapsed, this.client.item(first, sku).stock(),
+                this.client.reservations(first, sku));
         summary.print(this.out);
         return summary;
     }

@@ -10,8 +10,9 @@ import org.springframework.web.bind.annotation.RestController;
 import io.pielock.sample.store.Price;
 
 /**
- * Prices: {@code PUT /api/items/{sku}/price?cents=1999} sets one, {@code POST /api/items/{sku}/price/discount?percent=10}
- * takes a percentage off. Both answer with the stored price and the fencing token it was written with.
+ * Prices: {@code PUT /api/items/{sku}/price?cents=1999} sets one,
+ * {@code POST /api/items/{sku}/price/discount?percent=10} takes a percentage off. Both answer with the stored
+ * price and the fencing token it was written with.
  */
 @RestController
 @RequestMapping("/api/items/{sku}/price")
@@ -30,7 +31,8 @@ public class PriceController {
      */
     @PutMapping
     public Price setPrice(@PathVariable String sku, @RequestParam long cents) {
-        return this.prices.setPrice(Names.require("sku", sku), Names.requireBetween("cents", cents, 0, Long.MAX_VALUE / 100));
+        return this.prices.setPrice(Names.require("sku", sku),
+                Names.requireBetween("cents", cents, 0, Long.MAX_VALUE / 100));
     }
 
     /**

@@ -81,7 +81,8 @@ public class RedisShopRepository implements ShopRepository {
         if (fields.get(0) == null) {
             return Optional.empty();
         }
-        return Optional.of(new Price(sku, Long.parseLong((String) fields.get(0)), Long.parseLong((String) fields.get(1))));
+        return Optional.of(
+                new Price(sku, Long.parseLong((String) fields.get(0)), Long.parseLong((String) fields.get(1))));
     }
 
     @Override

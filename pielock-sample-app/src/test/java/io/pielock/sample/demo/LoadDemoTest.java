@@ -2,14 +2,14 @@ package io.pielock.sample.demo;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import io.pielock.sample.SampleApplication;
+import io.pielock.sample.TestInstances;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -51,21 +51,15 @@ class LoadDemoTest {
 
     @Test
     void targetsThatDoNotShareOneStoreAreRefusedBeforeTheLoad() {
-        try (ConfigurableApplicationContext first = startMemoryInstance();
-                ConfigurableApplicationContext second = startMemoryInstance()) {
-            Run run = demo("--demo", "--demo.targets=" + url(first) + "," + url(second));
+        try (ConfigurableApplicationContext first = TestInstances.start();
+                ConfigurableApplicationContext second = TestInstances.start()) {
+            URI one = TestInstances.url(first);
+            URI other = TestInstances.url(second);
+            Run run = demo("--demo", "--demo.targets=" + one + "," + other);
             assertThat(run.exit).isEqualTo(2);
-            assertThat(run.printed).contains(url(second) + " does not see the 100 units of 'demo' stocked through "
-                    + url(first) + ": the instances do not share one store").doesNotContain("Summary");
+            assertThat(run.printed).contains(other + " does not see the 100 units of 'demo' stocked through " + one
+                    + ": the instances do not share one store").doesNotContain("Summary");
         }
-    }
-
-    private static ConfigurableApplicationContext startMemoryInstance() {
-        return new SpringApplicationBuilder(SampleApplication.class).run("--server.port=0", "--shop.report.cron=-");
-    }
-
-    private static String url(ConfigurableApplicationContext instance) {
-        return "http://127.0.0.1:" + instance.getEnvironment().getProperty("local.server.port");
     }
 
     private static Run demo(String... args) {

@@ -53,7 +53,8 @@ abstract class ShopEndToEndTest {
         this.client.restock(this.shop, this.sku, units);
         List<Integer> statuses = ConcurrentRequests.run(16, requests,
                 i -> this.client.reserve(this.shop, this.sku, "user-" + i).statusCode());
-        assertThat(ConcurrentRequests.count(statuses)).isEqualTo(Map.of(200, (long) units, 409, (long) requests - units));
+        assertThat(ConcurrentRequests.count(statuses))
+            .isEqualTo(Map.of(200, (long) units, 409, (long) requests - units));
         assertThat(this.client.item(this.shop, this.sku).stock()).isZero();
         assertThat(this.client.reservations(this.shop, this.sku)).extracting(Reservation::unit)
             .containsExactlyInAnyOrderElementsOf(IntStream.rangeClosed(1, units).boxed().toList());
@@ -66,7 +67,8 @@ abstract class ShopEndToEndTest {
         Reservation second = reserve("bob");
         assertThat(first.unit()).isEqualTo(2);
         assertThat(second.unit()).isEqualTo(1);
-        assertThat(first.instance()).isEqualTo(this.client.instance(this.shop).instance()).startsWith(this.port + "/pid-");
+        assertThat(first.instance()).isEqualTo(this.client.instance(this.shop).instance())
+            .startsWith(this.port + "/pid-");
         assertThat(second.fencingToken()).isGreaterThan(first.fencingToken());
         assertThat(this.client.reservations(this.shop, this.sku)).containsExactly(first, second);
     }
