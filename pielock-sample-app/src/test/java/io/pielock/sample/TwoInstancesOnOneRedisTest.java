@@ -44,7 +44,10 @@ class TwoInstancesOnOneRedisTest {
 
     private final ShopClient client = new ShopClient();
 
-    private final String sku = "tee-" + UUID.randomUUID();
+    /** Names unique to each test, so tests never share an item or a buyer (nor anything keyed by them). */
+    private final String id = UUID.randomUUID().toString().substring(0, 8);
+
+    private final String sku = "tee-" + this.id;
 
     @BeforeAll
     static void startTwoInstances() {
@@ -70,7 +73,7 @@ class TwoInstancesOnOneRedisTest {
         int requests = 240;
         this.client.restock(urls.get(0), this.sku, units);
         List<Integer> statuses = ConcurrentRequests.run(16, requests,
-                i -> this.client.reserve(urls.get(i % 2), this.sku, "user-" + i).statusCode());
+                i -> this.client.reserve(urls.get(i % 2), this.sku, "buyer" + i + "-" + this.id).statusCode());
         assertThat(ConcurrentRequests.count(statuses))
             .isEqualTo(Map.of(200, (long) units, 409, (long) requests - units));
         assertThat(this.client.item(urls.get(1), this.sku).stock()).isZero();

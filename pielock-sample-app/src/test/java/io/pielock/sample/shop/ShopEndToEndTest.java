@@ -34,7 +34,10 @@ abstract class ShopEndToEndTest {
 
     private final ShopClient client = new ShopClient();
 
-    private final String sku = "tee-" + UUID.randomUUID();
+    /** Names unique to each test, so tests never share an item or a buyer (nor anything keyed by them). */
+    private final String id = UUID.randomUUID().toString().substring(0, 8);
+
+    private final String sku = "tee-" + this.id;
 
     @LocalServerPort
     private int port;
@@ -52,7 +55,7 @@ abstract class ShopEndToEndTest {
         int requests = 200;
         this.client.restock(this.shop, this.sku, units);
         List<Integer> statuses = ConcurrentRequests.run(16, requests,
-                i -> this.client.reserve(this.shop, this.sku, "user-" + i).statusCode());
+                i -> this.client.reserve(this.shop, this.sku, user("buyer" + i)).statusCode());
         assertThat(ConcurrentRequests.count(statuses))
             .isEqualTo(Map.of(200, (long) units, 409, (long) requests - units));
         assertThat(this.client.item(this.shop, this.sku).stock()).isZero();
@@ -63,8 +66,8 @@ abstract class ShopEndToEndTest {
     @Test
     void aReservationNamesTheUnitTheInstanceAndTheLocksFencingToken() {
         this.client.restock(this.shop, this.sku, 2);
-        Reservation first = reserve("alice");
-        Reservation second = reserve("bob");
+        Reservation first = reserve(user("alice"));
+        Reservation second = reserve(user("bob"));
         assertThat(first.unit()).isEqualTo(2);
         assertThat(second.unit()).isEqualTo(1);
         assertThat(first.instance()).isEqualTo(this.client.instance(this.shop).instance())
@@ -76,8 +79,8 @@ abstract class ShopEndToEndTest {
     @Test
     void aSoldOutItemAnswers409WithAProblemDetail() {
         this.client.restock(this.shop, this.sku, 1);
-        reserve("alice");
-        HttpResponse<String> soldOut = this.client.reserve(this.shop, this.sku, "bob");
+        reserve(user("alice"));
+        HttpResponse<String> soldOut = this.client.reserve(this.shop, this.sku, user("bob"));
         assertThat(soldOut.statusCode()).isEqualTo(409);
         assertThat(soldOut.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         assertThat(soldOut.body()).contains("\"title\":\"Sold out\"", "is sold out", "\"sku\":\"" + this.sku + "\"");
@@ -86,7 +89,7 @@ abstract class ShopEndToEndTest {
 
     @Test
     void anItemNeverStockedAnswers404SayingHowToStockIt() {
-        HttpResponse<String> unknown = this.client.reserve(this.shop, this.sku, "alice");
+        HttpResponse<String> unknown = this.client.reserve(this.shop, this.sku, user("alice"));
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(unknown.body()).contains("PUT /api/items/" + this.sku + "/stock?units=");
     }
@@ -132,6 +135,10 @@ abstract class ShopEndToEndTest {
             assertThat(this.client.item(this.shop, this.sku).price()).isEqualTo(newer);
             assertThat(stale.release().released()).isFalse();
         }
+    }
+
+    private String user(String name) {
+        return name + "-" + this.id;
     }
 
     private Reservation reserve(String user) {
