@@ -2,12 +2,24 @@ package io.pielock.sample;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.scheduling.annotation.EnableScheduling;
 
-/** A small service that uses pielock's locks. */
+import io.pielock.sample.demo.LoadDemo;
+
+/**
+ * A flash-sale shop that uses pielock's locks. Run it as is (memory store), with {@code --pielock.store=redis}
+ * to share stock and locks between instances, or with {@code --demo} for a load demo against itself.
+ */
 @SpringBootApplication
+@EnableScheduling
+@EnableConfigurationProperties(ShopProperties.class)
 public class SampleApplication {
 
     public static void main(String[] args) {
+        if (LoadDemo.requested(args)) {
+            System.exit(LoadDemo.run(args, System.out));
+        }
         SpringApplication.run(SampleApplication.class, args);
     }
 }

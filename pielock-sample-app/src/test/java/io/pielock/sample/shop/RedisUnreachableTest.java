@@ -1,0 +1,56 @@
+package io.pielock.sample.shop;
+
+import java.net.URI;
+import java.net.http.HttpResponse;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import io.pielock.sample.TestInstances;
+import io.pielock.sample.demo.ShopClient;
+import io.pielock.test.RedisServer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** With Redis unreachable the shop starts, and answers 503 saying why instead of a bare 500. */
+class RedisUnreachableTest {
+
+    private static ConfigurableApplicationContext shop;
+
+    private final ShopClient client = new ShopClient();
+
+    @BeforeAll
+    static void startWithNothingOnTheRedisPort() {
+        shop = TestInstances.start("--pielock.store=redis", "--spring.data.redis.host=127.0.0.1",
+                "--spring.data.redis.port=" + RedisServer.freePort(), "--spring.data.redis.timeout=1s",
+                "--spring.data.redis.connect-timeout=1s");
+    }
+
+    @AfterAll
+    static void stop() {
+        shop.close();
+    }
+
+    @Test
+    void aReservationAnswers503NamingTheLockTheMethodAndTheReason() {
+        HttpResponse<String> answer = this.client.reserve(url(), "tee", "alice");
+        assertThat(answer.statusCode()).isEqualTo(503);
+        assertThat(answer.headers().firstValue("Retry-After")).hasValue("1");
+        assertThat(answer.body()).contains("Could not acquire lock 'stock:tee' for ReservationService.reserve()",
+                "the lock store could not be reached", "\"reason\":\"STORE_UNAVAILABLE\"");
+    }
+
+    @Test
+    void readingAnItemAnswers503SayingTheStoreIsUnreachable() {
+        HttpResponse<String> answer = this.client.send("GET", url(), "/api/items/tee");
+        assertThat(answer.statusCode()).isEqualTo(503);
+        assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(answer.body()).contains("The shop's store could not be reached");
+    }
+
+    private static URI url() {
+        return TestInstances.url(shop);
+    }
+}
