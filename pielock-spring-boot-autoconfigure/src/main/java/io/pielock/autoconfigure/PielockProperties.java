@@ -113,6 +113,13 @@ public class PielockProperties {
          */
         private int aspectOrder = DEFAULT_ASPECT_ORDER;
 
+        /**
+         * How many Redis replicas must acknowledge an acquisition (Redis WAIT, for at most a third of 'expires'
+         * and never more than 1s) before it counts; a shortfall releases the lock and fails the acquisition. 0
+         * does not wait. Redis store only.
+         */
+        private int minReplicasAcked = 0;
+
         public Duration getExpires() {
             return this.expires;
         }
@@ -159,6 +166,14 @@ public class PielockProperties {
 
         public void setAspectOrder(int aspectOrder) {
             this.aspectOrder = aspectOrder;
+        }
+
+        public int getMinReplicasAcked() {
+            return this.minReplicasAcked;
+        }
+
+        public void setMinReplicasAcked(int minReplicasAcked) {
+            this.minReplicasAcked = minReplicasAcked;
         }
 
         LockOptions toOptions() {

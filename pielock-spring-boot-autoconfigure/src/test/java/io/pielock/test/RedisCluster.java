@@ -126,6 +126,25 @@ public final class RedisCluster implements AutoCloseable {
         throw new IllegalStateException("no master serves slot " + slot);
     }
 
+    /**
+     * @param master one of the masters
+     * @return a replica of it
+     */
+    public RedisServer replicaOf(RedisServer master) {
+        return this.replicas.stream()
+            .filter(replica -> Integer.toString(master.port()).equals(replica.info("replication", "master_port")))
+            .findFirst()
+            .orElseThrow(() -> new IllegalStateException("master on port " + master.port() + " has no replica"));
+    }
+
+    /**
+     * @param key a Redis key
+     * @return the master that serves the key's slot
+     */
+    public RedisServer masterOf(String key) {
+        return masterOf(((Long) this.masters.get(0).call("CLUSTER", "KEYSLOT", key)).intValue());
+    }
+
     private static void create(List<RedisServer> nodes, int replicasPerMaster) {
         List<String> command = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
         nodes.forEach(node -> command.add(node.host() + ":" + node.port()));

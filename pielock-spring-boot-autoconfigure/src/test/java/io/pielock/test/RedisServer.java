@@ -175,6 +175,23 @@ public final class RedisServer implements AutoCloseable {
     }
 
     /**
+     * Sends commands on one connection, for commands that depend on an earlier one (e.g. {@code READONLY}
+     * before reading from a cluster replica).
+     * @param commands the commands, each with its arguments
+     * @return their replies, in order
+     */
+    public List<Object> callAll(List<String[]> commands) {
+        String[] none = {};
+        return exchange(none, in -> {
+            List<Object> replies = new ArrayList<>();
+            for (int i = 0; i < commands.size(); i++) {
+                replies.add(Resp.read(in));
+            }
+            return replies;
+        }, commands);
+    }
+
+    /**
      * @param section an {@code INFO} section, e.g. {@code replication}
      * @param field a field of it, e.g. {@code connected_slaves}
      * @return the field's value, or {@code null} if absent
@@ -184,11 +201,20 @@ public final class RedisServer implements AutoCloseable {
     }
 
     private <T> T exchange(String[] args, Resp.Reader<T> reader) {
+        return exchange(args, reader, List.of());
+    }
+
+    private <T> T exchange(String[] args, Resp.Reader<T> reader, List<String[]> more) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(host(), this.port), 2000);
             socket.setSoTimeout(5000);
             OutputStream out = socket.getOutputStream();
-            out.write(Resp.request(args));
+            if (args.length > 0) {
+                out.write(Resp.request(args));
+            }
+            for (String[] command : more) {
+                out.write(Resp.request(command));
+            }
             out.flush();
             return reader.read(new BufferedInputStream(socket.getInputStream()));
         }
