@@ -272,9 +272,10 @@ public class PielockProperties {
 
         @Override
         public String toString() {
-            // never print the password
-            return "Redis[host=" + this.host + ", port=" + this.port + ", username=" + this.username
-                    + ", database=" + this.database + ", timeout=" + this.timeout + "]";
+            // never print credentials, the username included: it is half of a login
+            return "Redis[host=" + this.host + ", port=" + this.port + ", credentials="
+                    + ((this.username != null || this.password != null) ? "(set)" : "(none)") + ", database="
+                    + this.database + ", timeout=" + this.timeout + "]";
         }
     }
 }

@@ -200,6 +200,22 @@ public final class RedisServer implements AutoCloseable {
         return Resp.field((String) call("INFO", section), field);
     }
 
+    /**
+     * Waits until some client subscribes to a channel on this server.
+     * @param channel the channel
+     * @param limit how long to wait
+     */
+    public void awaitSubscriber(String channel, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (Long.valueOf(0).equals(((List<?>) call("PUBSUB", "NUMSUB", channel)).get(1))) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("nobody subscribed to " + channel + " on port " + this.port
+                        + " within " + limit);
+            }
+            RedisCluster.sleep(20);
+        }
+    }
+
     private <T> T exchange(String[] args, Resp.Reader<T> reader) {
         return exchange(args, reader, List.of());
     }
