@@ -64,6 +64,11 @@ public final class FencedCounter {
         return (value != null) ? Long.parseLong(value) : 0;
     }
 
+    /** @return the operation served last ({@code "<read|write> <token> <ok|stale> <who>"}), or null */
+    public String lastOperation() {
+        return this.redis.opsForList().index(this.keys.get(3), -1);
+    }
+
     /** @return every operation in the order served: {@code "<read|write> <token> <ok|stale> <who>"} */
     public List<String> log() {
         return this.redis.opsForList().range(this.keys.get(3), 0, -1);
