@@ -32,9 +32,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * number of accepted writes (no lost update), and that every refused write came from a stale holder (its
  * release found the lock no longer its own). It prints its figures.
  * <p>
- * Runs for 15 s in the build; for the full run (60 s or more):
- * {@code mvn -B verify -pl pielock-spring-boot-autoconfigure -Dtest=ChaosTest -Dsurefire.failIfNoSpecifiedTests=false -Dpielock.chaos.seconds=60}
- * ({@code -Dpielock.chaos.seed=N} replays a fault schedule).
+ * Runs for 15 s in the build; for the full run (60 s or more, {@code -Dpielock.chaos.seed=N} replays a fault
+ * schedule):
+ * <pre>
+ * mvn -B verify -pl pielock-spring-boot-autoconfigure -Dtest=ChaosTest -Dsurefire.failIfNoSpecifiedTests=false \
+ *     -Dpielock.chaos.seconds=60
+ * </pre>
  */
 class ChaosTest {
 

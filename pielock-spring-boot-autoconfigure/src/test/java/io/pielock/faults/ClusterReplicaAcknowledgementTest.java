@@ -7,16 +7,14 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import io.pielock.lock.LockAcquisitionException;
 import io.pielock.lock.LockOptions;
 import io.pielock.lock.LockTemplate;
 import io.pielock.store.redis.RedisKeys;
-import io.pielock.store.redis.RedisLockStore;
 import io.pielock.store.redis.ReplicaAcknowledgementException;
+import io.pielock.test.LockProcesses;
 import io.pielock.test.RedisCluster;
 import io.pielock.test.RedisServer;
 
@@ -30,17 +28,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class ClusterReplicaAcknowledgementTest {
 
-    private static final RedisKeys KEYS = new RedisKeys("pielock:");
+    private static final RedisKeys KEYS = LockProcesses.KEYS;
 
     private static RedisCluster cluster;
 
-    private LettuceConnectionFactory connections;
+    private final LockProcesses processes = new LockProcesses(() -> cluster.connectionFactory());
 
-    private RedisLockStore store;
+    private final LockTemplate template = this.processes
+        .newProcess(LockOptions.defaults().withExpires(Duration.ofSeconds(3)), 1);
 
-    private LockTemplate template;
-
-    private String key;
+    private final String key = "replicated:" + UUID.randomUUID();
 
     @BeforeAll
     static void startClusterWithReplicas() {
@@ -52,19 +49,9 @@ class ClusterReplicaAcknowledgementTest {
         cluster.close();
     }
 
-    @BeforeEach
-    void connect() {
-        this.connections = cluster.connectionFactory();
-        this.store = new RedisLockStore(this.connections, KEYS, 1);
-        this.template = new LockTemplate(this.store, LockOptions.defaults().withExpires(Duration.ofSeconds(3)));
-        this.key = "replicated:" + UUID.randomUUID();
-    }
-
     @AfterEach
     void close() throws Exception {
-        this.template.close();
-        this.store.destroy();
-        this.connections.destroy();
+        this.processes.close();
     }
 
     @Test

@@ -1,7 +1,6 @@
 package io.pielock.faults;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -13,7 +12,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.QueryTimeoutException;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import io.pielock.lock.LockAcquisitionException;
 import io.pielock.lock.LockHandle;
@@ -22,8 +20,8 @@ import io.pielock.lock.LockResult;
 import io.pielock.lock.LockTemplate;
 import io.pielock.lock.ReleaseResult;
 import io.pielock.store.redis.RedisKeys;
-import io.pielock.store.redis.RedisLockStore;
 import io.pielock.test.CapturedLogs;
+import io.pielock.test.LockProcesses;
 import io.pielock.test.RedisServer;
 import io.pielock.test.TestRedis;
 
@@ -43,7 +41,8 @@ class RedisFaultsTest {
 
     private static RedisServer redis;
 
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final LockProcesses processes = new LockProcesses(
+            () -> TestRedis.connectionFactory(redis.host(), redis.port(), COMMAND_TIMEOUT));
 
     private String key;
 
@@ -64,9 +63,7 @@ class RedisFaultsTest {
 
     @AfterEach
     void closeAll() throws Exception {
-        for (AutoCloseable closeable : this.closeables) {
-            closeable.close();
-        }
+        this.processes.close();
     }
 
     @Test
@@ -198,13 +195,6 @@ class RedisFaultsTest {
     }
 
     private LockTemplate newProcess(LockOptions defaults) {
-        LettuceConnectionFactory connections = TestRedis.connectionFactory(redis.host(), redis.port(),
-                COMMAND_TIMEOUT);
-        RedisLockStore store = new RedisLockStore(connections, KEYS);
-        LockTemplate template = new LockTemplate(store, defaults);
-        this.closeables.add(template);
-        this.closeables.add(store::destroy);
-        this.closeables.add(connections::destroy);
-        return template;
+        return this.processes.newProcess(defaults);
     }
 }

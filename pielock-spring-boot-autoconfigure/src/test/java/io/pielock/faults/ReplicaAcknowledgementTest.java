@@ -6,17 +6,15 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import io.pielock.lock.LockAcquisitionException;
 import io.pielock.lock.LockOptions;
 import io.pielock.lock.LockResult;
 import io.pielock.lock.LockTemplate;
 import io.pielock.store.redis.RedisKeys;
-import io.pielock.store.redis.RedisLockStore;
 import io.pielock.store.redis.ReplicaAcknowledgementException;
+import io.pielock.test.LockProcesses;
 import io.pielock.test.RedisMasterReplica;
 import io.pielock.test.TestRedis;
 
@@ -29,19 +27,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class ReplicaAcknowledgementTest {
 
-    private static final RedisKeys KEYS = new RedisKeys("pielock:");
+    private static final RedisKeys KEYS = LockProcesses.KEYS;
 
     private static final LockOptions OPTIONS = LockOptions.defaults().withExpires(Duration.ofSeconds(3));
 
     private static RedisMasterReplica redis;
 
-    private LettuceConnectionFactory connections;
+    private final LockProcesses processes = new LockProcesses(() -> TestRedis
+        .connectionFactory(redis.master().host(), redis.master().port(), Duration.ofSeconds(5)));
 
-    private RedisLockStore store;
+    private final LockTemplate template = this.processes.newProcess(OPTIONS, 1);
 
-    private LockTemplate template;
-
-    private String key;
+    private final String key = "replicated:" + UUID.randomUUID();
 
     @BeforeAll
     static void startMasterAndReplica() {
@@ -53,20 +50,9 @@ class ReplicaAcknowledgementTest {
         redis.close();
     }
 
-    @BeforeEach
-    void connect() {
-        this.connections = TestRedis.connectionFactory(redis.master().host(), redis.master().port(),
-                Duration.ofSeconds(5));
-        this.store = new RedisLockStore(this.connections, KEYS, 1);
-        this.template = new LockTemplate(this.store, OPTIONS);
-        this.key = "replicated:" + UUID.randomUUID();
-    }
-
     @AfterEach
     void close() throws Exception {
-        this.template.close();
-        this.store.destroy();
-        this.connections.destroy();
+        this.processes.close();
     }
 
     @Test

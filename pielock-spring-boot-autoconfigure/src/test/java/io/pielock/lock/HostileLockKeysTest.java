@@ -1,8 +1,6 @@
 package io.pielock.lock;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -15,7 +13,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 import io.pielock.store.redis.RedisKeys;
-import io.pielock.store.redis.RedisLockStore;
+import io.pielock.test.LockProcesses;
 import io.pielock.test.TestRedis;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,15 +25,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class HostileLockKeysTest {
 
-    private static final RedisKeys KEYS = new RedisKeys("pielock:");
+    private static final RedisKeys KEYS = LockProcesses.KEYS;
 
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final LockProcesses processes = new LockProcesses(TestRedis::connectionFactory);
 
     @AfterEach
     void closeAll() throws Exception {
-        for (AutoCloseable closeable : this.closeables) {
-            closeable.close();
-        }
+        this.processes.close();
     }
 
     @ParameterizedTest
@@ -47,8 +43,12 @@ class HostileLockKeysTest {
         LockTemplate waiter = newProcess(LockOptions.defaults().withRetryAfter(Duration.ofSeconds(30)));
         assertThat(holder.acquire(name).acquired()).isTrue();
         LettuceConnectionFactory admin = TestRedis.connectionFactory();
-        this.closeables.add(admin::destroy);
-        assertThat(new StringRedisTemplate(admin).hasKey(KEYS.lock(name))).isTrue();
+        try {
+            assertThat(new StringRedisTemplate(admin).hasKey(KEYS.lock(name))).isTrue();
+        }
+        finally {
+            admin.destroy();
+        }
         assertThat(waiter.acquire(name, waiter.defaults().withTimeout(Duration.ofMillis(200))).acquired())
             .as("excluded").isFalse();
 
@@ -88,12 +88,6 @@ class HostileLockKeysTest {
     }
 
     private LockTemplate newProcess(LockOptions defaults) {
-        LettuceConnectionFactory connections = TestRedis.connectionFactory();
-        RedisLockStore store = new RedisLockStore(connections, KEYS);
-        LockTemplate template = new LockTemplate(store, defaults);
-        this.closeables.add(template);
-        this.closeables.add(store::destroy);
-        this.closeables.add(connections::destroy);
-        return template;
+        return this.processes.newProcess(defaults);
     }
 }

@@ -49,23 +49,9 @@ class RedisClusterLockTemplateTest extends AbstractLockTemplateContractTest {
         LockTemplate template = newProcess(HOLD);
         List<String> names = IntStream.range(0, 1000).mapToObj(i -> this.key + ":" + i).toList();
         names.forEach(name -> assertThat(template.tryAcquire(name).acquired()).isTrue());
-        try (RedisClusterConnection cluster = track(RedisCluster.shared().connectionFactory()).getClusterConnection()) {
-            Map<Integer, Integer> locksPerSlot = new HashMap<>();
-            for (String name : names) {
-                int slot = cluster.clusterGetSlotForKey(bytes(KEYS.lock(name)));
-                assertThat(cluster.clusterGetSlotForKey(bytes(KEYS.fence(name)))).as("fence of %s", name)
-                    .isEqualTo(slot);
-                locksPerSlot.merge(slot, 1, Integer::sum);
-            }
-            Map<RedisClusterNode, Integer> locksPerMaster = new HashMap<>();
-            locksPerSlot.forEach((slot, locks) -> {
-                assertThat(cluster.clusterCountKeysInSlot(slot)).as("lock and fence keys in slot %d", slot)
-                    .isGreaterThanOrEqualTo(2L * locks);
-                locksPerMaster.merge(cluster.clusterGetNodeForSlot(slot), locks, Integer::sum);
-            });
-            assertThat(locksPerMaster).hasSize(RedisCluster.shared().masters().size());
-            assertThat(locksPerMaster.values()).as("about a third each").allSatisfy(n -> assertThat(n).isGreaterThan(200));
-        }
+        Map<RedisClusterNode, Integer> locksPerMaster = locksPerMaster(names);
+        assertThat(locksPerMaster).hasSize(RedisCluster.shared().masters().size());
+        assertThat(locksPerMaster.values()).as("about a third each").allSatisfy(n -> assertThat(n).isGreaterThan(200));
         names.forEach(template::release);
     }
 
@@ -74,23 +60,13 @@ class RedisClusterLockTemplateTest extends AbstractLockTemplateContractTest {
         LockTemplate template = newProcess(HOLD);
         LockTemplate other = newProcess();
         List<String> steered = IntStream.range(0, 300).mapToObj(i -> "{" + this.key + "}:" + i).toList();
-        List<String> odd = List.of(this.key + "}{x", "}" + this.key, this.key + "{", "{}" + this.key, "{" + this.key + "}");
+        List<String> odd = List.of(this.key + "}{x", "}" + this.key, this.key + "{", "{}" + this.key,
+                "{" + this.key + "}");
         List<String> names = new ArrayList<>(steered);
         names.addAll(odd);
         names.forEach(name -> assertThat(template.tryAcquire(name).acquired()).as(name).isTrue());
         odd.forEach(name -> assertThat(other.tryAcquire(name).acquired()).as("%s is locked", name).isFalse());
-        try (RedisClusterConnection cluster = track(RedisCluster.shared().connectionFactory()).getClusterConnection()) {
-            Map<RedisClusterNode, Integer> perMaster = new HashMap<>();
-            for (String name : names) {
-                int slot = cluster.clusterGetSlotForKey(bytes(KEYS.lock(name)));
-                assertThat(cluster.clusterGetSlotForKey(bytes(KEYS.fence(name)))).as("fence of %s", name)
-                    .isEqualTo(slot);
-                assertThat(cluster.clusterCountKeysInSlot(slot)).as("%s is stored in slot %d", name, slot)
-                    .isGreaterThanOrEqualTo(2L);
-                perMaster.merge(cluster.clusterGetNodeForSlot(slot), 1, Integer::sum);
-            }
-            assertThat(perMaster).as("names that all start with the same {tag} still spread").hasSize(3);
-        }
+        assertThat(locksPerMaster(names)).as("names that all start with the same {tag} still spread").hasSize(3);
         names.forEach(name -> assertThat(template.release(name).released()).as(name).isTrue());
         odd.forEach(name -> assertThat(other.tryAcquire(name).acquired()).as("%s is free again", name).isTrue());
     }
@@ -117,10 +93,35 @@ class RedisClusterLockTemplateTest extends AbstractLockTemplateContractTest {
         holder.release(this.key + ":prime");
     }
 
+    /**
+     * Checks, with {@code CLUSTER KEYSLOT} and {@code CLUSTER COUNTKEYSINSLOT}, that each held lock's keys share a
+     * slot and are stored there, and counts the locks on each master.
+     */
+    private Map<RedisClusterNode, Integer> locksPerMaster(List<String> names) {
+        try (RedisClusterConnection cluster = track(RedisCluster.shared().connectionFactory())
+            .getClusterConnection()) {
+            Map<Integer, Integer> locksPerSlot = new HashMap<>();
+            for (String name : names) {
+                int slot = cluster.clusterGetSlotForKey(bytes(KEYS.lock(name)));
+                assertThat(cluster.clusterGetSlotForKey(bytes(KEYS.fence(name)))).as("fence of %s", name)
+                    .isEqualTo(slot);
+                locksPerSlot.merge(slot, 1, Integer::sum);
+            }
+            Map<RedisClusterNode, Integer> locksPerMaster = new HashMap<>();
+            locksPerSlot.forEach((slot, locks) -> {
+                assertThat(cluster.clusterCountKeysInSlot(slot)).as("lock and fence keys in slot %d", slot)
+                    .isGreaterThanOrEqualTo(2L * locks);
+                locksPerMaster.merge(cluster.clusterGetNodeForSlot(slot), locks, Integer::sum);
+            });
+            return locksPerMaster;
+        }
+    }
+
     private String nameServedByAMasterWithoutSubscribers() {
         RedisCluster cluster = RedisCluster.shared();
         List<RedisServer> listening = cluster.masters().stream()
-            .filter(master -> !Long.valueOf(0).equals(((List<?>) master.call("PUBSUB", "NUMSUB", KEYS.releaseChannel())).get(1)))
+            .filter(master -> !Long.valueOf(0)
+                .equals(((List<?>) master.call("PUBSUB", "NUMSUB", KEYS.releaseChannel())).get(1)))
             .toList();
         assertThat(listening).as("the waiter subscribed on one node").isNotEmpty();
         for (int i = 0;; i++) {

@@ -79,7 +79,7 @@ public final class RedisCluster implements AutoCloseable {
         return List.copyOf(this.replicas);
     }
 
-    /** @return every node as {@code host:port}, comma separated: the value of {@code spring.data.redis.cluster.nodes} */
+    /** @return every node as {@code host:port}, comma separated (as {@code spring.data.redis.cluster.nodes}) */
     public String nodes() {
         List<RedisServer> all = new ArrayList<>(this.masters);
         all.addAll(this.replicas);
