@@ -17,7 +17,9 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * three-master cluster per test JVM (starting a cluster takes seconds); tests that break nodes start their own.
  * <p>
  * Applications reach it only through Redis Cluster configuration: {@link #springProperties()} gives
- * {@code spring.data.redis.cluster.nodes}, {@link #connectionFactory()} the Spring Data Redis equivalent.
+ * {@code spring.data.redis.cluster.nodes}, {@link #connectionFactory()} the Spring Data Redis equivalent. A
+ * behaviour suite runs on it unchanged by a subclass whose stores use {@code RedisCluster.shared()
+ * .connectionFactory()} (as {@code RedisClusterLockTemplateTest} does for the lock suite).
  */
 public final class RedisCluster implements AutoCloseable {
 

@@ -14,7 +14,8 @@ final class Signals {
             throw new IllegalStateException("cannot send SIG" + signal + ": the process is not running");
         }
         try {
-            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+            // the shell's built-in kill: minimal images may have no kill binary
+            Process kill = new ProcessBuilder("sh", "-c", "kill -" + signal + " " + process.pid())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
