@@ -119,6 +119,13 @@ public class PielockProperties {
          */
         private int aspectOrder = DEFAULT_ASPECT_ORDER;
 
+        /**
+         * How many Redis replicas must acknowledge an acquisition (Redis WAIT, for at most a third of 'expires'
+         * and never more than 1s) before it counts; a shortfall releases the lock and fails the acquisition. 0
+         * does not wait. Redis store only.
+         */
+        private int minReplicasAcked = 0;
+
         public Duration getExpires() {
             return this.expires;
         }
@@ -165,6 +172,14 @@ public class PielockProperties {
 
         public void setAspectOrder(int aspectOrder) {
             this.aspectOrder = aspectOrder;
+        }
+
+        public int getMinReplicasAcked() {
+            return this.minReplicasAcked;
+        }
+
+        public void setMinReplicasAcked(int minReplicasAcked) {
+            this.minReplicasAcked = minReplicasAcked;
         }
 
         LockOptions toOptions() {
@@ -298,9 +313,10 @@ public class PielockProperties {
 
         @Override
         public String toString() {
-            // never print the password
-            return "Redis[host=" + this.host + ", port=" + this.port + ", username=" + this.username
-                    + ", database=" + this.database + ", timeout=" + this.timeout + "]";
+            // never print credentials, the username included: it is half of a login
+            return "Redis[host=" + this.host + ", port=" + this.port + ", credentials="
+                    + ((this.username != null || this.password != null) ? "(set)" : "(none)") + ", database="
+                    + this.database + ", timeout=" + this.timeout + "]";
         }
     }
 }

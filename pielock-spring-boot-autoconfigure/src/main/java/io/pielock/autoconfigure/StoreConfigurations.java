@@ -59,7 +59,12 @@ final class StoreConfigurations {
         @ConditionalOnMissingBean(LockStore.class)
         RedisLockStore lockStore(PielockProperties properties, RedisKeys keys,
                 ObjectProvider<DedicatedRedisConnection> dedicated, ObjectProvider<RedisConnectionFactory> shared) {
-            return new RedisLockStore(connectionFactory(properties, dedicated, shared), keys);
+            int minReplicasAcked = properties.getLock().getMinReplicasAcked();
+            if (minReplicasAcked < 0) {
+                throw new InvalidPielockPropertyException("pielock.lock.min-replicas-acked",
+                        "must be 0 (do not wait for replicas) or positive, but was " + minReplicasAcked, null);
+            }
+            return new RedisLockStore(connectionFactory(properties, dedicated, shared), keys, minReplicasAcked);
         }
 
         @Bean

@@ -17,13 +17,16 @@ import org.springframework.expression.spel.SpelParserConfiguration;
 import org.springframework.expression.spel.standard.SpelExpressionParser;
 import org.springframework.util.ReflectionUtils;
 
+import io.pielock.lock.LockTemplate;
+
 /**
  * Parses key expressions once (at startup, per annotated method) and evaluates them per call against the
  * method's arguments, {@code #root} ({@link KeyRoot}) and the application's beans ({@code @name}).
  * <p>
  * The value becomes the key's text by one rule: strings, numbers, booleans, characters, UUIDs, enums (their
  * name), and objects that override {@code toString()} (records do) are used as text. Null or blank results,
- * collections, arrays, maps and objects without their own {@code toString()} are rejected with an
+ * texts longer than {@link LockTemplate#MAX_KEY_LENGTH}, collections, arrays, maps and objects without their
+ * own {@code toString()} are rejected with an
  * {@link IllegalArgumentException} naming the method and the expression: their text would not name the
  * resource, and a lock on "null" or on an identity hash would exclude nothing.
  */
@@ -112,6 +115,10 @@ public final class KeyExpressions {
         }
         if (text.isBlank()) {
             throw invalid(method, expressionText, "evaluated to a blank string");
+        }
+        if (text.length() > LockTemplate.MAX_KEY_LENGTH) {
+            throw invalid(method, expressionText, "evaluated to " + text.length() + " characters, more than the "
+                    + LockTemplate.MAX_KEY_LENGTH + " a key may have; select an identifier such as #order.id");
         }
         return text;
     }

@@ -42,6 +42,13 @@ public class LockTemplate implements AutoCloseable {
 
     private static final Log logger = LogFactory.getLog(LockTemplate.class);
 
+    /**
+     * The longest key accepted, in characters. Any text is a valid key (spaces, newlines, unicode, braces,
+     * {@code *}), but a key names a resource: one longer than this is almost always a whole object's
+     * {@code toString()} by mistake, and would be copied into Redis keys and every release message.
+     */
+    public static final int MAX_KEY_LENGTH = 1024;
+
     /** Random per JVM (from a secure source, once), so tokens of two processes never collide. */
     private static final String PROCESS_ID = Long.toHexString(new SecureRandom().nextLong()) + ":";
 
@@ -427,6 +434,11 @@ public class LockTemplate implements AutoCloseable {
         if (key == null || key.isBlank()) {
             throw new IllegalArgumentException("Lock key must not be null or blank, but was "
                     + (key == null ? "null" : "'" + key + "'"));
+        }
+        if (key.length() > MAX_KEY_LENGTH) {
+            throw new IllegalArgumentException("Lock key must be at most " + MAX_KEY_LENGTH + " characters, but '"
+                    + key.substring(0, 40) + "…' has " + key.length() + "; lock on an identifier (or a digest of a "
+                    + "long one), not on a whole document");
         }
     }
 

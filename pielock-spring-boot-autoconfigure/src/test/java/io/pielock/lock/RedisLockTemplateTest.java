@@ -76,7 +76,7 @@ class RedisLockTemplateTest extends AbstractLockTemplateContractTest {
     }
 
     /** Closes the store's subscription container with the test. */
-    private record ClosingStore(RedisLockStore delegate) implements LockStore, AutoCloseable {
+    record ClosingStore(RedisLockStore delegate) implements LockStore, AutoCloseable {
 
         @Override
         public LockAttempt tryAcquire(String key, String token, Duration lease) {

@@ -1,12 +1,11 @@
 package io.pielock.test;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,13 +55,25 @@ public final class RedisServer implements AutoCloseable {
      * @return the running server
      */
     public static RedisServer start(String... extraArgs) {
+        return startOn(freePort(), extraArgs);
+    }
+
+    /**
+     * Starts a server on a given port (one reserved with {@link #freePort()} earlier, for example to start Redis
+     * only after an application that expects it there is already running).
+     * @param port the port to listen on
+     * @param extraArgs more {@code redis-server} arguments
+     * @return the running server
+     */
+    public static RedisServer startOn(int port, String... extraArgs) {
         try {
-            RedisServer server = new RedisServer(freePort(), List.of(extraArgs));
+            RedisServer server = new RedisServer(port, List.of(extraArgs));
             server.launch();
             return server;
         }
         catch (IOException ex) {
-            throw new IllegalStateException("Could not start redis-server: " + ex.getMessage(), ex);
+            throw new IllegalStateException("Could not start redis-server on port " + port + ": " + ex.getMessage(),
+                    ex);
         }
     }
 
@@ -76,6 +87,16 @@ public final class RedisServer implements AutoCloseable {
         return "127.0.0.1";
     }
 
+    /** @return its process id, while it runs */
+    public synchronized long pid() {
+        return this.process.pid();
+    }
+
+    /** @return the file its output goes to */
+    public Path logFile() {
+        return this.dir.resolve("redis.log");
+    }
+
     /** @return a {@code redis://} URL */
     public String url() {
         return "redis://" + host() + ":" + this.port;
@@ -87,7 +108,7 @@ public final class RedisServer implements AutoCloseable {
                 "--protected-mode", "no"));
         command.addAll(this.extraArgs);
         this.process = new ProcessBuilder(command).redirectErrorStream(true)
-            .redirectOutput(this.dir.resolve("redis.log").toFile())
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()))
             .start();
         Process started = this.process;
         Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));
@@ -129,17 +150,8 @@ public final class RedisServer implements AutoCloseable {
         signal("CONT");
     }
 
-    private void signal(String name) {
-        try {
-            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(this.process.pid())).start();
-            kill.waitFor(10, TimeUnit.SECONDS);
-        }
-        catch (IOException ex) {
-            throw new IllegalStateException(ex);
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-        }
+    private synchronized void signal(String name) {
+        Signals.send(this.process, name);
     }
 
     /**
@@ -148,33 +160,83 @@ public final class RedisServer implements AutoCloseable {
      * @return the reply's first line, e.g. {@code +OK} or {@code :1}
      */
     public String command(String... args) {
+        return exchange(args, Resp::readLine);
+    }
+
+    /**
+     * Sends one command and returns its whole reply: a {@code String} (simple or bulk string), a {@code Long},
+     * a {@code List} (array), or {@code null}.
+     * @param args the command and its arguments
+     * @return the reply
+     * @throws IllegalStateException if Redis answers with an error (its text is the message) or does not answer
+     */
+    public Object call(String... args) {
+        return exchange(args, Resp::read);
+    }
+
+    /**
+     * Sends commands on one connection, for commands that depend on an earlier one (e.g. {@code READONLY}
+     * before reading from a cluster replica).
+     * @param commands the commands, each with its arguments
+     * @return their replies, in order
+     */
+    public List<Object> callAll(List<String[]> commands) {
+        String[] none = {};
+        return exchange(none, in -> {
+            List<Object> replies = new ArrayList<>();
+            for (int i = 0; i < commands.size(); i++) {
+                replies.add(Resp.read(in));
+            }
+            return replies;
+        }, commands);
+    }
+
+    /**
+     * @param section an {@code INFO} section, e.g. {@code replication}
+     * @param field a field of it, e.g. {@code connected_slaves}
+     * @return the field's value, or {@code null} if absent
+     */
+    public String info(String section, String field) {
+        return Resp.field((String) call("INFO", section), field);
+    }
+
+    /**
+     * Waits until some client subscribes to a channel on this server.
+     * @param channel the channel
+     * @param limit how long to wait
+     */
+    public void awaitSubscriber(String channel, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (Long.valueOf(0).equals(((List<?>) call("PUBSUB", "NUMSUB", channel)).get(1))) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("nobody subscribed to " + channel + " on port " + this.port
+                        + " within " + limit);
+            }
+            RedisCluster.sleep(20);
+        }
+    }
+
+    private <T> T exchange(String[] args, Resp.Reader<T> reader) {
+        return exchange(args, reader, List.of());
+    }
+
+    private <T> T exchange(String[] args, Resp.Reader<T> reader, List<String[]> more) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(host(), this.port), 2000);
             socket.setSoTimeout(5000);
             OutputStream out = socket.getOutputStream();
-            StringBuilder request = new StringBuilder("*").append(args.length).append("\r\n");
-            for (String arg : args) {
-                byte[] bytes = arg.getBytes(StandardCharsets.UTF_8);
-                request.append('$').append(bytes.length).append("\r\n").append(arg).append("\r\n");
+            if (args.length > 0) {
+                out.write(Resp.request(args));
             }
-            out.write(request.toString().getBytes(StandardCharsets.UTF_8));
+            for (String[] command : more) {
+                out.write(Resp.request(command));
+            }
             out.flush();
-            return readLine(socket.getInputStream());
+            return reader.read(new BufferedInputStream(socket.getInputStream()));
         }
         catch (IOException ex) {
             throw new IllegalStateException("redis-server on port " + this.port + " did not answer: " + ex, ex);
         }
-    }
-
-    private static String readLine(InputStream in) throws IOException {
-        StringBuilder line = new StringBuilder();
-        int c;
-        while ((c = in.read()) != -1 && c != '\n') {
-            if (c != '\r') {
-                line.append((char) c);
-            }
-        }
-        return line.toString();
     }
 
     private void awaitPing(Duration limit) {
@@ -190,7 +252,7 @@ public final class RedisServer implements AutoCloseable {
             }
             if (System.nanoTime() > deadline || !this.process.isAlive()) {
                 throw new IllegalStateException("redis-server did not answer on port " + this.port + "; see "
-                        + this.dir.resolve("redis.log"));
+                        + logFile());
             }
             try {
                 Thread.sleep(20);

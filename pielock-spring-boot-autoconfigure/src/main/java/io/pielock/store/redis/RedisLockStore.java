@@ -12,6 +12,9 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.core.task.SyncTaskExecutor;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.core.RedisCallback;
+import org.springframework.data.redis.core.RedisOperations;
+import org.springframework.data.redis.core.SessionCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.listener.ChannelTopic;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
@@ -28,6 +31,12 @@ import io.pielock.lock.LockStore;
  * Releases are announced on one channel ({@link RedisKeys#releaseChannel()}), to which this store subscribes
  * the first time a caller has to wait, not before: an application whose Redis is down at startup still
  * starts. The subscription reconnects by itself; while it is down, waiters fall back to polling.
+ * <p>
+ * With {@code minReplicasAcked} above zero, an acquisition also waits (Redis {@code WAIT}, on the connection
+ * that wrote the lock) until that many replicas have it, for at most a third of the lease and never more than
+ * {@link #MAX_REPLICA_WAIT}; a shortfall releases the lock and throws {@link ReplicaAcknowledgementException}.
+ * That keeps a lock from vanishing in a failover that promotes a replica which never received it. While
+ * {@code WAIT} blocks, other commands on the same connection queue behind it.
  */
 public class RedisLockStore implements LockStore, DisposableBean {
 
@@ -35,6 +44,9 @@ public class RedisLockStore implements LockStore, DisposableBean {
 
     /** How long a lock's fencing counter outlives its last acquisition; tokens rise with server time anyway. */
     static final Duration FENCE_RETENTION = Duration.ofHours(1);
+
+    /** The longest an acquisition waits for replicas to acknowledge it. */
+    public static final Duration MAX_REPLICA_WAIT = Duration.ofSeconds(1);
 
     private final StringRedisTemplate redis;
 
@@ -46,13 +58,29 @@ public class RedisLockStore implements LockStore, DisposableBean {
 
     private final AtomicBoolean subscribed = new AtomicBoolean();
 
+    private final int minReplicasAcked;
+
     /**
      * @param connectionFactory the Redis connections to use
      * @param keys how keys are named
      */
     public RedisLockStore(RedisConnectionFactory connectionFactory, RedisKeys keys) {
+        this(connectionFactory, keys, 0);
+    }
+
+    /**
+     * @param connectionFactory the Redis connections to use
+     * @param keys how keys are named
+     * @param minReplicasAcked how many replicas must acknowledge each acquisition; {@code 0} does not wait
+     */
+    public RedisLockStore(RedisConnectionFactory connectionFactory, RedisKeys keys, int minReplicasAcked) {
+        if (minReplicasAcked < 0) {
+            throw new IllegalArgumentException("minReplicasAcked must be 0 (do not wait) or positive, but was "
+                    + minReplicasAcked);
+        }
         this.redis = new StringRedisTemplate(connectionFactory);
         this.keys = keys;
+        this.minReplicasAcked = minReplicasAcked;
         this.releases = new RedisMessageListenerContainer();
         this.releases.setConnectionFactory(connectionFactory);
         // the listener only unparks a thread: run it on the subscription thread, not a new thread per message
@@ -64,13 +92,42 @@ public class RedisLockStore implements LockStore, DisposableBean {
 
     @Override
     public LockAttempt tryAcquire(String key, String token, Duration lease) {
-        List<Long> reply = this.redis.execute(LockScripts.ACQUIRE, List.of(this.keys.lock(key), this.keys.fence(key)),
-                token, millis(lease), millis(max(lease, FENCE_RETENTION)));
+        List<Long> reply = (this.minReplicasAcked == 0) ? acquire(this.redis, key, token, lease)
+                : this.redis.execute(new SessionCallback<List<Long>>() {
+                    @Override
+                    @SuppressWarnings("unchecked")
+                    public <K, V> List<Long> execute(RedisOperations<K, V> operations) {
+                        return acquireAcknowledged((RedisOperations<String, String>) operations, key, token, lease);
+                    }
+                });
         if (reply.get(0) == 1L) {
             return LockAttempt.acquired(reply.get(1));
         }
         long ttl = reply.get(1);
         return LockAttempt.heldElsewhere(ttl >= 0 ? Duration.ofMillis(ttl) : null);
+    }
+
+    private List<Long> acquire(RedisOperations<String, String> redis, String key, String token, Duration lease) {
+        return redis.execute(LockScripts.ACQUIRE, List.of(this.keys.lock(key), this.keys.fence(key)), token,
+                millis(lease), millis(max(lease, FENCE_RETENTION)));
+    }
+
+    /** Runs inside one session, so the script and {@code WAIT} share a connection. */
+    private List<Long> acquireAcknowledged(RedisOperations<String, String> redis, String key, String token,
+            Duration lease) {
+        List<Long> reply = acquire(redis, key, token, lease);
+        if (reply.get(0) != 1L) {
+            return reply;
+        }
+        Duration wait = max(Duration.ofMillis(1), min(lease.dividedBy(3), MAX_REPLICA_WAIT));
+        Long acknowledged = redis.execute((RedisCallback<Long>) connection -> ReplicaAcknowledgement
+            .await(connection, this.keys.lock(key), this.minReplicasAcked, wait));
+        if (acknowledged == null || acknowledged < this.minReplicasAcked) {
+            release(key, token);
+            throw new ReplicaAcknowledgementException(key, (acknowledged != null) ? acknowledged : 0,
+                    this.minReplicasAcked, wait.toMillis());
+        }
+        return reply;
     }
 
     @Override
@@ -117,5 +174,9 @@ public class RedisLockStore implements LockStore, DisposableBean {
 
     private static Duration max(Duration a, Duration b) {
         return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 }

@@ -1,0 +1,139 @@
+package io.pielock.lock;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.data.redis.connection.RedisClusterConnection;
+import org.springframework.data.redis.connection.RedisClusterNode;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import io.pielock.store.redis.RedisKeys;
+import io.pielock.store.redis.RedisLockStore;
+import io.pielock.test.RedisCluster;
+import io.pielock.test.RedisServer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The lock specification, unchanged, against a real three-master Redis Cluster reached only through cluster
+ * configuration (each "process" has its own cluster connections). Plus what only a cluster can show: keys
+ * spread over the masters, each lock's keys in one slot, and release wake-ups crossing the cluster bus.
+ */
+class RedisClusterLockTemplateTest extends AbstractLockTemplateContractTest {
+
+    private static final RedisKeys KEYS = new RedisKeys("pielock:");
+
+    private static final LockOptions HOLD = LockOptions.defaults().withExpires(Duration.ofMinutes(2)).withRenew(false);
+
+    @Override
+    protected LockStore newStore() {
+        LettuceConnectionFactory factory = track(RedisCluster.shared().connectionFactory());
+        // connected up front, as a running application's would be: discovering the cluster's topology on the
+        // first call can take longer than the contract's short priming waits
+        try (RedisClusterConnection connection = factory.getClusterConnection()) {
+            connection.ping();
+        }
+        return track(new RedisLockTemplateTest.ClosingStore(new RedisLockStore(factory, KEYS)));
+    }
+
+    @Test
+    void aThousandLocksLandOnEveryMasterAndEachLocksKeysShareOneSlot() {
+        LockTemplate template = newProcess(HOLD);
+        List<String> names = IntStream.range(0, 1000).mapToObj(i -> this.key + ":" + i).toList();
+        names.forEach(name -> assertThat(template.tryAcquire(name).acquired()).isTrue());
+        Map<RedisClusterNode, Integer> locksPerMaster = locksPerMaster(names);
+        assertThat(locksPerMaster).hasSize(RedisCluster.shared().masters().size());
+        assertThat(locksPerMaster.values()).as("about a third each").allSatisfy(n -> assertThat(n).isGreaterThan(200));
+        names.forEach(template::release);
+    }
+
+    @Test
+    void bracesInNamesNeitherBreakTheHashTagNorSteerKeysIntoOneSlot() {
+        LockTemplate template = newProcess(HOLD);
+        LockTemplate other = newProcess();
+        List<String> steered = IntStream.range(0, 300).mapToObj(i -> "{" + this.key + "}:" + i).toList();
+        List<String> odd = List.of(this.key + "}{x", "}" + this.key, this.key + "{", "{}" + this.key,
+                "{" + this.key + "}");
+        List<String> names = new ArrayList<>(steered);
+        names.addAll(odd);
+        names.forEach(name -> assertThat(template.tryAcquire(name).acquired()).as(name).isTrue());
+        odd.forEach(name -> assertThat(other.tryAcquire(name).acquired()).as("%s is locked", name).isFalse());
+        assertThat(locksPerMaster(names)).as("names that all start with the same {tag} still spread").hasSize(3);
+        names.forEach(name -> assertThat(template.release(name).released()).as(name).isTrue());
+        odd.forEach(name -> assertThat(other.tryAcquire(name).acquired()).as("%s is free again", name).isTrue());
+    }
+
+    @Test
+    void aReleaseOnOneMasterWakesAWaiterSubscribedOnAnother() throws Exception {
+        LockTemplate holder = newProcess();
+        LockTemplate waiter = newProcess(LockOptions.defaults().withRetryAfter(Duration.ofSeconds(30)));
+        holder.acquire(this.key + ":prime");
+        waiter.acquire(this.key + ":prime", waiter.defaults().withTimeout(Duration.ofMillis(50)));
+        String name = nameServedByAMasterWithoutSubscribers();
+        assertThat(holder.acquire(name).acquired()).isTrue();
+        CompletableFuture<Long> acquiredAfter = CompletableFuture.supplyAsync(() -> {
+            long start = System.nanoTime();
+            assertThat(waiter.acquire(name).acquired()).isTrue();
+            waiter.release(name);
+            return System.nanoTime() - start;
+        });
+        Thread.sleep(300);
+        assertThat(holder.release(name).released()).isTrue();
+        assertThat(Duration.ofNanos(acquiredAfter.get(60, TimeUnit.SECONDS)))
+            .as("woken through the cluster bus, not by the 30 s poll")
+            .isLessThan(Duration.ofSeconds(10));
+        holder.release(this.key + ":prime");
+    }
+
+    /**
+     * Checks, with {@code CLUSTER KEYSLOT} and {@code CLUSTER COUNTKEYSINSLOT}, that each held lock's keys share a
+     * slot and are stored there, and counts the locks on each master.
+     */
+    private Map<RedisClusterNode, Integer> locksPerMaster(List<String> names) {
+        try (RedisClusterConnection cluster = track(RedisCluster.shared().connectionFactory())
+            .getClusterConnection()) {
+            Map<Integer, Integer> locksPerSlot = new HashMap<>();
+            for (String name : names) {
+                int slot = cluster.clusterGetSlotForKey(bytes(KEYS.lock(name)));
+                assertThat(cluster.clusterGetSlotForKey(bytes(KEYS.fence(name)))).as("fence of %s", name)
+                    .isEqualTo(slot);
+                locksPerSlot.merge(slot, 1, Integer::sum);
+            }
+            Map<RedisClusterNode, Integer> locksPerMaster = new HashMap<>();
+            locksPerSlot.forEach((slot, locks) -> {
+                assertThat(cluster.clusterCountKeysInSlot(slot)).as("lock and fence keys in slot %d", slot)
+                    .isGreaterThanOrEqualTo(2L * locks);
+                locksPerMaster.merge(cluster.clusterGetNodeForSlot(slot), locks, Integer::sum);
+            });
+            return locksPerMaster;
+        }
+    }
+
+    private String nameServedByAMasterWithoutSubscribers() {
+        RedisCluster cluster = RedisCluster.shared();
+        List<RedisServer> listening = cluster.masters().stream()
+            .filter(master -> !Long.valueOf(0)
+                .equals(((List<?>) master.call("PUBSUB", "NUMSUB", KEYS.releaseChannel())).get(1)))
+            .toList();
+        assertThat(listening).as("the waiter subscribed on one node").isNotEmpty();
+        for (int i = 0;; i++) {
+            String name = this.key + ":" + i;
+            long slot = (Long) cluster.masters().get(0).call("CLUSTER", "KEYSLOT", KEYS.lock(name));
+            if (!listening.contains(cluster.masterOf((int) slot))) {
+                return name;
+            }
+        }
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}
