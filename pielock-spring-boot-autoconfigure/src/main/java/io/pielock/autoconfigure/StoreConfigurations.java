@@ -9,6 +9,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClas
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 import io.pielock.limiter.RateLimitStore;
@@ -55,23 +56,29 @@ final class StoreConfigurations {
             }
         }
 
+        /** Chosen (and announced) once for both stores; lazy, so stores the application replaces need no Redis. */
+        @Bean
+        @Lazy
+        StoreConnection pielockStoreConnection(PielockProperties properties,
+                ObjectProvider<DedicatedRedisConnection> dedicated, ObjectProvider<RedisConnectionFactory> shared) {
+            return new StoreConnection(connectionFactory(properties, dedicated, shared));
+        }
+
         @Bean
         @ConditionalOnMissingBean(LockStore.class)
-        RedisLockStore lockStore(PielockProperties properties, RedisKeys keys,
-                ObjectProvider<DedicatedRedisConnection> dedicated, ObjectProvider<RedisConnectionFactory> shared) {
+        RedisLockStore lockStore(PielockProperties properties, RedisKeys keys, StoreConnection connection) {
             int minReplicasAcked = properties.getLock().getMinReplicasAcked();
             if (minReplicasAcked < 0) {
                 throw new InvalidPielockPropertyException("pielock.lock.min-replicas-acked",
                         "must be 0 (do not wait for replicas) or positive, but was " + minReplicasAcked, null);
             }
-            return new RedisLockStore(connectionFactory(properties, dedicated, shared), keys, minReplicasAcked);
+            return new RedisLockStore(connection.factory(), keys, minReplicasAcked);
         }
 
         @Bean
         @ConditionalOnMissingBean(RateLimitStore.class)
-        RedisRateLimitStore rateLimitStore(PielockProperties properties, RedisKeys keys,
-                ObjectProvider<DedicatedRedisConnection> dedicated, ObjectProvider<RedisConnectionFactory> shared) {
-            return new RedisRateLimitStore(connectionFactory(properties, dedicated, shared), keys);
+        RedisRateLimitStore rateLimitStore(RedisKeys keys, StoreConnection connection) {
+            return new RedisRateLimitStore(connection.factory(), keys);
         }
 
         private static RedisConnectionFactory connectionFactory(PielockProperties properties,
@@ -91,6 +98,10 @@ final class StoreConfigurations {
                     + "spring.data.redis.*)");
             return factory;
         }
+    }
+
+    /** The Redis connections both Redis stores use. */
+    record StoreConnection(RedisConnectionFactory factory) {
     }
 
     @Configuration(proxyBeanMethods = false)
