@@ -5,6 +5,8 @@ import java.util.List;
 import org.springframework.stereotype.Service;
 
 import io.pielock.annotation.DistributedLocked;
+import io.pielock.annotation.RateLimited;
+import io.pielock.limiter.TimeUnit;
 import io.pielock.lock.LockContext;
 import io.pielock.sample.InstanceId;
 import io.pielock.sample.store.Reservation;
@@ -15,9 +17,22 @@ import io.pielock.sample.store.ShopRepository;
  * separate steps, as code that talks to a database or a remote service often must; without the lock on
  * {@code stock:<sku>}, two buyers (on two instances, or two threads of one) can read the same level and sell
  * the same unit twice.
+ * <p>
+ * Each buyer may reserve at most {@value #RESERVATIONS_PER_SECOND} times a second and
+ * {@value #RESERVATIONS_PER_MINUTE} times a minute, across all items and every instance that shares the store:
+ * a flash sale's quota, so one client hammering the endpoint cannot buy up the stock. The quota is checked
+ * before the lock is taken (pielock orders {@code @RateLimited} outside {@code @DistributedLocked}), so a denied
+ * call never waits for the item's lock; it throws {@link io.pielock.limiter.RateLimitExceededException}, which
+ * pielock answers with HTTP 429.
  */
 @Service
 public class ReservationService {
+
+    /** The per-second quota of each buyer (annotation values must be constants). */
+    static final long RESERVATIONS_PER_SECOND = 2;
+
+    /** The per-minute quota of each buyer. */
+    static final long RESERVATIONS_PER_MINUTE = 5;
 
     private final ShopRepository repository;
 
@@ -42,12 +57,18 @@ public class ReservationService {
     }
 
     /**
-     * Reserves one unit for {@code user}.
+     * Reserves one unit for {@code user}, within the buyer's quota. A call denied by the quota changes nothing
+     * and is not counted; a sold-out answer is counted (it is a call like any other).
      * @param sku the item
      * @param user the buyer
      * @return the reservation, naming the unit, the instance and the lock's fencing token
      * @throws org.springframework.web.ErrorResponseException 409 when sold out, 404 for an item never stocked
+     * @throws io.pielock.limiter.RateLimitExceededException when the buyer's quota is used up
      */
+    // limited here, not on the controller: the key is built from a name the controller has validated (at most
+    // 64 characters, no ':'), and a rejected request (400) uses no quota
+    @RateLimited(key = "'reserve:' + #user", per = TimeUnit.SECOND, count = RESERVATIONS_PER_SECOND)
+    @RateLimited(key = "'reserve:' + #user", per = TimeUnit.MINUTE, count = RESERVATIONS_PER_MINUTE)
     @DistributedLocked(key = "'stock:' + #sku")
     public Reservation reserve(String sku, String user) {
         int stock = this.repository.findStock(sku).orElseThrow(() -> ShopProblems.unknownItem(sku));
