@@ -18,21 +18,15 @@ import io.pielock.sample.store.ShopRepository;
  * {@code stock:<sku>}, two buyers (on two instances, or two threads of one) can read the same level and sell
  * the same unit twice.
  * <p>
- * Each buyer may reserve at most {@value #RESERVATIONS_PER_SECOND} times a second and
- * {@value #RESERVATIONS_PER_MINUTE} times a minute, across all items and every instance that shares the store:
- * a flash sale's quota, so one client hammering the endpoint cannot buy up the stock. The quota is checked
- * before the lock is taken (pielock orders {@code @RateLimited} outside {@code @DistributedLocked}), so a denied
- * call never waits for the item's lock; it throws {@link io.pielock.limiter.RateLimitExceededException}, which
- * pielock answers with HTTP 429.
+ * Each buyer may try to reserve at most 2 times a second and 5 times a minute (the {@code @RateLimited}
+ * annotations on {@link #reserve}), across all items and every instance that shares the store: a flash sale's
+ * quota, so a buyer's script hammering the endpoint neither takes more than a fair share nor keeps the stock
+ * lock busy. The quota is checked before the lock is taken (pielock orders {@code @RateLimited} outside
+ * {@code @DistributedLocked}), so a denied call never waits for the item's lock; it throws
+ * {@link io.pielock.limiter.RateLimitExceededException}, which pielock answers with HTTP 429.
  */
 @Service
 public class ReservationService {
-
-    /** The per-second quota of each buyer (annotation values must be constants). */
-    static final long RESERVATIONS_PER_SECOND = 2;
-
-    /** The per-minute quota of each buyer. */
-    static final long RESERVATIONS_PER_MINUTE = 5;
 
     private final ShopRepository repository;
 
@@ -67,8 +61,8 @@ public class ReservationService {
      */
     // limited here, not on the controller: the key is built from a name the controller has validated (at most
     // 64 characters, no ':'), and a rejected request (400) uses no quota
-    @RateLimited(key = "'reserve:' + #user", per = TimeUnit.SECOND, count = RESERVATIONS_PER_SECOND)
-    @RateLimited(key = "'reserve:' + #user", per = TimeUnit.MINUTE, count = RESERVATIONS_PER_MINUTE)
+    @RateLimited(key = "'reserve:' + #user", per = TimeUnit.SECOND, count = 2)
+    @RateLimited(key = "'reserve:' + #user", per = TimeUnit.MINUTE, count = 5)
     @DistributedLocked(key = "'stock:' + #sku")
     public Reservation reserve(String sku, String user) {
         int stock = this.repository.findStock(sku).orElseThrow(() -> ShopProblems.unknownItem(sku));

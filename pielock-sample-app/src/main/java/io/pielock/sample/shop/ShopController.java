@@ -17,8 +17,8 @@ import io.pielock.sample.store.Reservation;
  * <ul>
  * <li>{@code PUT /api/items/{sku}/stock?units=100} starts a sale (sets the stock, forgets reservations);</li>
  * <li>{@code POST /api/items/{sku}/reserve?user=alice} reserves one unit (409 when sold out; 429 with
- * {@code Retry-After} beyond the buyer's quota of {@value ReservationService#RESERVATIONS_PER_SECOND} a second
- * and {@value ReservationService#RESERVATIONS_PER_MINUTE} a minute, see {@link ReservationService#reserve});</li>
+ * {@code Retry-After} beyond the buyer's quota of 2 a second and 5 a minute, see
+ * {@link ReservationService#reserve});</li>
  * <li>{@code GET /api/items/{sku}} and {@code GET /api/items/{sku}/reservations} read the state.</li>
  * </ul>
  * Names are validated here, before the service's rate limits and locks use them in keys. Errors are problem
