@@ -29,7 +29,7 @@ import io.pielock.sample.store.ShopRepository;
 public class PriceService {
 
     /** How many times an item's price may change in any minute. */
-    static final long CHANGES_PER_MINUTE = 10;
+    static final int CHANGES_PER_MINUTE = 10;
 
     private final LockTemplate locks;
 

@@ -18,11 +18,15 @@ import io.pielock.lock.LockHandle;
 import io.pielock.lock.LockStore;
 import io.pielock.lock.LockTemplate;
 import io.pielock.sample.ConcurrentRequests;
+import io.pielock.sample.PoliteBuyer;
 import io.pielock.sample.demo.ShopClient;
 import io.pielock.sample.store.Price;
 import io.pielock.sample.store.Reservation;
 import io.pielock.sample.store.ShopRepository;
 
+import static io.pielock.sample.PoliteBuyer.PER_MINUTE;
+import static io.pielock.sample.PoliteBuyer.PER_SECOND;
+import static io.pielock.sample.PoliteBuyer.retryAfterSeconds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -31,11 +35,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "shop.report.cron=-")
 abstract class ShopEndToEndTest {
-
-    /** The policy names of the buyer's quota, as the 429's rate-limit fields give them. */
-    private static final String PER_SECOND = "\"2-per-1s\"";
-
-    private static final String PER_MINUTE = "\"5-per-1m\"";
 
     private final ShopClient client = new ShopClient();
 
@@ -161,23 +160,12 @@ abstract class ShopEndToEndTest {
     void aBuyerWhoWaitsOutThePerSecondLimitIsStillHeldToFiveReservationsAMinute() throws InterruptedException {
         this.client.restock(this.shop, this.sku, 20);
         String buyer = user("steady");
-        int reserved = 0;
-        HttpResponse<String> answer = this.client.reserve(this.shop, this.sku, buyer);
-        // a polite client: after a per-second 429 it waits the Retry-After, so only the minute limit can stop it
-        for (int call = 1; call < 20 && !deniedBy(answer, PER_MINUTE); call++) {
-            if (answer.statusCode() == 200) {
-                reserved++;
-            }
-            else {
-                assertThat(deniedBy(answer, PER_SECOND)).as(answer + " " + answer.body()).isTrue();
-                Thread.sleep(retryAfterSeconds(answer) * 1000);
-            }
-            answer = this.client.reserve(this.shop, this.sku, buyer);
-        }
-        assertThat(deniedBy(answer, PER_MINUTE)).as(answer + " " + answer.body()).isTrue();
-        assertThat(reserved).isEqualTo(5);
-        assertThat(answer.headers().firstValue("RateLimit-Policy")).hasValue(PER_MINUTE + ";q=5;w=60");
-        assertThat(retryAfterSeconds(answer)).as("well above the per-second limit's 1 s").isGreaterThan(30);
+        PoliteBuyer.Outcome outcome = PoliteBuyer.reserveUntilTheMinuteLimit(this.client, call -> this.shop,
+                this.sku, buyer);
+        assertThat(outcome.reserved()).isEqualTo(5);
+        HttpResponse<String> denied = outcome.stoppedBy();
+        assertThat(denied.headers().firstValue("RateLimit-Policy")).hasValue(PER_MINUTE + ";q=5;w=60");
+        assertThat(retryAfterSeconds(denied)).as("well above the per-second limit's 1 s").isGreaterThan(30);
         assertThat(reservationsOf(buyer)).hasSize(5);
     }
 
@@ -211,15 +199,6 @@ abstract class ShopEndToEndTest {
             }
         }
         throw new AssertionError("5 times, 3 reservations took 900 ms or more; cannot check a per-second limit");
-    }
-
-    private static boolean deniedBy(HttpResponse<String> answer, String policy) {
-        return answer.statusCode() == 429
-                && answer.headers().firstValue("RateLimit").orElse("").startsWith(policy + ";");
-    }
-
-    private static long retryAfterSeconds(HttpResponse<String> answer) {
-        return Long.parseLong(answer.headers().firstValue("Retry-After").orElseThrow());
     }
 
     private List<Reservation> reservationsOf(String buyer) {
