@@ -8,8 +8,9 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 import io.pielock.sample.demo.LoadDemo;
 
 /**
- * A flash-sale shop that uses pielock's locks. Run it as is (memory store), with {@code --pielock.store=redis}
- * to share stock and locks between instances, or with {@code --demo} for a load demo against itself.
+ * A flash-sale shop that uses pielock's locks and rate limits. Run it as is (memory store), with
+ * {@code --pielock.store=redis} to share stock, locks and rate limits between instances, or with {@code --demo}
+ * for a load demo against itself.
  */
 @SpringBootApplication
 @EnableScheduling

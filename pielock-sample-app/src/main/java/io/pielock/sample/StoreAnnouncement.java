@@ -10,8 +10,8 @@ import io.pielock.sample.store.InMemoryShopRepository;
 import io.pielock.sample.store.ShopRepository;
 
 /**
- * Says at startup where the shop keeps its state and locks, and how to switch: a single instance on the
- * memory store looks healthy, but it shares nothing with a second one.
+ * Says at startup where the shop keeps its state, locks and rate limits, and how to switch: a single instance on
+ * the memory store looks healthy, but it shares nothing with a second one.
  */
 @Component
 class StoreAnnouncement {
@@ -33,7 +33,8 @@ class StoreAnnouncement {
     }
 
     String message() {
-        String ready = "Flash-sale shop ready: instance " + this.instance + ". Stock and locks: " + this.repository;
+        String ready = "Flash-sale shop ready: instance " + this.instance + ". Stock, locks and rate limits: "
+                + this.repository;
         if (this.repository instanceof InMemoryShopRepository) {
             return ready + ", pielock.store=memory. To share them between instances, use Redis: "
                     + "--pielock.store=redis or --spring.profiles.active=redis (spring.data.redis.host/port, "

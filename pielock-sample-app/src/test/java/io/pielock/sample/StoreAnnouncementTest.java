@@ -10,16 +10,16 @@ import io.pielock.test.TestRedis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The startup log says where stock and locks live, and how to switch. */
+/** The startup log says where stock, locks and rate limits live, and how to switch. */
 @ExtendWith(OutputCaptureExtension.class)
 class StoreAnnouncementTest {
 
     @Test
     void byDefaultTheLogSaysMemoryAndHowToShareThroughRedis(CapturedOutput output) {
         try (ConfigurableApplicationContext shop = TestInstances.start()) {
-            assertThat(output.getOut()).containsPattern("Flash-sale shop ready: instance \\d+/pid-\\d+\\. Stock and "
-                    + "locks: memory \\(this JVM only\\), pielock.store=memory\\. To share them between instances, use "
-                    + "Redis: --pielock.store=redis or --spring.profiles.active=redis");
+            assertThat(output.getOut()).containsPattern("Flash-sale shop ready: instance \\d+/pid-\\d+\\. Stock, locks "
+                    + "and rate limits: memory \\(this JVM only\\), pielock.store=memory\\. To share them between "
+                    + "instances, use Redis: --pielock.store=redis or --spring.profiles.active=redis");
         }
     }
 
@@ -28,8 +28,8 @@ class StoreAnnouncementTest {
         TestRedis.Endpoint redis = TestRedis.endpoint();
         try (ConfigurableApplicationContext shop = TestInstances.start("--spring.profiles.active=redis",
                 "--spring.data.redis.host=" + redis.host(), "--spring.data.redis.port=" + redis.port())) {
-            assertThat(output.getOut()).contains("Stock and locks: Redis at " + redis.host() + ":" + redis.port()
-                    + ", shared by every instance on that Redis, pielock.store=redis. To run without Redis: "
+            assertThat(output.getOut()).contains("Stock, locks and rate limits: Redis at " + redis.host() + ":"
+                    + redis.port() + ", shared by every instance on that Redis, pielock.store=redis. To run without Redis: "
                     + "--pielock.store=memory");
         }
     }

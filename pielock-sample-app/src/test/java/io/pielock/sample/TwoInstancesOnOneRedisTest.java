@@ -33,7 +33,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Two instances of the shop (two application contexts, each with its own web server, connections and
  * LockTemplate) on one Redis, as two processes would run: whatever one instance does under a lock, the other
- * cannot do at the same time. The nightly report is scheduled every second on both.
+ * cannot do at the same time, and a rate limit counts the calls to both. The nightly report is scheduled every
+ * second on both.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class TwoInstancesOnOneRedisTest {
@@ -95,6 +96,19 @@ class TwoInstancesOnOneRedisTest {
             expected = expected * 90 / 100;
         }
         assertThat(this.client.item(urls.get(1), this.sku).price().cents()).isEqualTo(expected);
+    }
+
+    @Test
+    void aBuyersQuotaIsCountedOnceForBothInstances() throws InterruptedException {
+        this.client.restock(urls.get(0), this.sku, 20);
+        String buyer = "steady-" + this.id;
+        // alternating instances: with a quota per instance the buyer would get 5 from each before being stopped
+        PoliteBuyer.Outcome outcome = PoliteBuyer.reserveUntilTheMinuteLimit(this.client, call -> urls.get(call % 2),
+                this.sku, buyer);
+        assertThat(outcome.reserved()).isEqualTo(5);
+        assertThat(this.client.reservations(urls.get(1), this.sku)).extracting(Reservation::instance)
+            .hasSize(5)
+            .containsAll(urls.stream().map(url -> this.client.instance(url).instance()).toList());
     }
 
     @Test

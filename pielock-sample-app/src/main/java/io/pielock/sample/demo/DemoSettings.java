@@ -19,11 +19,13 @@ import org.springframework.core.env.SimpleCommandLinePropertySource;
  * @param units the units on sale
  * @param requests how many reservations to attempt
  * @param threads how many client threads send them concurrently
- * @param users how many distinct buyers they are spread over (request {@code i} is {@code user-(i % users)})
+ * @param users how many distinct buyers they are spread over (request {@code i} is buyer {@code i % users});
+ *        by default each buyer sends 10 of the 1000 requests, more than the shop's quota of 5 reservations a
+ *        minute, so the run shows rate-limited answers (429) besides reservations and sold-out answers
  */
 public record DemoSettings(@DefaultValue List<URI> targets, @DefaultValue("demo") String sku,
         @DefaultValue("100") int units, @DefaultValue("1000") int requests, @DefaultValue("32") int threads,
-        @DefaultValue("250") int users) {
+        @DefaultValue("100") int users) {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
 

@@ -15,7 +15,8 @@ import io.pielock.sample.store.Reservation;
  * What a load run shows: the answers counted by the client, checked against the state the shop ended in.
  * Overselling is counted two ways, and the larger wins: reservations the shop stored beyond the stock it
  * gave up (a lost update: two buyers read the same level), and reservations the client was granted beyond the
- * units on sale.
+ * units on sale. Rate-limited answers (429: a buyer over the quota) are expected, like sold-out ones: they
+ * show the quota at work and do not fail the run.
  * @param settings what was run
  * @param tally the answers
  * @param elapsed how long the requests took
@@ -42,11 +43,16 @@ record DemoSummary(DemoSettings settings, Tally tally, Duration elapsed, int sto
         return this.tally.count(409);
     }
 
-    /** @return answers other than 200 and 409, by status */
+    long rateLimited() {
+        return this.tally.count(429);
+    }
+
+    /** @return answers other than 200, 409 and 429, by status */
     Map<Integer, Long> otherAnswers() {
         Map<Integer, Long> others = new TreeMap<>(this.tally.statuses());
         others.remove(200);
         others.remove(409);
+        others.remove(429);
         return others;
     }
 
@@ -69,6 +75,7 @@ record DemoSummary(DemoSettings settings, Tally tally, Duration elapsed, int sto
         out.printf("Summary (%.1f s, %.0f requests/s):%n", seconds, this.tally.requests() / Math.max(seconds, 1e-3));
         line(out, "reserved (200)", Long.toString(reserved()));
         line(out, "sold out (409)", Long.toString(soldOut()));
+        line(out, "rate limited (429)", Long.toString(rateLimited()));
         otherAnswers().forEach((status, count) -> line(out, status + " " + reason(status), Long.toString(count)));
         line(out, "failed requests", this.tally.failures() + (this.tally.failures() > 0
                 ? " (first: " + this.tally.firstFailure() + ")" : ""));

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import org.springframework.boot.Banner;
@@ -42,6 +43,12 @@ public final class LoadDemo {
     private final boolean terminal;
 
     private final ShopClient client = new ShopClient();
+
+    /**
+     * Part of every buyer's name, new for each run: the shop's quotas are per buyer and last a minute, so a
+     * second run with the same names would find its buyers' quotas used up by the first.
+     */
+    private final String run = String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
 
     private LoadDemo(DemoSettings settings, PrintStream out, boolean terminal) {
         this.settings = settings;
@@ -98,8 +105,8 @@ public final class LoadDemo {
 
     private int run() {
         this.out.printf("Flash-sale demo: %d reservation requests for '%s' (%d units on sale) from %d threads, "
-                + "%d users%n", this.settings.requests(), this.settings.sku(), this.settings.units(),
-                this.settings.threads(), this.settings.users());
+                + "%d users (user-0-%s ...)%n", this.settings.requests(), this.settings.sku(),
+                this.settings.units(), this.settings.threads(), this.settings.users(), this.run);
         try {
             describeTargets();
             startSale();
@@ -157,7 +164,7 @@ public final class LoadDemo {
     private void send(int request, Tally tally) {
         List<URI> targets = this.settings.targets();
         URI target = targets.get(request % targets.size());
-        String user = "user-" + (request % this.settings.users());
+        String user = "user-" + (request % this.settings.users()) + "-" + this.run;
         long sent = System.nanoTime();
         try {
             int status = this.client.reserve(target, this.settings.sku(), user).statusCode();

@@ -12,7 +12,8 @@ import io.pielock.sample.store.Price;
 /**
  * Prices: {@code PUT /api/items/{sku}/price?cents=1999} sets one,
  * {@code POST /api/items/{sku}/price/discount?percent=10} takes a percentage off. Both answer with the stored
- * price and the fencing token it was written with.
+ * price and the fencing token it was written with, or 429 with {@code Retry-After} beyond
+ * {@value PriceService#CHANGES_PER_MINUTE} changes of the item's price a minute.
  */
 @RestController
 @RequestMapping("/api/items/{sku}/price")

@@ -4,6 +4,10 @@ import java.util.function.LongUnaryOperator;
 
 import org.springframework.stereotype.Service;
 
+import io.pielock.limiter.LimitResult;
+import io.pielock.limiter.Limiter;
+import io.pielock.limiter.RateLimitExceededException;
+import io.pielock.limiter.TimeUnit;
 import io.pielock.lock.LockHandle;
 import io.pielock.lock.LockTemplate;
 import io.pielock.sample.store.Price;
@@ -14,16 +18,28 @@ import io.pielock.sample.store.ShopRepository;
  * fencing token. A discount is a read-modify-write: the lock keeps two discounts from both starting at the
  * same price, and the token lets the repository reject the write of a holder whose lease ran out (a long
  * pause) after a newer holder has written.
+ * <p>
+ * At most {@value #CHANGES_PER_MINUTE} changes of an item's price (setting and discounting together, across
+ * every instance that shares the store) are let through in any minute, so a runaway repricing script cannot keep
+ * the item's price lock busy. The quota is checked with {@link Limiter#allow} directly, before the lock is
+ * taken: a denied change never waits for the lock, and throws {@link RateLimitExceededException}, which pielock
+ * answers with HTTP 429.
  */
 @Service
 public class PriceService {
 
+    /** How many times an item's price may change in any minute. */
+    static final int CHANGES_PER_MINUTE = 10;
+
     private final LockTemplate locks;
+
+    private final Limiter limiter;
 
     private final ShopRepository repository;
 
-    PriceService(LockTemplate locks, ShopRepository repository) {
+    PriceService(LockTemplate locks, Limiter limiter, ShopRepository repository) {
         this.locks = locks;
+        this.limiter = limiter;
         this.repository = repository;
     }
 
@@ -32,6 +48,7 @@ public class PriceService {
      * @param cents the new price
      * @return the stored price with its fencing token
      * @throws org.springframework.web.ErrorResponseException 409 if the write was rejected as stale
+     * @throws RateLimitExceededException if the item's price changed too often in the last minute
      */
     public Price setPrice(String sku, long cents) {
         return update(sku, current -> cents);
@@ -44,6 +61,7 @@ public class PriceService {
      * @return the stored price with its fencing token
      * @throws org.springframework.web.ErrorResponseException 404 if the item has no price, 409 if the write was
      *         rejected as stale
+     * @throws RateLimitExceededException if the item's price changed too often in the last minute
      */
     public Price discount(String sku, int percent) {
         return update(sku, current -> {
@@ -56,6 +74,10 @@ public class PriceService {
 
     /** @param change from the current price in cents (-1 when there is none) to the new one */
     private Price update(String sku, LongUnaryOperator change) {
+        LimitResult quota = this.limiter.allow("price-changes:" + sku, TimeUnit.MINUTE, CHANGES_PER_MINUTE);
+        if (!quota.allowed()) {
+            throw new RateLimitExceededException(quota, null);
+        }
         try (LockHandle lock = this.locks.lock("price:" + sku)) {
             long current = this.repository.findPrice(sku).map(Price::cents).orElse(-1L);
             Price next = new Price(sku, change.applyAsLong(current), lock.fencingToken());

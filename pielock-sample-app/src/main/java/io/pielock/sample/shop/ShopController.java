@@ -16,9 +16,14 @@ import io.pielock.sample.store.Reservation;
  * The flash sale's HTTP API:
  * <ul>
  * <li>{@code PUT /api/items/{sku}/stock?units=100} starts a sale (sets the stock, forgets reservations);</li>
- * <li>{@code POST /api/items/{sku}/reserve?user=alice} reserves one unit (409 when sold out);</li>
+ * <li>{@code POST /api/items/{sku}/reserve?user=alice} reserves one unit (409 when sold out; 429 with
+ * {@code Retry-After} beyond the buyer's quota of 2 a second and 5 a minute, see
+ * {@link ReservationService#reserve});</li>
  * <li>{@code GET /api/items/{sku}} and {@code GET /api/items/{sku}/reservations} read the state.</li>
  * </ul>
+ * Names are validated here, before the service's rate limits and locks use them in keys. Errors are problem
+ * details: this package's {@link ShopProblems} and {@link UnavailableAdvice} (503), and pielock's
+ * {@link io.pielock.web.RateLimitExceptionHandler} (429).
  */
 @RestController
 @RequestMapping("/api/items/{sku}")
@@ -47,6 +52,7 @@ public class ShopController {
      * @param sku the item
      * @param user the buyer
      * @return the reservation
+     * @throws io.pielock.limiter.RateLimitExceededException (answered 429) when the buyer's quota is used up
      */
     @PostMapping("/reserve")
     public Reservation reserve(@PathVariable String sku, @RequestParam String user) {

@@ -10,17 +10,38 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
+import io.pielock.limiter.LimiterUnavailableException;
 import io.pielock.lock.LockAcquisitionException;
 
 /**
- * Answers 503 with {@code Retry-After} when a request could not do its work for now: a lock could not be had
- * (waited {@code pielock.lock.timeout}, or Redis unreachable), or the shop's store is unreachable. The request
- * changed nothing and may be retried; the detail says why.
+ * Answers 503 with {@code Retry-After} when a request could not do its work for now: a rate limit could not be
+ * checked (Redis unreachable, and pielock's limiter fails closed), a lock could not be had (waited
+ * {@code pielock.lock.timeout}, or Redis unreachable), or the shop's store is unreachable. The request changed
+ * nothing and may be retried; the detail says why.
  */
 @RestControllerAdvice
 public class UnavailableAdvice {
 
     private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+
+    /**
+     * Handled here rather than by {@link #storeUnreachable}, which would match its cause: the answer names the
+     * rate limit that could not be checked, not just "store unreachable".
+     * @param ex the limiter's store could not be reached: its message names the key, the method (for
+     *        {@code @RateLimited} methods) and the store's error
+     * @return a 503 problem detail
+     */
+    @ExceptionHandler(LimiterUnavailableException.class)
+    public ResponseEntity<ProblemDetail> rateLimitNotChecked(LimiterUnavailableException ex) {
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, ex.getMessage());
+        body.setTitle("Rate limit not checked");
+        body.setProperty("key", ex.getKey());
+        if (ex.getMethod() != null) {
+            body.setProperty("method", ex.getMethod().getDeclaringClass().getSimpleName() + "."
+                    + ex.getMethod().getName() + "()");
+        }
+        return unavailable(body);
+    }
 
     /**
      * @param ex why the lock was not acquired: its message names the key, the method and the reason

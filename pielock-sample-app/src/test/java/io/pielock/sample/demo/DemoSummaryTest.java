@@ -57,11 +57,25 @@ class DemoSummaryTest {
     }
 
     @Test
+    void rateLimitedAnswersAreCountedOnTheirOwnLineAndDoNotFailTheRun() {
+        DemoSummary summary = summary(answers(10, 200, 4, 409, 6, 429), 0, reservations(10, 1));
+        assertThat(printed(summary)).containsPattern("reserved \\(200\\) +10\\R")
+            .containsPattern("sold out \\(409\\) +4\\R")
+            .containsPattern("rate limited \\(429\\) +6\\R")
+            .doesNotContain("Too Many Requests");
+        assertThat(summary.exitCode()).isEqualTo(DemoSummary.EXIT_OK);
+    }
+
+    @Test
+    void noRateLimitedAnswersShowAsZero() {
+        assertThat(printed(summary(answers(10, 200, 10, 409), 0, reservations(10, 1))))
+            .containsPattern("rate limited \\(429\\) +0\\R");
+    }
+
+    @Test
     void otherAnswersAreListedWithTheirStatusAndDoNotFailTheRun() {
-        DemoSummary summary = summary(answers(10, 200, 7, 409, 3, 429), 0, reservations(10, 1));
-        ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        summary.print(new PrintStream(printed, true, StandardCharsets.UTF_8));
-        assertThat(printed.toString(StandardCharsets.UTF_8)).containsPattern("429 Too Many Requests +3\\R");
+        DemoSummary summary = summary(answers(10, 200, 7, 409, 3, 404), 0, reservations(10, 1));
+        assertThat(printed(summary)).containsPattern("404 Not Found +3\\R");
         assertThat(summary.exitCode()).isEqualTo(DemoSummary.EXIT_OK);
     }
 
@@ -73,6 +87,12 @@ class DemoSummaryTest {
         }
         assertThat(tally.percentile(0.50)).isEqualTo(50_000_000L);
         assertThat(tally.percentile(0.99)).isEqualTo(99_000_000L);
+    }
+
+    private static String printed(DemoSummary summary) {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        summary.print(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        return printed.toString(StandardCharsets.UTF_8);
     }
 
     private static DemoSummary summary(Tally tally, int stockLeft, List<Reservation> reservations) {

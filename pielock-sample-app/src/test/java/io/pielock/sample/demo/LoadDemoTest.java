@@ -5,6 +5,8 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -22,16 +24,19 @@ class LoadDemoTest {
 
     @Test
     void theDemoOnItsOwnInstanceSellsEveryUnitOnceAndExitsZeroQuickly() {
+        // 10 requests per buyer: each buyer's first 2 pass the quota (40 >= 20 units), at most 5 a minute do
         long started = System.nanoTime();
-        Run run = demo("--demo", "--demo.units=20", "--demo.requests=200", "--demo.threads=16",
+        Run run = demo("--demo", "--demo.units=20", "--demo.requests=200", "--demo.threads=16", "--demo.users=20",
                 "--shop.report.cron=-");
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         System.out.println(run.printed + "(demo took " + took.toMillis() + " ms)");
         assertThat(run.exit).as(run.printed).isZero();
         assertThat(run.printed).containsPattern("reserved \\(200\\) +20\\R")
-            .containsPattern("sold out \\(409\\) +180\\R")
             .containsPattern("oversold +0\\R")
             .contains("OK: no unit was sold twice.");
+        long rateLimited = run.count("rate limited \\(429\\)");
+        assertThat(rateLimited).as(run.printed).isBetween(200L - 20 * 5, 200L - 20 * 2);
+        assertThat(run.count("sold out \\(409\\)")).as(run.printed).isEqualTo(180 - rateLimited);
         assertThat(took).as("well under a minute, startup included").isLessThan(Duration.ofSeconds(60));
     }
 
@@ -69,5 +74,12 @@ class LoadDemoTest {
     }
 
     private record Run(int exit, String printed) {
+
+        /** @return the number on the summary line that starts with {@code label} (a regex) */
+        long count(String label) {
+            Matcher line = Pattern.compile("  " + label + " +(\\d+)\\R").matcher(this.printed);
+            assertThat(line.find()).as("a line '%s' in:%n%s", label, this.printed).isTrue();
+            return Long.parseLong(line.group(1));
+        }
     }
 }

@@ -34,11 +34,32 @@ class RedisUnreachableTest {
     }
 
     @Test
-    void aReservationAnswers503NamingTheLockTheMethodAndTheReason() {
+    void aReservationAnswers503NamingTheRateLimitItCouldNotCheckAndTheMethod() {
         HttpResponse<String> answer = this.client.reserve(url(), "tee", "alice");
         assertThat(answer.statusCode()).isEqualTo(503);
         assertThat(answer.headers().firstValue("Retry-After")).hasValue("1");
-        assertThat(answer.body()).contains("Could not acquire lock 'stock:tee' for ReservationService.reserve()",
+        assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(answer.body()).contains("\"title\":\"Rate limit not checked\"",
+                "Could not check rate limit key: reserve:alice for ReservationService.reserve()",
+                "the rate limit store could not be reached", "\"key\":\"reserve:alice\"",
+                "\"method\":\"ReservationService.reserve()\"");
+    }
+
+    @Test
+    void aPriceChangeAnswers503NamingTheRateLimitItCouldNotCheck() {
+        HttpResponse<String> answer = this.client.send("PUT", url(), "/api/items/tee/price?cents=1999");
+        assertThat(answer.statusCode()).isEqualTo(503);
+        assertThat(answer.body()).contains("\"title\":\"Rate limit not checked\"",
+                "Could not check rate limit key: price-changes:tee", "\"key\":\"price-changes:tee\"");
+    }
+
+    @Test
+    void aRestockAnswers503NamingTheLockTheMethodAndTheReason() {
+        HttpResponse<String> answer = this.client.send("PUT", url(), "/api/items/tee/stock?units=5");
+        assertThat(answer.statusCode()).isEqualTo(503);
+        assertThat(answer.headers().firstValue("Retry-After")).hasValue("1");
+        assertThat(answer.body()).contains("\"title\":\"Lock not acquired\"",
+                "Could not acquire lock 'stock:tee' for ReservationService.restock()",
                 "the lock store could not be reached", "\"reason\":\"STORE_UNAVAILABLE\"");
     }
 

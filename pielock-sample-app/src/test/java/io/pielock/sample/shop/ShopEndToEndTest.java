@@ -18,11 +18,15 @@ import io.pielock.lock.LockHandle;
 import io.pielock.lock.LockStore;
 import io.pielock.lock.LockTemplate;
 import io.pielock.sample.ConcurrentRequests;
+import io.pielock.sample.PoliteBuyer;
 import io.pielock.sample.demo.ShopClient;
 import io.pielock.sample.store.Price;
 import io.pielock.sample.store.Reservation;
 import io.pielock.sample.store.ShopRepository;
 
+import static io.pielock.sample.PoliteBuyer.PER_MINUTE;
+import static io.pielock.sample.PoliteBuyer.PER_SECOND;
+import static io.pielock.sample.PoliteBuyer.retryAfterSeconds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -137,11 +141,80 @@ abstract class ShopEndToEndTest {
         }
     }
 
+    @Test
+    void aThirdReservationByOneBuyerWithinASecondAnswers429WithRetryAfterAndTheRateLimitFields() {
+        this.client.restock(this.shop, this.sku, 20);
+        Burst burst = threeReservationsWithinOneSecond();
+        assertThat(burst.answers()).extracting(HttpResponse::statusCode).containsExactly(200, 200, 429);
+        HttpResponse<String> denied = burst.answers().get(2);
+        assertThat(denied.headers().firstValue("Retry-After")).hasValue("1");
+        assertThat(denied.headers().firstValue("RateLimit-Policy")).hasValue(PER_SECOND + ";q=2;w=1");
+        assertThat(denied.headers().firstValue("RateLimit")).hasValue(PER_SECOND + ";r=0;t=1");
+        assertThat(denied.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(denied.body()).contains("\"status\":429", "quota-exceeded",
+                "\"violated-policies\":[" + PER_SECOND + "]");
+        assertThat(reservationsOf(burst.buyer())).hasSize(2);
+    }
+
+    @Test
+    void aBuyerWhoWaitsOutThePerSecondLimitIsStillHeldToFiveReservationsAMinute() throws InterruptedException {
+        this.client.restock(this.shop, this.sku, 20);
+        String buyer = user("steady");
+        PoliteBuyer.Outcome outcome = PoliteBuyer.reserveUntilTheMinuteLimit(this.client, call -> this.shop,
+                this.sku, buyer);
+        assertThat(outcome.reserved()).isEqualTo(5);
+        HttpResponse<String> denied = outcome.stoppedBy();
+        assertThat(denied.headers().firstValue("RateLimit-Policy")).hasValue(PER_MINUTE + ";q=5;w=60");
+        assertThat(retryAfterSeconds(denied)).as("well above the per-second limit's 1 s").isGreaterThan(30);
+        assertThat(reservationsOf(buyer)).hasSize(5);
+    }
+
+    @Test
+    void theEleventhPriceChangeOfAnItemWithinAMinuteAnswers429AndTheTenthPriceStays() {
+        this.client.restock(this.shop, this.sku, 1);
+        for (int change = 1; change <= 10; change++) {
+            this.client.read(this.client.send("PUT", this.shop, "/api/items/" + this.sku + "/price?cents=" + change),
+                    Price.class);
+        }
+        HttpResponse<String> eleventh = this.client.send("POST", this.shop,
+                "/api/items/" + this.sku + "/price/discount?percent=10");
+        assertThat(eleventh.statusCode()).as(eleventh.body()).isEqualTo(429);
+        assertThat(eleventh.headers().firstValue("RateLimit-Policy")).hasValue("\"10-per-1m\";q=10;w=60");
+        assertThat(retryAfterSeconds(eleventh)).isGreaterThan(30);
+        assertThat(this.client.item(this.shop, this.sku).price().cents()).isEqualTo(10);
+    }
+
+    /**
+     * Three reservations by one new buyer, back to back. They show the per-second limit only if the shop
+     * decided them within a second, which a stalled machine may not do: then again, with another buyer.
+     */
+    private Burst threeReservationsWithinOneSecond() {
+        for (int attempt = 1; attempt <= 5; attempt++) {
+            String buyer = user("quick" + attempt);
+            long started = System.nanoTime();
+            List<HttpResponse<String>> answers = List.of(this.client.reserve(this.shop, this.sku, buyer),
+                    this.client.reserve(this.shop, this.sku, buyer), this.client.reserve(this.shop, this.sku, buyer));
+            if (Duration.ofNanos(System.nanoTime() - started).compareTo(Duration.ofMillis(900)) < 0) {
+                return new Burst(buyer, answers);
+            }
+        }
+        throw new AssertionError("5 times, 3 reservations took 900 ms or more; cannot check a per-second limit");
+    }
+
+    private List<Reservation> reservationsOf(String buyer) {
+        return this.client.reservations(this.shop, this.sku).stream()
+            .filter(reservation -> reservation.user().equals(buyer))
+            .toList();
+    }
+
     private String user(String name) {
         return name + "-" + this.id;
     }
 
     private Reservation reserve(String user) {
         return this.client.read(this.client.reserve(this.shop, this.sku, user), Reservation.class);
+    }
+
+    private record Burst(String buyer, List<HttpResponse<String>> answers) {
     }
 }
