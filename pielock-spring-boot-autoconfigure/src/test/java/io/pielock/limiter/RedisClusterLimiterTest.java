@@ -11,6 +11,7 @@ import org.springframework.data.redis.connection.RedisClusterNode;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import io.pielock.test.ClusterSlots;
+import io.pielock.test.HostileKeys;
 import io.pielock.test.RedisCluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,10 +47,8 @@ class RedisClusterLimiterTest extends RedisLimiterTest {
     @Test
     void bracesInKeysNeitherBreakTheHashTagNorSteerKeysIntoOneSlot() {
         Limiter limiter = newProcess();
-        List<String> steered = IntStream.range(0, 300).mapToObj(i -> "{" + this.key + "}:" + i).toList();
-        List<String> odd = List.of(this.key + "}{x", "}" + this.key, this.key + "{", "{}" + this.key,
-                "{" + this.key + "}");
-        List<String> names = new ArrayList<>(steered);
+        List<String> odd = HostileKeys.strayBraces(this.key);
+        List<String> names = new ArrayList<>(HostileKeys.sameTagged(this.key));
         names.addAll(odd);
         names.forEach(name -> assertThat(limiter.allow(name, ONE_PER_MINUTE).allowed())
             .as("%s is a limit of its own", name)

@@ -16,6 +16,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 import io.pielock.store.redis.RedisKeys;
 import io.pielock.store.redis.RedisLockStore;
 import io.pielock.test.ClusterSlots;
+import io.pielock.test.HostileKeys;
 import io.pielock.test.RedisCluster;
 import io.pielock.test.RedisServer;
 
@@ -53,10 +54,8 @@ class RedisClusterLockTemplateTest extends AbstractLockTemplateContractTest {
     void bracesInNamesNeitherBreakTheHashTagNorSteerKeysIntoOneSlot() {
         LockTemplate template = newProcess(HOLD);
         LockTemplate other = newProcess();
-        List<String> steered = IntStream.range(0, 300).mapToObj(i -> "{" + this.key + "}:" + i).toList();
-        List<String> odd = List.of(this.key + "}{x", "}" + this.key, this.key + "{", "{}" + this.key,
-                "{" + this.key + "}");
-        List<String> names = new ArrayList<>(steered);
+        List<String> odd = HostileKeys.strayBraces(this.key);
+        List<String> names = new ArrayList<>(HostileKeys.sameTagged(this.key));
         names.addAll(odd);
         names.forEach(name -> assertThat(template.tryAcquire(name).acquired()).as(name).isTrue());
         odd.forEach(name -> assertThat(other.tryAcquire(name).acquired()).as("%s is locked", name).isFalse());

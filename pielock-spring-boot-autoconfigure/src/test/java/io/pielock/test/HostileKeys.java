@@ -2,6 +2,7 @@ package io.pielock.test;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /** Odd key texts that locks and rate limits must take as they are (shared, so both face the same ones). */
 public final class HostileKeys {
@@ -17,6 +18,23 @@ public final class HostileKeys {
     public static List<String> texts() {
         return List.of("with spaces", "line\nbreak\r\n", "tab\tand\u0000nul", "ünïcödé-键-🔒", "{braces}", "}{",
                 "a}{b}{c", "star*?[a-z]", "percent%7B%", "  padded  ", "#{T(java.lang.Runtime)}");
+    }
+
+    /**
+     * Names that would all land in one Redis Cluster slot if a name's own hash tag counted.
+     * @param base a unique name
+     * @return 300 names, each starting with <code>{base}</code>
+     */
+    public static List<String> sameTagged(String base) {
+        return IntStream.range(0, 300).mapToObj(i -> "{" + base + "}:" + i).toList();
+    }
+
+    /**
+     * @param base a unique name
+     * @return names whose braces would end, open or empty a hash tag if they were not escaped, all distinct
+     */
+    public static List<String> strayBraces(String base) {
+        return List.of(base + "}{x", "}" + base, base + "{", "{}" + base, "{" + base + "}");
     }
 
     /**
