@@ -37,11 +37,11 @@ public @interface DistributedLocked {
      * ({@code #p0}, {@code #a0}); {@code #root.method}, {@code #root.target}, {@code #root.args}; beans
      * ({@code @clock.zone}); literals ({@code 'nightly-report'}). The expression is parsed once per method.
      * <p>
-     * The result must not be null or blank (that throws {@link IllegalArgumentException} naming the method and
-     * expression, rather than locking on "null"). Strings, numbers, booleans, characters, enums (their name),
-     * UUIDs and any type that overrides {@code toString()} (records do) are used as text; collections, arrays,
-     * maps and objects without their own {@code toString()} are rejected, since their text would not identify
-     * the resource.
+     * The result must not be null, blank or longer than {@link io.pielock.key.Keys#MAX_LENGTH} characters (that
+     * throws {@link IllegalArgumentException} naming the method and expression, rather than locking on "null").
+     * Strings, numbers, booleans, characters, enums (their name), UUIDs and any type that overrides
+     * {@code toString()} (records do) are used as text; collections, arrays, maps and objects without their own
+     * {@code toString()} are rejected, since their text would not identify the resource.
      * @return the key expression
      */
     String key();

@@ -47,8 +47,9 @@ public @interface RateLimited {
     /**
      * The rate limit's name, as a SpEL expression evaluated on every call, with the same variables and rules
      * as {@link DistributedLocked#key()}: parameters ({@code #user.id}, {@code #p0}), {@code #root.method},
-     * beans ({@code @tenant.id}), literals ({@code 'search'}); parsed once per method. A null or blank result
-     * throws {@link IllegalArgumentException} naming the method and expression.
+     * beans ({@code @tenant.id}), literals ({@code 'search'}); parsed once per method. A null or blank result,
+     * or one longer than {@link io.pielock.key.Keys#MAX_LENGTH} characters, throws
+     * {@link IllegalArgumentException} naming the method and expression.
      * <p>
      * Empty (the default) means the method itself, for example
      * {@code com.example.SearchService.search(User, String)}: one limit shared by all callers. The Redis key is

@@ -17,7 +17,7 @@ import org.springframework.expression.spel.SpelParserConfiguration;
 import org.springframework.expression.spel.standard.SpelExpressionParser;
 import org.springframework.util.ReflectionUtils;
 
-import io.pielock.lock.LockTemplate;
+import io.pielock.key.Keys;
 
 /**
  * Parses key expressions once (at startup, per annotated method) and evaluates them per call against the
@@ -25,7 +25,7 @@ import io.pielock.lock.LockTemplate;
  * <p>
  * The value becomes the key's text by one rule: strings, numbers, booleans, characters, UUIDs, enums (their
  * name), and objects that override {@code toString()} (records do) are used as text. Null or blank results,
- * texts longer than {@link LockTemplate#MAX_KEY_LENGTH}, collections, arrays, maps and objects without their
+ * texts longer than {@link Keys#MAX_LENGTH}, collections, arrays, maps and objects without their
  * own {@code toString()} are rejected with an
  * {@link IllegalArgumentException} naming the method and the expression: their text would not name the
  * resource, and a lock on "null" or on an identity hash would exclude nothing.
@@ -116,9 +116,9 @@ public final class KeyExpressions {
         if (text.isBlank()) {
             throw invalid(method, expressionText, "evaluated to a blank string");
         }
-        if (text.length() > LockTemplate.MAX_KEY_LENGTH) {
+        if (text.length() > Keys.MAX_LENGTH) {
             throw invalid(method, expressionText, "evaluated to " + text.length() + " characters, more than the "
-                    + LockTemplate.MAX_KEY_LENGTH + " a key may have; select an identifier such as #order.id");
+                    + Keys.MAX_LENGTH + " a key may have; select an identifier such as #order.id");
         }
         return text;
     }

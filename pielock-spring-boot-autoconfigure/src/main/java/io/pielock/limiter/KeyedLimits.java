@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
+import io.pielock.key.Keys;
+
 /**
  * The limits that apply to one key, all decided together and atomically (in Redis by one script over keys in
  * one Cluster slot). Validated when built.
@@ -18,11 +20,11 @@ public record KeyedLimits(String key, List<Limit> limits) {
     /**
      * @param key the rate limit's name
      * @param limits one or more limits with distinct windows
-     * @throws IllegalArgumentException if the key is null or blank, there are no limits, or two limits share a
+     * @throws IllegalArgumentException if the key is not valid ({@link Keys}: null, blank or too long), there are no limits, or two limits share a
      *         window (keep the stricter one)
      */
     public KeyedLimits {
-        Limiter.requireValidKey(key);
+        Keys.requireValid("Rate limit key", key);
         Objects.requireNonNull(limits, () -> "Rate limits of key: " + key + " must not be null");
         limits = List.copyOf(limits);
         if (limits.isEmpty()) {

@@ -12,6 +12,8 @@ import java.util.concurrent.atomic.LongAdder;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import io.pielock.key.Keys;
+
 /**
  * Rate limits: the one place where pielock decides whether a call may proceed. A thin layer over a
  * {@link RateLimitStore}, which counts calls atomically; {@code @RateLimited} is a thin layer over this class.
@@ -41,8 +43,8 @@ import org.apache.commons.logging.LogFactory;
  * Failing open, the call is allowed unchecked, counted ({@link #getFailOpenCount()}) and logged at WARN at most
  * once every 10 seconds.</li>
  * </ul>
- * Invalid arguments (a null or blank key, {@code count <= 0}, a window under 1 ms) throw
- * {@link IllegalArgumentException}.
+ * Invalid arguments (a key that is null, blank or longer than {@link Keys#MAX_LENGTH}, {@code count <= 0}, a
+ * window under 1 ms) throw {@link IllegalArgumentException}.
  */
 public class Limiter {
 
@@ -90,7 +92,7 @@ public class Limiter {
      * @param per the window
      * @param count how many calls the window admits
      * @return whether the call may proceed (if so, it has been counted), with a message naming the key
-     * @throws IllegalArgumentException if the key is null or blank, or {@code count <= 0}
+     * @throws IllegalArgumentException if the key is not valid ({@link Keys}), or {@code count <= 0}
      * @throws LimiterUnavailableException if the store cannot be reached and the limiter fails closed
      */
     public LimitResult allow(String key, TimeUnit per, long count) {
@@ -104,7 +106,7 @@ public class Limiter {
      * @param window the window: a whole number of milliseconds, at least 1 ms
      * @param count how many calls the window admits
      * @return whether the call may proceed (if so, it has been counted), with a message naming the key
-     * @throws IllegalArgumentException if the key is null or blank, {@code count <= 0}, or the window is under
+     * @throws IllegalArgumentException if the key is not valid ({@link Keys}), {@code count <= 0}, or the window is under
      *         1 ms
      * @throws LimiterUnavailableException if the store cannot be reached and the limiter fails closed
      */
@@ -118,7 +120,7 @@ public class Limiter {
      * @param key the rate limit's name
      * @param limits the limits, with distinct windows
      * @return whether the call may proceed, with a message naming the key
-     * @throws IllegalArgumentException if the key is null or blank, there are no limits, or two share a window
+     * @throws IllegalArgumentException if the key is not valid ({@link Keys}), there are no limits, or two share a window
      * @throws LimiterUnavailableException if the store cannot be reached and the limiter fails closed
      */
     public LimitResult allow(String key, List<Limit> limits) {
@@ -232,13 +234,6 @@ public class Limiter {
                             + " is given twice; give all its limits in one KeyedLimits");
                 }
             }
-        }
-    }
-
-    static void requireValidKey(String key) {
-        if (key == null || key.isBlank()) {
-            throw new IllegalArgumentException("Rate limit key must not be null or blank, but was "
-                    + (key == null ? "null" : "'" + key + "'"));
         }
     }
 }

@@ -12,6 +12,7 @@ import java.util.function.Supplier;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import io.pielock.key.Keys;
 import io.pielock.lock.LockAcquisitionException.Reason;
 
 /**
@@ -41,13 +42,6 @@ import io.pielock.lock.LockAcquisitionException.Reason;
 public class LockTemplate implements AutoCloseable {
 
     private static final Log logger = LogFactory.getLog(LockTemplate.class);
-
-    /**
-     * The longest key accepted, in characters. Any text is a valid key (spaces, newlines, unicode, braces,
-     * {@code *}), but a key names a resource: one longer than this is almost always a whole object's
-     * {@code toString()} by mistake, and would be copied into Redis keys and every release message.
-     */
-    public static final int MAX_KEY_LENGTH = 1024;
 
     /** Random per JVM (from a secure source, once), so tokens of two processes never collide. */
     private static final String PROCESS_ID = Long.toHexString(new SecureRandom().nextLong()) + ":";
@@ -92,7 +86,7 @@ public class LockTemplate implements AutoCloseable {
      * @param key the lock's name
      * @return whether it was acquired, with a message naming the key; release it with {@link #release(String)}
      * @throws LockAcquisitionException only if the store cannot be reached (never for contention)
-     * @throws IllegalArgumentException if the key is null or blank
+     * @throws IllegalArgumentException if the key is not valid ({@link Keys}: null, blank, or too long)
      */
     public LockResult acquire(String key) {
         return acquire(key, this.defaults);
@@ -104,7 +98,7 @@ public class LockTemplate implements AutoCloseable {
      * @param options how to acquire
      * @return whether it was acquired, with a message naming the key; release it with {@link #release(String)}
      * @throws LockAcquisitionException only if the store cannot be reached (never for contention)
-     * @throws IllegalArgumentException if the key is null or blank
+     * @throws IllegalArgumentException if the key is not valid ({@link Keys}: null, blank, or too long)
      */
     public LockResult acquire(String key, LockOptions options) {
         Entry entry = enter(key, options);
@@ -256,7 +250,7 @@ public class LockTemplate implements AutoCloseable {
     }
 
     private Entry enter(String key, LockOptions options) {
-        requireValidKey(key);
+        Keys.requireValid("Lock key", key);
         Objects.requireNonNull(options, "options must not be null");
         Hold current = this.holds.get(key);
         if (current != null && current.owner() == Thread.currentThread()) {
@@ -428,18 +422,6 @@ public class LockTemplate implements AutoCloseable {
             case LEASE_LOST -> "Lease lost on the hold this thread already has key: " + key;
             case STORE_UNAVAILABLE -> "Lock store unreachable key: " + key;
         };
-    }
-
-    static void requireValidKey(String key) {
-        if (key == null || key.isBlank()) {
-            throw new IllegalArgumentException("Lock key must not be null or blank, but was "
-                    + (key == null ? "null" : "'" + key + "'"));
-        }
-        if (key.length() > MAX_KEY_LENGTH) {
-            throw new IllegalArgumentException("Lock key must be at most " + MAX_KEY_LENGTH + " characters, but '"
-                    + key.substring(0, 40) + "…' has " + key.length() + "; lock on an identifier (or a digest of a "
-                    + "long one), not on a whole document");
-        }
     }
 
     private static String newToken() {

@@ -14,11 +14,9 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.dao.DataAccessException;
 
-import io.pielock.annotation.RateLimited;
 import io.pielock.limiter.Limiter;
 import io.pielock.limiter.LimiterUnavailableException;
 import io.pielock.limiter.RateLimitExceededException;
-import io.pielock.limiter.TimeUnit;
 import io.pielock.test.RedisServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,16 +31,16 @@ class LimiterRedisUnreachableTest {
                 PielockAutoConfiguration.class))
         .withPropertyValues("spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + RedisServer.freePort(),
                 "spring.data.redis.timeout=500ms", "spring.data.redis.connect-timeout=500ms")
-        .withBean(Api.class);
+        .withBean(RateLimitedCalls.class);
 
     @Test
     void failingClosedDeniesWithTheConnectionErrorAsCauseNotAsAnExceededLimit() {
         this.runner.run(context -> {
-            Api api = context.getBean(Api.class);
+            RateLimitedCalls api = context.getBean(RateLimitedCalls.class);
             long start = System.nanoTime();
             assertThatExceptionOfType(LimiterUnavailableException.class).isThrownBy(() -> api.call("alice"))
-                .withMessageStartingWith("Could not check rate limit key: user:alice for Api.call(): the rate limit "
-                        + "store could not be reached, so the call is denied (fail-closed)")
+                .withMessageStartingWith("Could not check rate limit key: user:alice for RateLimitedCalls.call(): the "
+                        + "rate limit store could not be reached, so the call is denied (fail-closed)")
                 .withCauseInstanceOf(DataAccessException.class)
                 .isNotInstanceOf(RateLimitExceededException.class)
                 .satisfies(ex -> assertThat(ex.getMethod().getName()).isEqualTo("call"));
@@ -54,7 +52,7 @@ class LimiterRedisUnreachableTest {
     @Test
     void failingOpenAllowsCountsAndWarnsOnceInTenSeconds(CapturedOutput output) {
         this.runner.withPropertyValues("pielock.limiter.fail-open=true").run(context -> {
-            Api api = context.getBean(Api.class);
+            RateLimitedCalls api = context.getBean(RateLimitedCalls.class);
             for (int i = 0; i < 3; i++) {
                 assertThat(api.call("bob")).isEqualTo("served bob");
             }
@@ -67,26 +65,5 @@ class LimiterRedisUnreachableTest {
             assertThat(output.getOut().split("Rate limit store unreachable: allowing calls without a check", -1))
                 .as("one warning for three calls").hasSize(2);
         });
-    }
-
-    /** A rate-limited bean whose fallback must not run when Redis is down; counts its method and fallback runs. */
-    public static class Api {
-
-        private int calls;
-
-        @RateLimited(key = "'user:' + #user", per = TimeUnit.MINUTE, count = 1, fallback = "busy")
-        public String call(String user) {
-            this.calls++;
-            return "served " + user;
-        }
-
-        String busy(String user) {
-            this.calls++;
-            return "busy";
-        }
-
-        public int calls() {
-            return this.calls;
-        }
     }
 }

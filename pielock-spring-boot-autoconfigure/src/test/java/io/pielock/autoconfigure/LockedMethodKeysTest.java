@@ -16,6 +16,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import io.pielock.annotation.DistributedLocked;
 import io.pielock.lock.LockContext;
 import io.pielock.store.redis.RedisKeys;
+import io.pielock.test.HostileKeys;
 import io.pielock.test.TestRedis;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -66,13 +67,11 @@ class LockedMethodKeysTest {
     @Test
     void argumentsThatLookLikeExpressionsOrPlaceholdersAreUsedLiterally() throws Exception {
         Path marker = Files.createTempDirectory("pielock-").resolve("evaluated");
-        String expression = "#{T(java.lang.Runtime).getRuntime().exec('touch " + marker + "')}";
-        String spel = "T(java.lang.Runtime).getRuntime().exec('touch " + marker + "')";
         this.contextRunner.run(context -> {
             StringRedisTemplate redis = new StringRedisTemplate(context.getBean(RedisConnectionFactory.class));
             LockedJobs jobs = context.getBean(LockedJobs.class);
             RedisKeys keys = new RedisKeys("pielock:");
-            for (String literal : List.of(expression, spel, "${user.home}", "#root.target")) {
+            for (String literal : HostileKeys.expressionLookalikes(marker)) {
                 assertThat(jobs.held(literal).key()).isEqualTo(literal);
                 assertThat(jobs.run(literal, () -> redis.hasKey(keys.lock(literal)))).as("locked as '%s'", literal)
                     .isTrue();

@@ -1,5 +1,7 @@
 package io.pielock.autoconfigure;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -24,6 +26,8 @@ import io.pielock.limiter.RateLimitExceededException;
 import io.pielock.limiter.TimeUnit;
 import io.pielock.lock.LockHandle;
 import io.pielock.lock.LockTemplate;
+import io.pielock.store.redis.RedisKeys;
+import io.pielock.test.HostileKeys;
 import io.pielock.test.TestRedis;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -70,6 +74,31 @@ class RateLimitedTest {
             assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> api.byId(null))
                 .withMessage("Key expression \"#id\" of " + Api.class.getName() + ".byId(String) evaluated to null");
         });
+    }
+
+    @Test
+    void overlongKeyIsRejectedNamingTheMethodAndExpression() {
+        this.runner.run(context -> {
+            Api api = context.getBean(Api.class);
+            assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> api.byId("x".repeat(2000)))
+                .withMessage("Key expression \"#id\" of " + Api.class.getName() + ".byId(String) evaluated to 2000 "
+                        + "characters, more than the 1024 a key may have; select an identifier such as #order.id");
+        });
+    }
+
+    @Test
+    void argumentsThatLookLikeExpressionsOrPlaceholdersAreUsedLiterally() throws Exception {
+        Path marker = Files.createTempDirectory("pielock-").resolve("evaluated");
+        this.runner.run(context -> {
+            Api api = context.getBean(Api.class);
+            for (String literal : HostileKeys.expressionLookalikes(marker)) {
+                api.byId(literal);
+                assertThat(redis(context).hasKey(new RedisKeys(this.prefix).limit(literal, Duration.ofMinutes(1))))
+                    .as("limited as '%s'", literal)
+                    .isTrue();
+            }
+        });
+        assertThat(marker).as("nothing was evaluated").doesNotExist();
     }
 
     @Test

@@ -19,6 +19,10 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
+import io.pielock.limiter.KeyedLimits;
+import io.pielock.limiter.Limit;
+import io.pielock.limiter.LimitResult;
+import io.pielock.limiter.Limiter;
 import io.pielock.lock.LockAcquisitionException;
 import io.pielock.lock.LockOptions;
 import io.pielock.lock.LockTemplate;
@@ -49,7 +53,8 @@ class RedisSecurityTest {
     private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
         .withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, AopAutoConfiguration.class,
                 PielockAutoConfiguration.class))
-        .withBean(LockedJobs.class);
+        .withBean(LockedJobs.class)
+        .withBean(RateLimitedCalls.class);
 
     @BeforeAll
     static void startRedisWithAnAclUser() {
@@ -71,8 +76,9 @@ class RedisSecurityTest {
     }
 
     @Test
-    void theReadmeDocumentsTheseAclRules() throws Exception {
-        assertThat(Files.readString(Path.of("..", "README.md"))).contains(ACL_RULES);
+    void theReadmeDocumentsExactlyTheseAclRules() throws Exception {
+        assertThat(Files.readString(Path.of("..", "README.md")))
+            .contains("\nACL SETUSER pielock >change-me " + ACL_RULES + "\n```\n");
     }
 
     @Test
@@ -93,6 +99,26 @@ class RedisSecurityTest {
             assertThat(System.nanoTime() - releasedAt).as("woken through the allowed channel, not the 30 s poll")
                 .isLessThan(Duration.ofSeconds(10).toNanos());
         }));
+    }
+
+    @Test
+    void aUserLimitedToPielocksKeysAndCommandsCanCountDenyAndTakeBackRateLimitedCalls() {
+        asAclUser().run(context -> {
+            Limiter limiter = context.getBean(Limiter.class);
+            assertThat(limiter.isFailOpen()).as("a refused command would fail the call, not pass it").isFalse();
+            Limit onePerMinute = Limit.of(1, Duration.ofMinutes(1));
+            assertThat(limiter.allow("acl-global", List.of(onePerMinute)).allowed()).isTrue();
+            assertThat(limiter.allow("acl-global", List.of(onePerMinute, Limit.of(5, Duration.ofHours(1)))).allowed())
+                .as("denied, with its retry time read from the window").isFalse();
+
+            LimitResult denied = limiter.allow(List.of(KeyedLimits.of("acl-user", Limit.of(5, Duration.ofMinutes(1))),
+                    KeyedLimits.of("acl-global", onePerMinute)));
+            assertThat(denied.allowed()).isFalse();
+            assertThat(limiter.allow("acl-user", Duration.ofMinutes(1), 5).remaining())
+                .as("the denied call was taken back from the user's limit (a refused ZREM would only log)")
+                .isEqualTo(4);
+            assertThat(context.getBean(RateLimitedCalls.class).call("acl")).isEqualTo("served acl");
+        });
     }
 
     @Test

@@ -13,6 +13,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.QueryTimeoutException;
 
+import io.pielock.limiter.LimitResult;
+import io.pielock.limiter.Limiter;
+import io.pielock.limiter.LimiterUnavailableException;
 import io.pielock.lock.LockAcquisitionException;
 import io.pielock.lock.LockHandle;
 import io.pielock.lock.LockOptions;
@@ -31,13 +34,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * Faults of the Redis process itself, injected for real: a restart that loses everything (no persistence), a
  * stall longer than the command timeout (SIGSTOP), and connections killed under waiting callers
- * ({@code CLIENT KILL}). Each "process" is a template with its own connections.
+ * ({@code CLIENT KILL}). Each "process" is a lock template or a limiter with its own connections.
  */
 class RedisFaultsTest {
 
     private static final RedisKeys KEYS = new RedisKeys("pielock:");
 
     private static final Duration COMMAND_TIMEOUT = Duration.ofMillis(500);
+
+    private static final Duration MINUTE = Duration.ofMinutes(1);
 
     private static RedisServer redis;
 
@@ -125,6 +130,66 @@ class RedisFaultsTest {
     }
 
     @Test
+    void duringAStallRateLimitChecksFailClosedWithinTheCommandTimeoutAndWorkAfterwards() {
+        Limiter limiter = this.processes.newLimiter(false);
+        assertThat(limiter.allow(this.key, MINUTE, 5).remaining()).isEqualTo(4);
+        redis.pause();
+        try {
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> limiter.allow(this.key, MINUTE, 5))
+                .isInstanceOf(LimiterUnavailableException.class)
+                .hasMessageStartingWith("Could not check rate limit key: " + this.key + ": the rate limit store could "
+                        + "not be reached, so the call is denied (fail-closed)")
+                .hasCauseInstanceOf(QueryTimeoutException.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("bounded by the 500 ms command timeout")
+                .isLessThan(Duration.ofSeconds(5));
+        }
+        finally {
+            redis.resume();
+        }
+        LimitResult after = limiter.allow(this.key, MINUTE, 5);
+        assertThat(after.allowed()).isTrue();
+        assertThat(after.remaining()).as("Redis, woken, ran the call it had queued: denied to the caller, yet counted")
+            .isEqualTo(2);
+    }
+
+    @Test
+    void duringAStallAFailOpenLimiterAllowsAndCountsCallsAndChecksAgainAfterwards() {
+        Limiter limiter = this.processes.newLimiter(true);
+        assertThat(limiter.allow(this.key, MINUTE, 5).remaining()).isEqualTo(4);
+        redis.pause();
+        try {
+            long start = System.nanoTime();
+            LimitResult unchecked = limiter.allow(this.key, MINUTE, 5);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("bounded by the 500 ms command timeout")
+                .isLessThan(Duration.ofSeconds(5));
+            assertThat(unchecked.allowed()).isTrue();
+            assertThat(unchecked.message()).isEqualTo("Allowed without a rate limit check key: " + this.key
+                    + " (the rate limit store could not be reached; fail-open)");
+            assertThat(limiter.getFailOpenCount()).isEqualTo(1);
+        }
+        finally {
+            redis.resume();
+        }
+        LimitResult after = limiter.allow(this.key, MINUTE, 5);
+        assertThat(after.message()).as("checked again, and the unchecked call reached Redis once it woke")
+            .startsWith("Allowed key: " + this.key + " (2 of 5");
+        assertThat(limiter.getFailOpenCount()).isEqualTo(1);
+    }
+
+    @Test
+    void afterARestartThatLostEverythingRateLimitsStartAfreshWithoutRestartingTheApplication() throws Exception {
+        Limiter limiter = this.processes.newLimiter(false);
+        limiter.allow(this.key, MINUTE, 2);
+        limiter.allow(this.key, MINUTE, 2);
+        assertThat(limiter.allow(this.key, MINUTE, 2).allowed()).isFalse();
+        redis.restart();
+        LimitResult afterRestart = allowOnceReconnected(limiter, 2);
+        assertThat(afterRestart.allowed()).as("the exhausted window was lost").isTrue();
+        assertThat(afterRestart.remaining()).as("a fresh window: this is its first call").isEqualTo(1);
+    }
+
+    @Test
     void aWaiterWhoseSubscriptionWasKilledIsStillWokenByTheRelease() throws Exception {
         LockTemplate holder = newProcess(LockOptions.defaults());
         LockTemplate waiter = newProcess(LockOptions.defaults().withRetryAfter(Duration.ofSeconds(30)));
@@ -180,6 +245,24 @@ class RedisFaultsTest {
         awaitSubscribers();
         Thread.sleep(200);
         return acquiredAt;
+    }
+
+    /**
+     * Allows one call once the limiter's connection is back (Lettuce reconnects by itself, with growing pauses);
+     * until then calls fail closed, never as an exceeded limit.
+     */
+    private LimitResult allowOnceReconnected(Limiter limiter, long count) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            try {
+                return limiter.allow(this.key, MINUTE, count);
+            }
+            catch (LimiterUnavailableException ex) {
+                assertThat(System.nanoTime()).as("calls work again well under 10 s after Redis is back")
+                    .isLessThan(deadline);
+                Thread.sleep(50);
+            }
+        }
     }
 
     private static void awaitSubscribers() {

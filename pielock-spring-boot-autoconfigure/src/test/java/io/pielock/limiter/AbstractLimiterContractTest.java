@@ -14,6 +14,8 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.pielock.key.Keys;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
@@ -192,6 +194,19 @@ abstract class AbstractLimiterContractTest {
             .withMessage("Rate limit key must not be null or blank, but was null");
         assertThatIllegalArgumentException().isThrownBy(() -> limiter.allow(" ", TimeUnit.SECOND, 2))
             .withMessage("Rate limit key must not be null or blank, but was ' '");
+    }
+
+    @Test
+    void keysUpToTheMaximumLengthCountAndLongerOnesAreRejected() {
+        Limiter limiter = newProcess();
+        String longest = this.key + "x".repeat(Keys.MAX_LENGTH - this.key.length());
+        assertThat(limiter.allow(longest, TimeUnit.MINUTE, 1).allowed()).isTrue();
+        assertThat(limiter.allow(longest, TimeUnit.MINUTE, 1).allowed()).isFalse();
+
+        String tenKilobytes = "document:" + "x".repeat(10 * 1024);
+        assertThatIllegalArgumentException().isThrownBy(() -> limiter.allow(tenKilobytes, TimeUnit.MINUTE, 1))
+            .withMessageStartingWith("Rate limit key must be at most 1024 characters, but 'document:xxx")
+            .withMessageContaining("has 10249");
     }
 
     @Test

@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RedisLimiterTest extends AbstractLimiterContractTest {
 
-    private static final RedisKeys KEYS = new RedisKeys("pielock:");
+    static final RedisKeys KEYS = new RedisKeys("pielock:");
 
     private final List<LettuceConnectionFactory> connections = new ArrayList<>();
 
@@ -41,10 +41,16 @@ class RedisLimiterTest extends AbstractLimiterContractTest {
         return new RedisRateLimitStore(connect(), KEYS);
     }
 
-    private LettuceConnectionFactory connect() {
-        LettuceConnectionFactory factory = TestRedis.connectionFactory();
+    /** @return a started connection factory for the Redis under test, closed after each test */
+    protected final LettuceConnectionFactory connect() {
+        LettuceConnectionFactory factory = newConnectionFactory();
         this.connections.add(factory);
         return factory;
+    }
+
+    /** @return a started connection factory for the Redis under test */
+    protected LettuceConnectionFactory newConnectionFactory() {
+        return TestRedis.connectionFactory();
     }
 
     @Override

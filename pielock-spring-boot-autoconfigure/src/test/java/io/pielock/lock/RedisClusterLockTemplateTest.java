@@ -1,9 +1,7 @@
 package io.pielock.lock;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -17,6 +15,8 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 
 import io.pielock.store.redis.RedisKeys;
 import io.pielock.store.redis.RedisLockStore;
+import io.pielock.test.ClusterSlots;
+import io.pielock.test.HostileKeys;
 import io.pielock.test.RedisCluster;
 import io.pielock.test.RedisServer;
 
@@ -35,12 +35,7 @@ class RedisClusterLockTemplateTest extends AbstractLockTemplateContractTest {
 
     @Override
     protected LockStore newStore() {
-        LettuceConnectionFactory factory = track(RedisCluster.shared().connectionFactory());
-        // connected up front, as a running application's would be: discovering the cluster's topology on the
-        // first call can take longer than the contract's short priming waits
-        try (RedisClusterConnection connection = factory.getClusterConnection()) {
-            connection.ping();
-        }
+        LettuceConnectionFactory factory = track(RedisCluster.shared().connectedFactory());
         return track(new RedisLockTemplateTest.ClosingStore(new RedisLockStore(factory, KEYS)));
     }
 
@@ -59,10 +54,8 @@ class RedisClusterLockTemplateTest extends AbstractLockTemplateContractTest {
     void bracesInNamesNeitherBreakTheHashTagNorSteerKeysIntoOneSlot() {
         LockTemplate template = newProcess(HOLD);
         LockTemplate other = newProcess();
-        List<String> steered = IntStream.range(0, 300).mapToObj(i -> "{" + this.key + "}:" + i).toList();
-        List<String> odd = List.of(this.key + "}{x", "}" + this.key, this.key + "{", "{}" + this.key,
-                "{" + this.key + "}");
-        List<String> names = new ArrayList<>(steered);
+        List<String> odd = HostileKeys.strayBraces(this.key);
+        List<String> names = new ArrayList<>(HostileKeys.sameTagged(this.key));
         names.addAll(odd);
         names.forEach(name -> assertThat(template.tryAcquire(name).acquired()).as(name).isTrue());
         odd.forEach(name -> assertThat(other.tryAcquire(name).acquired()).as("%s is locked", name).isFalse());
@@ -93,27 +86,12 @@ class RedisClusterLockTemplateTest extends AbstractLockTemplateContractTest {
         holder.release(this.key + ":prime");
     }
 
-    /**
-     * Checks, with {@code CLUSTER KEYSLOT} and {@code CLUSTER COUNTKEYSINSLOT}, that each held lock's keys share a
-     * slot and are stored there, and counts the locks on each master.
-     */
+    /** Each held lock's keys (lock and fence) share a slot and are stored there; counts the locks per master. */
     private Map<RedisClusterNode, Integer> locksPerMaster(List<String> names) {
         try (RedisClusterConnection cluster = track(RedisCluster.shared().connectionFactory())
             .getClusterConnection()) {
-            Map<Integer, Integer> locksPerSlot = new HashMap<>();
-            for (String name : names) {
-                int slot = cluster.clusterGetSlotForKey(bytes(KEYS.lock(name)));
-                assertThat(cluster.clusterGetSlotForKey(bytes(KEYS.fence(name)))).as("fence of %s", name)
-                    .isEqualTo(slot);
-                locksPerSlot.merge(slot, 1, Integer::sum);
-            }
-            Map<RedisClusterNode, Integer> locksPerMaster = new HashMap<>();
-            locksPerSlot.forEach((slot, locks) -> {
-                assertThat(cluster.clusterCountKeysInSlot(slot)).as("lock and fence keys in slot %d", slot)
-                    .isGreaterThanOrEqualTo(2L * locks);
-                locksPerMaster.merge(cluster.clusterGetNodeForSlot(slot), locks, Integer::sum);
-            });
-            return locksPerMaster;
+            return ClusterSlots.groupsPerMaster(cluster,
+                    names.stream().map(name -> List.of(KEYS.lock(name), KEYS.fence(name))).toList());
         }
     }
 
@@ -131,9 +109,5 @@ class RedisClusterLockTemplateTest extends AbstractLockTemplateContractTest {
                 return name;
             }
         }
-    }
-
-    private static byte[] bytes(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -6,15 +6,17 @@ import java.util.function.Supplier;
 
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
+import io.pielock.limiter.Limiter;
 import io.pielock.lock.LockOptions;
 import io.pielock.lock.LockTemplate;
 import io.pielock.store.redis.RedisKeys;
 import io.pielock.store.redis.RedisLockStore;
+import io.pielock.store.redis.RedisRateLimitStore;
 
 /**
  * Application instances for tests, as {@code newProcess()} in the lock contract suite: each is a
- * {@link LockTemplate} over its own {@link RedisLockStore} and its own connections, and all are closed
- * together.
+ * {@link LockTemplate} over its own {@link RedisLockStore}, or a {@link Limiter} over its own
+ * {@link RedisRateLimitStore}, with its own connections, and all are closed together.
  */
 public final class LockProcesses implements AutoCloseable {
 
@@ -53,6 +55,16 @@ public final class LockProcesses implements AutoCloseable {
         this.closeables.add(store::destroy);
         this.closeables.add(factory::destroy);
         return template;
+    }
+
+    /**
+     * @param failOpen whether the limiter allows calls when Redis cannot be reached
+     * @return a new process's limiter
+     */
+    public Limiter newLimiter(boolean failOpen) {
+        LettuceConnectionFactory factory = this.connections.get();
+        this.closeables.add(factory::destroy);
+        return new Limiter(new RedisRateLimitStore(factory, KEYS), failOpen);
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import org.springframework.data.redis.connection.RedisClusterConfiguration;
+import org.springframework.data.redis.connection.RedisClusterConnection;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
@@ -96,6 +97,19 @@ public final class RedisCluster implements AutoCloseable {
     /** @return a started connection factory configured only through Redis Cluster configuration (close it) */
     public LettuceConnectionFactory connectionFactory() {
         return connectionFactory(Duration.ofSeconds(5));
+    }
+
+    /**
+     * @return a started connection factory, as {@link #connectionFactory()}, that has already discovered the
+     *         cluster's topology, as a running application's would have (discovering it on the first call can
+     *         take longer than a test's short waits); close it
+     */
+    public LettuceConnectionFactory connectedFactory() {
+        LettuceConnectionFactory factory = connectionFactory();
+        try (RedisClusterConnection connection = factory.getClusterConnection()) {
+            connection.ping();
+        }
+        return factory;
     }
 
     /**
