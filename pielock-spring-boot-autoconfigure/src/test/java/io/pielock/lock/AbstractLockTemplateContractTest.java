@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.DisposableBean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -40,8 +41,9 @@ abstract class AbstractLockTemplateContractTest {
 
     @AfterEach
     void closeAll() throws Exception {
-        for (AutoCloseable closeable : this.closeables) {
-            closeable.close();
+        // newest first: stores before the connections they use
+        for (int i = this.closeables.size() - 1; i >= 0; i--) {
+            this.closeables.get(i).close();
         }
     }
 
@@ -53,15 +55,17 @@ abstract class AbstractLockTemplateContractTest {
         LockStore store = newStore();
         LockTemplate template = new LockTemplate(store, defaults);
         this.closeables.add(template);
-        if (store instanceof AutoCloseable closeable) {
-            this.closeables.add(closeable);
-        }
+        track(store);
         return template;
     }
 
+    /** Closes (or destroys) the object after the test, if it is closeable. */
     protected <T> T track(T closeable) {
         if (closeable instanceof AutoCloseable c) {
             this.closeables.add(c);
+        }
+        else if (closeable instanceof DisposableBean bean) {
+            this.closeables.add(bean::destroy);
         }
         return closeable;
     }
@@ -346,7 +350,7 @@ abstract class AbstractLockTemplateContractTest {
 
     @Test
     void localWaitersForOneKeyDoNotStampedeTheStoreAtEachRelease() throws Exception {
-        CountingStore counting = new CountingStore(newStore());
+        CountingStore counting = new CountingStore(track(newStore()));
         LockTemplate template = new LockTemplate(counting, LockOptions.defaults().withRetryAfter(Duration.ofMillis(50)));
         this.closeables.add(template);
         int threads = 8;

@@ -36,7 +36,7 @@ class RedisClusterLockTemplateTest extends AbstractLockTemplateContractTest {
     @Override
     protected LockStore newStore() {
         LettuceConnectionFactory factory = track(RedisCluster.shared().connectedFactory());
-        return track(new RedisLockTemplateTest.ClosingStore(new RedisLockStore(factory, KEYS)));
+        return new RedisLockStore(factory, KEYS);
     }
 
     @Test

@@ -24,7 +24,7 @@ class RedisLockTemplateTest extends AbstractLockTemplateContractTest {
     @Override
     protected LockStore newStore() {
         LettuceConnectionFactory factory = track(TestRedis.connectionFactory());
-        return track(new ClosingStore(new RedisLockStore(factory, KEYS)));
+        return new RedisLockStore(factory, KEYS);
     }
 
     private StringRedisTemplate redis() {
@@ -73,39 +73,5 @@ class RedisLockTemplateTest extends AbstractLockTemplateContractTest {
         assertThat(written).allSatisfy(k -> assertThat(redis.hasKey(k)).isTrue());
         assertThat(KEYS.lock(hostile)).isEqualTo("pielock:lock:{" + this.key + "%7D%7Bx}");
         template.release(hostile);
-    }
-
-    /** Closes the store's subscription container with the test. */
-    record ClosingStore(RedisLockStore delegate) implements LockStore, AutoCloseable {
-
-        @Override
-        public LockAttempt tryAcquire(String key, String token, Duration lease) {
-            return this.delegate.tryAcquire(key, token, lease);
-        }
-
-        @Override
-        public boolean renew(String key, String token, Duration lease) {
-            return this.delegate.renew(key, token, lease);
-        }
-
-        @Override
-        public boolean release(String key, String token) {
-            return this.delegate.release(key, token);
-        }
-
-        @Override
-        public void addReleaseListener(java.util.function.Consumer<String> listener) {
-            this.delegate.addReleaseListener(listener);
-        }
-
-        @Override
-        public void awaitReleases() {
-            this.delegate.awaitReleases();
-        }
-
-        @Override
-        public void close() throws Exception {
-            this.delegate.destroy();
-        }
     }
 }
