@@ -311,6 +311,21 @@ abstract class AbstractLockTemplateContractTest {
     }
 
     @Test
+    void lockContextGivesTheInnermostLockAndThenTheOuterOneAgain() {
+        LockTemplate template = newProcess();
+        String outer = this.key + ":outer";
+        String inner = this.key + ":inner";
+        template.run(outer, () -> {
+            long outerToken = LockContext.current().fencingToken();
+            template.run(inner, () -> assertThat(LockContext.current().key()).isEqualTo(inner));
+            assertThat(LockContext.current().key()).isEqualTo(outer);
+            assertThat(LockContext.current().fencingToken()).isEqualTo(outerToken);
+        });
+        assertThatThrownBy(LockContext::current).isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("No lock is held by this thread");
+    }
+
+    @Test
     void executeReleasesWhenTheActionThrows() {
         LockTemplate template = newProcess();
         LockTemplate other = newProcess();
