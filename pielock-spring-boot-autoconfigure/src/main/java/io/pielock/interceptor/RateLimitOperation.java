@@ -56,6 +56,12 @@ public final class RateLimitOperation {
         if (this.constantKeys != null) {
             return this.constantKeys;
         }
+        if (this.rules.size() == 1) {
+            // the usual case: one key expression, nothing to merge
+            KeyRule rule = this.rules.get(0);
+            return List.of(new KeyedLimits(
+                    expressions.evaluate(rule.expression(), rule.text(), this.method, target, args), rule.limits()));
+        }
         Map<String, List<Limit>> limitsByKey = new LinkedHashMap<>();
         for (KeyRule rule : this.rules) {
             String key = (rule.expression() != null)

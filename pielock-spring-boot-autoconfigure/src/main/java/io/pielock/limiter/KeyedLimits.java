@@ -30,6 +30,12 @@ public record KeyedLimits(String key, List<Limit> limits) {
         if (limits.isEmpty()) {
             throw new IllegalArgumentException("Rate limit key: " + key + " needs at least one limit");
         }
+        if (limits.size() > 1) {
+            requireDistinctWindows(key, limits);
+        }
+    }
+
+    private static void requireDistinctWindows(String key, List<Limit> limits) {
         Set<Duration> windows = new HashSet<>();
         for (Limit limit : limits) {
             if (!windows.add(limit.window())) {
