@@ -9,7 +9,6 @@ import org.springframework.beans.factory.config.EmbeddedValueResolver;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -68,10 +67,7 @@ class LimiterConfiguration {
         @ConditionalOnMissingBean
         static RateLimitAdvisor pielockRateLimitAdvisor(RateLimitOperationSource operations,
                 RateLimitInterceptor interceptor, Environment environment) {
-            // read from the Environment: advisors are created early, before @ConfigurationProperties beans should be
-            int order = Binder.get(environment)
-                .bind("pielock.limiter.aspect-order", Integer.class)
-                .orElse(PielockProperties.Limiter.DEFAULT_ASPECT_ORDER);
+            int order = PielockProperties.aspectOrder(environment, "pielock.limiter.aspect-order", PielockProperties.Limiter.DEFAULT_ASPECT_ORDER);
             return new RateLimitAdvisor(operations, interceptor, order);
         }
     }

@@ -8,7 +8,6 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -72,10 +71,7 @@ public final class PielockAutoConfiguration {
         @ConditionalOnMissingBean
         static DistributedLockAdvisor pielockLockAdvisor(LockOperationSource operations,
                 DistributedLockInterceptor interceptor, Environment environment) {
-            // read from the Environment: advisors are created early, before @ConfigurationProperties beans should be
-            int order = Binder.get(environment)
-                .bind("pielock.lock.aspect-order", Integer.class)
-                .orElse(PielockProperties.Lock.DEFAULT_ASPECT_ORDER);
+            int order = PielockProperties.aspectOrder(environment, "pielock.lock.aspect-order", PielockProperties.Lock.DEFAULT_ASPECT_ORDER);
             return new DistributedLockAdvisor(operations, interceptor, order);
         }
     }

@@ -3,7 +3,9 @@ package io.pielock.autoconfigure;
 import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
 
 import io.pielock.lock.LockOptions;
 
@@ -34,6 +36,14 @@ public class PielockProperties {
     private final Limiter limiter = new Limiter();
 
     private final Redis redis = new Redis();
+
+    /**
+     * Reads an advice order straight from the Environment: advisors are created early, before
+     * {@code @ConfigurationProperties} beans should be.
+     */
+    static int aspectOrder(Environment environment, String property, int defaultOrder) {
+        return Binder.get(environment).bind(property, Integer.class).orElse(defaultOrder);
+    }
 
     public boolean isEnabled() {
         return this.enabled;
