@@ -2,21 +2,14 @@ package io.pielock.store.redis;
 
 import java.util.List;
 
-import org.springframework.core.io.ClassPathResource;
-import org.springframework.data.redis.core.script.RedisScript;
-
-/** The lock's Lua scripts, loaded once; Spring Data Redis runs them by SHA (EVALSHA) after the first call. */
+/** The lock's Lua scripts, read once into immutable {@link LuaScript}s; run by SHA (EVALSHA). */
 final class LockScripts {
 
-    @SuppressWarnings({ "rawtypes", "unchecked" })
-    static final RedisScript<List<Long>> ACQUIRE = (RedisScript) RedisScript
-        .of(new ClassPathResource("lock-acquire.lua", LockScripts.class), List.class);
+    static final LuaScript<List<Long>> ACQUIRE = LuaScript.load("lock-acquire.lua", List.class);
 
-    static final RedisScript<Long> RENEW = RedisScript.of(new ClassPathResource("lock-renew.lua", LockScripts.class),
-            Long.class);
+    static final LuaScript<Long> RENEW = LuaScript.load("lock-renew.lua", Long.class);
 
-    static final RedisScript<Long> RELEASE = RedisScript
-        .of(new ClassPathResource("lock-release.lua", LockScripts.class), Long.class);
+    static final LuaScript<Long> RELEASE = LuaScript.load("lock-release.lua", Long.class);
 
     private LockScripts() {
     }

@@ -1,0 +1,78 @@
+package io.pielock.store.redis;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+import org.springframework.data.redis.core.script.RedisScript;
+
+/**
+ * A Lua script read once from the class path, with its SHA-1 computed once: immutable, so running it costs no
+ * per-call work. ({@code RedisScript.of(Resource)} re-checks the resource's modification time, a class-path
+ * lookup, on every call, and {@code DefaultRedisScript} synchronizes on every {@code getSha1()}.)
+ * @param <T> the script's result type
+ */
+final class LuaScript<T> implements RedisScript<T> {
+
+    private final String text;
+
+    private final String sha1;
+
+    private final Class<T> resultType;
+
+    private LuaScript(String text, Class<T> resultType) {
+        this.text = text;
+        this.sha1 = sha1(text);
+        this.resultType = resultType;
+    }
+
+    /**
+     * @param name the script's file name, beside this class
+     * @param resultType {@code Long} or {@code List}
+     * @param <T> the result type
+     * @return the loaded script
+     */
+    static <T> LuaScript<T> load(String name, Class<?> resultType) {
+        try (InputStream in = LuaScript.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("Lua script " + name + " is missing from the class path beside "
+                        + LuaScript.class.getName());
+            }
+            @SuppressWarnings("unchecked")
+            Class<T> type = (Class<T>) resultType;
+            return new LuaScript<>(new String(in.readAllBytes(), StandardCharsets.UTF_8), type);
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException("Could not read Lua script " + name, ex);
+        }
+    }
+
+    @Override
+    public String getSha1() {
+        return this.sha1;
+    }
+
+    @Override
+    public Class<T> getResultType() {
+        return this.resultType;
+    }
+
+    @Override
+    public String getScriptAsString() {
+        return this.text;
+    }
+
+    private static String sha1(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
+                .digest(text.getBytes(StandardCharsets.UTF_8)));
+        }
+        catch (NoSuchAlgorithmException ex) {
+            throw new IllegalStateException("SHA-1 is not available", ex);
+        }
+    }
+}
