@@ -28,6 +28,9 @@ final class Hold {
 
     private int count = 1;
 
+    // guarded by this
+    private boolean ended;
+
     private ScheduledFuture<?> renewal;
 
     Hold(LockTemplate template, String key, String token, long fencingToken, long leaseNanos, long confirmedAt,
@@ -79,8 +82,18 @@ final class Hold {
         this.confirmedAt = sentAt;
     }
 
-    void lost(String reason) {
+    /**
+     * Marks the hold lost and stops its renewal, unless its owner has already let it go: a renewal that runs
+     * while the release deletes the lock finds it gone, and that is no loss.
+     * @return whether it was marked lost (false: released first)
+     */
+    synchronized boolean lost(String reason) {
+        if (this.ended) {
+            return false;
+        }
         this.lostReason = reason;
+        stopRenewal();
+        return true;
     }
 
     synchronized void reenter() {
@@ -96,7 +109,13 @@ final class Hold {
         this.renewal = renewal;
     }
 
-    synchronized void stopRenewal() {
+    /** The owner lets go: from now on a failing renewal is no loss. Stops the renewal. */
+    synchronized void end() {
+        this.ended = true;
+        stopRenewal();
+    }
+
+    private void stopRenewal() {
         if (this.renewal != null) {
             this.renewal.cancel(false);
             this.renewal = null;

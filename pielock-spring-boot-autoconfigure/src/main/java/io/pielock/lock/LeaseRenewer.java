@@ -18,6 +18,9 @@ final class LeaseRenewer implements AutoCloseable {
 
     private static final AtomicInteger instances = new AtomicInteger();
 
+    /** The longest {@link #close()} waits for a renewal in flight. */
+    private static final java.time.Duration CLOSE_WAIT = java.time.Duration.ofSeconds(2);
+
     private final LockStore store;
 
     private final ScheduledThreadPoolExecutor scheduler;
@@ -59,14 +62,22 @@ final class LeaseRenewer implements AutoCloseable {
     }
 
     private void lose(Hold hold, String reason) {
-        hold.lost(reason);
-        hold.stopRenewal();
+        if (!hold.lost(reason)) {
+            return; // released by its owner while this renewal ran: the lock is gone because it was let go
+        }
         logger.warn("Lost lock key: " + hold.key() + " (fencing token " + hold.fencingToken() + "): " + reason
                 + ". The code holding it is no longer protected from other holders.");
     }
 
+    /** Stops renewing, and waits briefly for a renewal in flight to finish (it may be blocked on the store). */
     @Override
     public void close() {
         this.scheduler.shutdownNow();
+        try {
+            this.scheduler.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

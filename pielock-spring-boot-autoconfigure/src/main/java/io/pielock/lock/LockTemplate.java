@@ -368,7 +368,7 @@ public class LockTemplate implements AutoCloseable {
             return new ReleaseResult(hold.isValid(), "Reentrant hold released key: " + key + " (" + left
                     + " still held by this thread)");
         }
-        hold.stopRenewal();
+        hold.end();
         this.holds.remove(key, hold);
         try {
             return releaseInStore(hold);

@@ -7,8 +7,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -28,7 +31,8 @@ import io.pielock.test.TestRedis;
  * One application instance of {@link ChaosTest}, in its own JVM: threads that, until the deadline, take the
  * lock, read the fenced counter, pause briefly, write it plus one, and release, counting every outcome.
  * Arguments: lock Redis port, resource Redis port, counter name, worker name, threads, seconds, lease ms.
- * Answers {@code ready}, waits for {@code go}, and answers its figures ({@link Figures#toLine()}) at the end.
+ * Answers {@code ready}, waits for {@code go}, and answers its figures ({@link Figures#toLine()}) at the end,
+ * then {@code stalled} followed by the fencing tokens of the sections in which it stalled past its lease.
  */
 public final class ChaosWorker {
 
@@ -41,6 +45,9 @@ public final class ChaosWorker {
     private final String name;
 
     private final Figures figures = new Figures();
+
+    /** Tokens of sections this JVM spent longer than the lease in, between its read and its write. */
+    private final Queue<Long> stalledSections = new ConcurrentLinkedQueue<>();
 
     private ChaosWorker(LockTemplate template, LockOptions options, FencedCounter counter, String name) {
         this.template = template;
@@ -73,6 +80,8 @@ public final class ChaosWorker {
             thread.join();
         }
         JavaProcess.reply(worker.figures.toLine());
+        JavaProcess.reply("stalled" + worker.stalledSections.stream().map(token -> " " + token)
+            .collect(Collectors.joining()));
         System.exit(0);
     }
 
@@ -109,8 +118,15 @@ public final class ChaosWorker {
             refused = true;
         }
         else {
+            long readAt = System.nanoTime();
             // a critical section worth pausing in: the chaos test freezes holders here
             pause(ThreadLocalRandom.current().nextLong(5, 16));
+            if (System.nanoTime() - readAt > this.options.expires().toNanos()) {
+                // this JVM's own clock says it stalled past its lease between read and write (SIGSTOP keeps the
+                // monotonic clock running): the one situation in which fencing must refuse the write, if a newer
+                // holder has meanwhile reached the resource
+                this.stalledSections.add(token);
+            }
             refused = !this.counter.write(token, value.getAsLong() + 1, this.name);
             (refused ? this.figures.staleWritesRefused : this.figures.acceptedWrites).incrementAndGet();
         }

@@ -394,36 +394,18 @@ abstract class AbstractLockTemplateContractTest {
     }
 
     /** A real store, with its acquisition attempts counted. */
-    private record CountingStore(LockStore delegate, AtomicInteger attempts) implements LockStore {
+    private static final class CountingStore extends ForwardingLockStore {
+
+        final AtomicInteger attempts = new AtomicInteger();
 
         CountingStore(LockStore delegate) {
-            this(delegate, new AtomicInteger());
+            super(delegate);
         }
 
         @Override
         public LockAttempt tryAcquire(String key, String token, Duration lease) {
             this.attempts.incrementAndGet();
-            return this.delegate.tryAcquire(key, token, lease);
-        }
-
-        @Override
-        public boolean renew(String key, String token, Duration lease) {
-            return this.delegate.renew(key, token, lease);
-        }
-
-        @Override
-        public boolean release(String key, String token) {
-            return this.delegate.release(key, token);
-        }
-
-        @Override
-        public void addReleaseListener(java.util.function.Consumer<String> listener) {
-            this.delegate.addReleaseListener(listener);
-        }
-
-        @Override
-        public void awaitReleases() {
-            this.delegate.awaitReleases();
+            return super.tryAcquire(key, token, lease);
         }
     }
 

@@ -1,0 +1,39 @@
+package io.pielock.lock;
+
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/** A real store behind a test's wrapper: forwards everything, so a test overrides only what it watches. */
+class ForwardingLockStore implements LockStore {
+
+    final LockStore delegate;
+
+    ForwardingLockStore(LockStore delegate) {
+        this.delegate = delegate;
+    }
+
+    @Override
+    public LockAttempt tryAcquire(String key, String token, Duration lease) {
+        return this.delegate.tryAcquire(key, token, lease);
+    }
+
+    @Override
+    public boolean renew(String key, String token, Duration lease) {
+        return this.delegate.renew(key, token, lease);
+    }
+
+    @Override
+    public boolean release(String key, String token) {
+        return this.delegate.release(key, token);
+    }
+
+    @Override
+    public void addReleaseListener(Consumer<String> listener) {
+        this.delegate.addReleaseListener(listener);
+    }
+
+    @Override
+    public void awaitReleases() {
+        this.delegate.awaitReleases();
+    }
+}
