@@ -25,6 +25,34 @@ public interface LockStore {
     LockAttempt tryAcquire(String key, String token, Duration lease);
 
     /**
+     * As {@link #tryAcquire(String, String, Duration)}, by a caller that waits: if the lock is held elsewhere,
+     * the store remembers for a while that someone waits for it (the caller tries again within
+     * {@code retryWithin}), so that its release is announced. Releases nobody waits for may go unannounced.
+     * @param key the lock's name
+     * @param token the acquisition's random owner token
+     * @param lease how long the lock lives unless renewed
+     * @param retryWithin the longest the caller waits before its next attempt
+     * @return the outcome
+     */
+    LockAttempt tryAcquire(String key, String token, Duration lease, Duration retryWithin);
+
+    /**
+     * Passes the lock from {@code fromToken} to {@code toToken} in one atomic step with a new fencing token, for
+     * a handover between threads of one process: unless a caller elsewhere waits for the lock (as recorded by
+     * {@link #tryAcquire(String, String, Duration, Duration)}); then the lock is released instead, the release
+     * announced, and the caller recorded as waiting, so that processes take turns.
+     * @param key the lock's name
+     * @param fromToken the current owner's token
+     * @param toToken the next owner's token
+     * @param lease the next owner's lease
+     * @param retryWithin the longest the caller waits before its next attempt, if not handed over
+     * @return acquired with the new fencing token; otherwise not handed over, with the remaining lease of
+     *         whoever holds it ({@code 0} if free: {@code fromToken} lost it) or {@code null} when it was released
+     *         for a waiter elsewhere, and the caller waits as after a failed attempt
+     */
+    LockAttempt handOver(String key, String fromToken, String toToken, Duration lease, Duration retryWithin);
+
+    /**
      * Extends the lease, only if {@code token} still owns the lock (compare and extend, atomically).
      * @param key the lock's name
      * @param token the owner token given at acquisition
@@ -35,7 +63,7 @@ public interface LockStore {
 
     /**
      * Deletes the lock, only if {@code token} still owns it (compare and delete, atomically), and tells
-     * release listeners in every process.
+     * release listeners in every process, at least when someone waits for it.
      * @param key the lock's name
      * @param token the owner token given at acquisition
      * @return {@code false} if the lock was not owned by {@code token}; nothing was changed then
@@ -51,7 +79,11 @@ public interface LockStore {
 
     /**
      * Called before a caller starts waiting: makes sure, as far as it can, that release events are delivered
-     * from now on (the Redis store subscribes on first use). Best effort and quick: callers also poll.
+     * from now on (the Redis store subscribes on first use, and waits briefly for Redis to confirm it). Best
+     * effort: callers also poll.
+     * @param within the longest this may block (the caller's remaining wait)
+     * @return whether releases until now may have gone unheard (a subscription was only just made): the caller
+     *         should try again at once rather than wait for an event
      */
-    void awaitReleases();
+    boolean awaitReleases(Duration within);
 }

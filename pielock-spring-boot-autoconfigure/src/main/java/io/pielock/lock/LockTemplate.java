@@ -31,7 +31,11 @@ import io.pielock.lock.LockAcquisitionException.Reason;
  * {@code renew} is off); a lost lease is logged at WARN and reported by the release.</li>
  * <li><b>No busy polling.</b> One thread per key in each JVM waits on the store; it is woken when any process
  * releases the key, and polls every {@code retryAfter} only as a fallback (or sooner, when the holder's lease
- * runs out). Other local threads queue in the JVM.</li>
+ * runs out). Other local threads queue in the JVM, first come first served.</li>
+ * <li><b>Local handover.</b> A thread releasing a key that other threads of this JVM wait for leaves the lock in
+ * the store; the next thread takes it over in one store call (new owner token, new lease, new fencing token)
+ * instead of a release and an acquisition. When a process elsewhere waits for the key, the takeover releases
+ * it instead, so processes take turns.</li>
  * <li><b>Fenced.</b> Each acquisition gets a fencing token strictly greater than every earlier one for the
  * key.</li>
  * </ul>
@@ -282,7 +286,7 @@ public class LockTemplate implements AutoCloseable {
                 if (permitted) {
                     gate.permit.release();
                 }
-                this.gates.leave(key, gate);
+                leaveGate(key, gate);
             }
         }
     }
@@ -296,11 +300,19 @@ public class LockTemplate implements AutoCloseable {
         }
         try {
             String token = newToken();
+            String handedOver = gate.handedOver.getAndSet(null);
             for (int attempt = 1;; attempt++) {
                 long sentAt = System.nanoTime();
                 LockAttempt result;
                 try {
-                    result = this.store.tryAcquire(key, token, options.expires());
+                    // a lock handed over by the previous local holder is taken over; if that yields to a waiter
+                    // elsewhere, this thread waits for its release like any waiter
+                    result = (handedOver != null && attempt == 1)
+                            ? this.store.handOver(key, handedOver, token, options.expires(),
+                                    retryWithin(deadline, options))
+                            : once ? this.store.tryAcquire(key, token, options.expires())
+                                    : this.store.tryAcquire(key, token, options.expires(),
+                                            retryWithin(deadline, options));
                 }
                 catch (RuntimeException ex) {
                     return Entry.failed(Reason.STORE_UNAVAILABLE, ex);
@@ -318,8 +330,8 @@ public class LockTemplate implements AutoCloseable {
                 if (remaining <= 0) {
                     return Entry.failed(Reason.TIMEOUT, null);
                 }
-                if (attempt == 1) {
-                    this.store.awaitReleases();
+                if (attempt == 1 && this.store.awaitReleases(Duration.ofNanos(remaining))) {
+                    continue; // subscribed just now: a release meanwhile went unheard, so look again at once
                 }
                 if (!waitForRelease(remaining, options.retryAfter(), result.holderTtl())) {
                     return Entry.failed(Reason.INTERRUPTED, null);
@@ -331,6 +343,11 @@ public class LockTemplate implements AutoCloseable {
                 this.storeWaiters.remove(key, waiter);
             }
         }
+    }
+
+    private static Duration retryWithin(long deadline, LockOptions options) {
+        long remaining = Math.max(0, deadline - System.nanoTime());
+        return Duration.ofNanos(Math.min(remaining, options.retryAfter().toNanos()));
     }
 
     /** @return false if interrupted */
@@ -370,12 +387,33 @@ public class LockTemplate implements AutoCloseable {
         }
         hold.end();
         this.holds.remove(key, hold);
+        LocalGates.Gate gate = hold.gate();
+        if (hold.lostReason() == null && hold.isValid() && gate.permit.hasQueuedThreads()) {
+            // a thread of this JVM waits for the key: leave the lock in the store for it to take over
+            gate.handedOver.set(hold.token());
+            gate.permit.release();
+            leaveGate(key, gate);
+            return new ReleaseResult(true, "Lock released key: " + key + " (handed to a waiting thread)");
+        }
         try {
             return releaseInStore(hold);
         }
         finally {
-            hold.gate().permit.release();
-            this.gates.leave(key, hold.gate());
+            gate.permit.release();
+            leaveGate(key, gate);
+        }
+    }
+
+    /** Leaves the key's gate; a lock handed over to nobody (its waiters gave up meanwhile) is released. */
+    private void leaveGate(String key, LocalGates.Gate gate) {
+        String orphan = this.gates.leave(key, gate);
+        if (orphan != null) {
+            try {
+                this.store.release(key, orphan);
+            }
+            catch (RuntimeException ex) {
+                logger.warn("Could not release lock key: " + key + "; it frees itself when its lease runs out", ex);
+            }
         }
     }
 

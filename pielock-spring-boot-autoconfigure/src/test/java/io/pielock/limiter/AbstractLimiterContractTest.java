@@ -177,14 +177,15 @@ abstract class AbstractLimiterContractTest {
     @Test
     void aKeyIsForgottenOnceItsWindowHasPassedWithoutCalls() throws Exception {
         Limiter limiter = newProcess();
-        Limit limit = Limit.of(2, Duration.ofMillis(300));
+        // a window long enough that a busy machine still finds the call held just after making it
+        Limit limit = Limit.of(2, Duration.ofSeconds(2));
         limiter.allow(this.key, List.of(limit));
         assertThat(holdsCalls(this.key, limit)).isTrue();
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (holdsCalls(this.key, limit) && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
-        assertThat(holdsCalls(this.key, limit)).as("forgotten well under 10 s after a 300 ms window").isFalse();
+        assertThat(holdsCalls(this.key, limit)).as("forgotten well under 20 s after a 2 s window").isFalse();
     }
 
     @Test

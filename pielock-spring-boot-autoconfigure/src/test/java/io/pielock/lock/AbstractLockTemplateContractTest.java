@@ -174,7 +174,7 @@ abstract class AbstractLockTemplateContractTest {
         LockTemplate waiter = newProcess(LockOptions.defaults().withRetryAfter(Duration.ofSeconds(30)));
         assertThat(holder.acquire(this.key).acquired()).isTrue();
         // prime the waiter's release subscription, as a running application would have
-        waiter.acquire(this.key, waiter.defaults().withTimeout(Duration.ofMillis(50)));
+        waiter.acquire(this.key, waiter.defaults().withTimeout(Duration.ofMillis(500)));
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
             CountDownLatch waiting = new CountDownLatch(1);
@@ -216,10 +216,11 @@ abstract class AbstractLockTemplateContractTest {
 
     @Test
     void renewalKeepsALongRunningHoldersLock() throws Exception {
-        LockTemplate holder = newProcess(LockOptions.defaults().withExpires(Duration.ofMillis(300)));
+        // renewed every ~667 ms; held for one and a half leases, with slack for a busy machine's scheduling
+        LockTemplate holder = newProcess(LockOptions.defaults().withExpires(Duration.ofSeconds(2)));
         LockTemplate other = newProcess();
         try (LockHandle handle = holder.lock(this.key)) {
-            for (int i = 0; i < 8; i++) {
+            for (int i = 0; i < 20; i++) {
                 Thread.sleep(150);
                 assertThat(other.tryAcquire(this.key).acquired()).as("still held after %d ms", (i + 1) * 150)
                     .isFalse();
@@ -364,6 +365,79 @@ abstract class AbstractLockTemplateContractTest {
     }
 
     @Test
+    void threadsOfOneProcessHandTheLockOnWithRisingFencingTokens() throws Exception {
+        CountingStore counting = new CountingStore(track(newStore()));
+        LockTemplate template = track(new LockTemplate(counting));
+        int threads = 4;
+        int rounds = 25;
+        int[] counter = { 0 };
+        List<Long> tokens = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                futures.add(pool.submit(() -> {
+                    for (int round = 0; round < rounds; round++) {
+                        try (LockHandle handle = template.lock(this.key)) {
+                            tokens.add(handle.fencingToken()); // unsynchronized on purpose: the lock guards it
+                            int read = counter[0];
+                            Thread.yield();
+                            counter[0] = read + 1;
+                        }
+                    }
+                }));
+            }
+            for (Future<?> future : futures) {
+                future.get(60, TimeUnit.SECONDS);
+            }
+        }
+        finally {
+            pool.shutdownNow();
+        }
+        assertThat(counter[0]).isEqualTo(threads * rounds);
+        assertThat(tokens).hasSize(threads * rounds).isSorted().doesNotHaveDuplicates();
+        assertThat(counting.handOvers.get()).as("locks passed between local threads without a release").isPositive();
+        assertThat(newProcess().tryAcquire(this.key).acquired()).as("released after the last holder").isTrue();
+    }
+
+    @Test
+    void aWaiterInAnotherProcessIsNotStarvedByLocalHandovers() throws Exception {
+        LockTemplate busy = newProcess();
+        LockTemplate other = newProcess();
+        AtomicInteger rounds = new AtomicInteger();
+        CountDownLatch otherGotIt = new CountDownLatch(1);
+        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        Runnable localLoop = () -> {
+            // without turns between processes, these two threads would hand the lock to each other until give-up
+            while (otherGotIt.getCount() > 0 && System.nanoTime() < giveUp) {
+                busy.run(this.key, () -> {
+                    rounds.incrementAndGet();
+                    sleep(2);
+                });
+            }
+        };
+        Thread first = new Thread(localLoop);
+        Thread second = new Thread(localLoop);
+        first.start();
+        second.start();
+        awaitUntil(() -> rounds.get() >= 10);
+        other.run(this.key, otherGotIt::countDown);
+        assertThat(otherGotIt.getCount()).isZero();
+        first.join(TimeUnit.SECONDS.toMillis(30));
+        second.join(TimeUnit.SECONDS.toMillis(30));
+        assertThat(System.nanoTime()).as("the other process got a turn while the local threads kept going")
+            .isLessThan(giveUp);
+    }
+
+    private static void awaitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition met within 20 s").isLessThan(giveUp);
+            Thread.sleep(5);
+        }
+    }
+
+    @Test
     void localWaitersForOneKeyDoNotStampedeTheStoreAtEachRelease() throws Exception {
         CountingStore counting = new CountingStore(track(newStore()));
         LockTemplate template = new LockTemplate(counting, LockOptions.defaults().withRetryAfter(Duration.ofMillis(50)));
@@ -398,14 +472,35 @@ abstract class AbstractLockTemplateContractTest {
 
         final AtomicInteger attempts = new AtomicInteger();
 
+        final AtomicInteger handOvers = new AtomicInteger();
+
         CountingStore(LockStore delegate) {
             super(delegate);
         }
 
+        // counted once the store has answered, so a count means the attempt has taken effect
+
         @Override
         public LockAttempt tryAcquire(String key, String token, Duration lease) {
+            LockAttempt attempt = super.tryAcquire(key, token, lease);
             this.attempts.incrementAndGet();
-            return super.tryAcquire(key, token, lease);
+            return attempt;
+        }
+
+        @Override
+        public LockAttempt tryAcquire(String key, String token, Duration lease, Duration retryWithin) {
+            LockAttempt attempt = super.tryAcquire(key, token, lease, retryWithin);
+            this.attempts.incrementAndGet();
+            return attempt;
+        }
+
+        @Override
+        public LockAttempt handOver(String key, String fromToken, String toToken, Duration lease,
+                Duration retryWithin) {
+            LockAttempt attempt = super.handOver(key, fromToken, toToken, lease, retryWithin);
+            this.attempts.incrementAndGet();
+            this.handOvers.incrementAndGet();
+            return attempt;
         }
     }
 

@@ -18,6 +18,17 @@ class ForwardingLockStore implements LockStore {
     }
 
     @Override
+    public LockAttempt tryAcquire(String key, String token, Duration lease, Duration retryWithin) {
+        return this.delegate.tryAcquire(key, token, lease, retryWithin);
+    }
+
+    @Override
+    public LockAttempt handOver(String key, String fromToken, String toToken, Duration lease,
+            Duration retryWithin) {
+        return this.delegate.handOver(key, fromToken, toToken, lease, retryWithin);
+    }
+
+    @Override
     public boolean renew(String key, String token, Duration lease) {
         return this.delegate.renew(key, token, lease);
     }
@@ -33,7 +44,7 @@ class ForwardingLockStore implements LockStore {
     }
 
     @Override
-    public void awaitReleases() {
-        this.delegate.awaitReleases();
+    public boolean awaitReleases(Duration within) {
+        return this.delegate.awaitReleases(within);
     }
 }

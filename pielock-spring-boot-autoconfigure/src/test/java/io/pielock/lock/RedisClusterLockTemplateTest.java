@@ -69,7 +69,8 @@ class RedisClusterLockTemplateTest extends AbstractLockTemplateContractTest {
         LockTemplate holder = newProcess();
         LockTemplate waiter = newProcess(LockOptions.defaults().withRetryAfter(Duration.ofSeconds(30)));
         holder.acquire(this.key + ":prime");
-        waiter.acquire(this.key + ":prime", waiter.defaults().withTimeout(Duration.ofMillis(50)));
+        // long enough for the first attempt to fail and the subscription to be made and confirmed, even when busy
+        waiter.acquire(this.key + ":prime", waiter.defaults().withTimeout(Duration.ofMillis(500)));
         String name = nameServedByAMasterWithoutSubscribers();
         assertThat(holder.acquire(name).acquired()).isTrue();
         CompletableFuture<Long> acquiredAfter = CompletableFuture.supplyAsync(() -> {

@@ -1,11 +1,15 @@
 package io.pielock.lock;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.listener.ChannelTopic;
+import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
 import io.pielock.store.redis.RedisKeys;
 import io.pielock.store.redis.RedisLockStore;
@@ -41,6 +45,39 @@ class RedisLockTemplateTest extends AbstractLockTemplateContractTest {
         assertThat(redis.getExpire(lockKey)).isBetween(1L, 7L);
         template.release(this.key);
         assertThat(redis.hasKey(lockKey)).isFalse();
+    }
+
+    @Test
+    void aReleaseNobodyWaitsForPublishesNothingAndOneThatIsWaitedForIsAnnounced() throws Exception {
+        List<String> announced = new CopyOnWriteArrayList<>();
+        RedisMessageListenerContainer listener = new RedisMessageListenerContainer();
+        listener.setConnectionFactory(track(TestRedis.connectionFactory()));
+        listener.addMessageListener((message, pattern) -> announced.add(new String(message.getBody(),
+                StandardCharsets.UTF_8)), new ChannelTopic(KEYS.releaseChannel()));
+        listener.afterPropertiesSet();
+        listener.start();
+        track(listener);
+        LockTemplate template = newProcess();
+        for (int i = 0; i < 20; i++) {
+            template.run(this.key, () -> { });
+        }
+        LockTemplate waiter = newProcess();
+        LockHandle held = template.lock(this.key);
+        Thread waiting = new Thread(() -> waiter.run(this.key, () -> { }));
+        waiting.start();
+        long giveUp = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!redis().hasKey("pielock:waiters:{" + this.key + "}") && System.nanoTime() < giveUp) {
+            Thread.sleep(5);
+        }
+        held.close();
+        waiting.join(Duration.ofSeconds(20).toMillis());
+        while (announced.isEmpty() && System.nanoTime() < giveUp) {
+            Thread.sleep(5);
+        }
+        // Redis delivers in order: had the 20 uncontended releases published, their messages would be here too.
+        // The waiter's own release may be announced as well, while the marker it left still lives.
+        assertThat(announced).as("20 releases nobody waited for, then one a waiter did").hasSizeBetween(1, 2)
+            .containsOnly(this.key);
     }
 
     @Test

@@ -71,9 +71,9 @@ class ReleaseDuringRenewalTest {
         }
 
         @Override
-        public LockAttempt tryAcquire(String key, String token, Duration lease) {
+        public LockAttempt tryAcquire(String key, String token, Duration lease, Duration retryWithin) {
             this.token = token;
-            return super.tryAcquire(key, token, lease);
+            return super.tryAcquire(key, token, lease, retryWithin);
         }
     }
 

@@ -6,6 +6,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -21,6 +22,9 @@ public class InMemoryLockStore implements LockStore {
 
     private static final int SWEEP_EVERY = 1024;
 
+    /** How long a waiter stays known beyond its next attempt, at least. */
+    private static final long MARK_MARGIN = TimeUnit.SECONDS.toNanos(1);
+
     private final ConcurrentHashMap<String, Lease> locks = new ConcurrentHashMap<>();
 
     private final AtomicLong lastFencingToken = new AtomicLong();
@@ -28,6 +32,9 @@ public class InMemoryLockStore implements LockStore {
     private final AtomicLong operations = new AtomicLong();
 
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
+
+    /** Until when (nanoTime) someone is known to wait for a key: hand-overs yield to them. */
+    private final ConcurrentHashMap<String, Long> waiters = new ConcurrentHashMap<>();
 
     @Override
     public LockAttempt tryAcquire(String key, String token, Duration lease) {
@@ -45,6 +52,45 @@ public class InMemoryLockStore implements LockStore {
             return LockAttempt.acquired(fence[0]);
         }
         return LockAttempt.heldElsewhere(Duration.ofNanos(Math.max(0, current.expiresAt - now)));
+    }
+
+    @Override
+    public LockAttempt tryAcquire(String key, String token, Duration lease, Duration retryWithin) {
+        LockAttempt attempt = tryAcquire(key, token, lease);
+        if (!attempt.acquired()) {
+            markWaiting(key, retryWithin);
+        }
+        return attempt;
+    }
+
+    @Override
+    public LockAttempt handOver(String key, String fromToken, String toToken, Duration lease, Duration retryWithin) {
+        long now = System.nanoTime();
+        Long waitedUntil = this.waiters.get(key);
+        if (waitedUntil != null && waitedUntil - now > 0) {
+            // a caller of another template waits: release instead, so templates take turns
+            release(key, fromToken);
+            markWaiting(key, retryWithin);
+            return LockAttempt.heldElsewhere(null);
+        }
+        long[] fence = new long[1];
+        Lease current = this.locks.computeIfPresent(key, (k, existing) -> {
+            if (!existing.ownedBy(fromToken, now)) {
+                return existing;
+            }
+            fence[0] = nextFencingToken();
+            return new Lease(toToken, now + lease.toNanos());
+        });
+        if (fence[0] != 0) {
+            return LockAttempt.acquired(fence[0]);
+        }
+        boolean free = current == null || current.expiredAt(now);
+        return LockAttempt.heldElsewhere(Duration.ofNanos(free ? 0 : current.expiresAt - now));
+    }
+
+    private void markWaiting(String key, Duration retryWithin) {
+        long until = System.nanoTime() + retryWithin.toNanos() + Math.max(retryWithin.toNanos(), MARK_MARGIN);
+        this.waiters.merge(key, until, Math::max);
     }
 
     @Override
@@ -84,8 +130,8 @@ public class InMemoryLockStore implements LockStore {
     }
 
     @Override
-    public void awaitReleases() {
-        // events are delivered synchronously by release()
+    public boolean awaitReleases(Duration within) {
+        return false; // events are delivered synchronously by release()
     }
 
     /** Server time in microseconds, or one more than the last token when the clock has not moved on. */
@@ -98,6 +144,7 @@ public class InMemoryLockStore implements LockStore {
         if (this.operations.incrementAndGet() % SWEEP_EVERY == 0) {
             long now = System.nanoTime();
             this.locks.values().removeIf(lease -> lease.expiredAt(now));
+            this.waiters.values().removeIf(until -> until - now <= 0);
         }
     }
 

@@ -2,14 +2,20 @@ package io.pielock.store.redis;
 
 import java.util.List;
 
-/** The lock's Lua scripts, read once into immutable {@link LuaScript}s; run by SHA (EVALSHA). */
+/**
+ * The lock's Lua scripts, read once into immutable {@link LuaScript}s; run by SHA (EVALSHA). The scripts that
+ * give a lock a new owner share {@code lock-fence.lua}, which issues fencing tokens.
+ */
 final class LockScripts {
 
-    static final LuaScript<List<Long>> ACQUIRE = LuaScript.load("lock-acquire.lua", List.class);
+    static final LuaScript<List<Long>> ACQUIRE = LuaScript.load(List.class, "lock-fence.lua", "lock-acquire.lua");
 
-    static final LuaScript<Long> RENEW = LuaScript.load("lock-renew.lua", Long.class);
+    static final LuaScript<List<Long>> HAND_OVER = LuaScript.load(List.class, "lock-fence.lua",
+            "lock-handover.lua");
 
-    static final LuaScript<Long> RELEASE = LuaScript.load("lock-release.lua", Long.class);
+    static final LuaScript<Long> RENEW = LuaScript.load(Long.class, "lock-renew.lua");
+
+    static final LuaScript<Long> RELEASE = LuaScript.load(Long.class, "lock-release.lua");
 
     private LockScripts() {
     }

@@ -31,20 +31,28 @@ final class LuaScript<T> implements RedisScript<T> {
     }
 
     /**
-     * @param name the script's file name, beside this class
      * @param resultType {@code Long} or {@code List}
+     * @param names the script's file names, beside this class, joined in this order (a shared fragment first)
      * @param <T> the result type
      * @return the loaded script
      */
-    static <T> LuaScript<T> load(String name, Class<?> resultType) {
+    static <T> LuaScript<T> load(Class<?> resultType, String... names) {
+        StringBuilder text = new StringBuilder();
+        for (String name : names) {
+            text.append(read(name));
+        }
+        @SuppressWarnings("unchecked")
+        Class<T> type = (Class<T>) resultType;
+        return new LuaScript<>(text.toString(), type);
+    }
+
+    private static String read(String name) {
         try (InputStream in = LuaScript.class.getResourceAsStream(name)) {
             if (in == null) {
                 throw new IllegalStateException("Lua script " + name + " is missing from the class path beside "
                         + LuaScript.class.getName());
             }
-            @SuppressWarnings("unchecked")
-            Class<T> type = (Class<T>) resultType;
-            return new LuaScript<>(new String(in.readAllBytes(), StandardCharsets.UTF_8), type);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         catch (IOException ex) {
             throw new UncheckedIOException("Could not read Lua script " + name, ex);

@@ -46,6 +46,15 @@ public final class RedisKeys {
     }
 
     /**
+     * @param name the lock's name
+     * @return the key whose presence says that a process waits for the lock (set by its failed attempts, expiring
+     *         on its own), so a release is announced only when someone listens
+     */
+    public String waiters(String name) {
+        return key("waiters:", name);
+    }
+
+    /**
      * @param name the limit's name
      * @return the key holding the limit's window
      */

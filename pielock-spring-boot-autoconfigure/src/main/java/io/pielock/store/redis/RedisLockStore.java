@@ -4,14 +4,20 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.core.task.SyncTaskExecutor;
+import org.springframework.data.redis.connection.Message;
+import org.springframework.data.redis.connection.MessageListener;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.SubscriptionListener;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.RedisOperations;
 import org.springframework.data.redis.core.SessionCallback;
@@ -30,7 +36,15 @@ import io.pielock.lock.LockStore;
  * <p>
  * Releases are announced on one channel ({@link RedisKeys#releaseChannel()}), to which this store subscribes
  * the first time a caller has to wait, not before: an application whose Redis is down at startup still
- * starts. The subscription reconnects by itself; while it is down, waiters fall back to polling.
+ * starts; that first waiter waits (at most {@link #SUBSCRIPTION_WAIT}) until Redis confirms the subscription, so
+ * no release goes unheard. The subscription reconnects by itself; while it is down, waiters fall back to polling. A release is
+ * announced only while someone waits: a waiter's failed attempt sets a short-lived marker
+ * ({@link RedisKeys#waiters(String)}) in the same script, and the release publishes only if it finds one, so
+ * uncontended locks cost no pub/sub traffic at all.
+ * <p>
+ * Threads of one process hand a contended lock to each other with one script ({@code lock-handover.lua}: new
+ * owner, new lease, new fencing token) instead of a release and an acquisition, unless a waiter of another
+ * process has marked the lock; then the lock is released for it.
  * <p>
  * With {@code minReplicasAcked} above zero, an acquisition also waits (Redis {@code WAIT}, on the connection
  * that wrote the lock) until that many replicas have it, for at most a third of the lease and never more than
@@ -45,6 +59,12 @@ public class RedisLockStore implements LockStore, DisposableBean {
     /** How long a lock's fencing counter outlives its last acquisition; tokens rise with server time anyway. */
     static final Duration FENCE_RETENTION = Duration.ofHours(1);
 
+    /** The longest the first waiter of a JVM waits for Redis to confirm the release subscription. */
+    static final Duration SUBSCRIPTION_WAIT = Duration.ofSeconds(2);
+
+    /** How long a waiter's mark outlives its next attempt, at least. */
+    static final Duration WAITER_MARGIN = Duration.ofSeconds(1);
+
     /** The longest an acquisition waits for replicas to acknowledge it. */
     public static final Duration MAX_REPLICA_WAIT = Duration.ofSeconds(1);
 
@@ -57,6 +77,8 @@ public class RedisLockStore implements LockStore, DisposableBean {
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
 
     private final AtomicBoolean subscribed = new AtomicBoolean();
+
+    private final CountDownLatch subscriptionConfirmed = new CountDownLatch(1);
 
     private final int minReplicasAcked;
 
@@ -92,12 +114,37 @@ public class RedisLockStore implements LockStore, DisposableBean {
 
     @Override
     public LockAttempt tryAcquire(String key, String token, Duration lease) {
-        List<Long> reply = (this.minReplicasAcked == 0) ? acquire(this.redis, key, token, lease)
+        return attempt(key, token, lease, redis -> acquire(redis, key, token, lease, "0"));
+    }
+
+    @Override
+    public LockAttempt tryAcquire(String key, String token, Duration lease, Duration retryWithin) {
+        String marker = waiterMarker(retryWithin);
+        return attempt(key, token, lease, redis -> acquire(redis, key, token, lease, marker));
+    }
+
+    @Override
+    public LockAttempt handOver(String key, String fromToken, String toToken, Duration lease, Duration retryWithin) {
+        return attempt(key, toToken, lease, redis -> redis.execute(LockScripts.HAND_OVER, lockKeys(key), fromToken,
+                toToken, millis(lease), millis(max(lease, FENCE_RETENTION)), this.keys.releaseChannel(), key,
+                waiterMarker(retryWithin)));
+    }
+
+    /** How long a waiter's mark lives: until well after its next attempt. */
+    private static String waiterMarker(Duration retryWithin) {
+        return millis(retryWithin.plus(max(retryWithin, WAITER_MARGIN)));
+    }
+
+    /** Runs a script that may give the lock to {@code token}, waiting for replicas when configured to. */
+    private LockAttempt attempt(String key, String token, Duration lease,
+            Function<RedisOperations<String, String>, List<Long>> script) {
+        List<Long> reply = (this.minReplicasAcked == 0) ? script.apply(this.redis)
                 : this.redis.execute(new SessionCallback<List<Long>>() {
                     @Override
                     @SuppressWarnings("unchecked")
                     public <K, V> List<Long> execute(RedisOperations<K, V> operations) {
-                        return acquireAcknowledged((RedisOperations<String, String>) operations, key, token, lease);
+                        return acknowledged((RedisOperations<String, String>) operations, key, token, lease,
+                                script);
                     }
                 });
         if (reply.get(0) == 1L) {
@@ -107,15 +154,20 @@ public class RedisLockStore implements LockStore, DisposableBean {
         return LockAttempt.heldElsewhere(ttl >= 0 ? Duration.ofMillis(ttl) : null);
     }
 
-    private List<Long> acquire(RedisOperations<String, String> redis, String key, String token, Duration lease) {
-        return redis.execute(LockScripts.ACQUIRE, List.of(this.keys.lock(key), this.keys.fence(key)), token,
-                millis(lease), millis(max(lease, FENCE_RETENTION)));
+    private List<Long> acquire(RedisOperations<String, String> redis, String key, String token, Duration lease,
+            String waiterMarker) {
+        return redis.execute(LockScripts.ACQUIRE, lockKeys(key), token, millis(lease),
+                millis(max(lease, FENCE_RETENTION)), waiterMarker);
+    }
+
+    private List<String> lockKeys(String key) {
+        return List.of(this.keys.lock(key), this.keys.fence(key), this.keys.waiters(key));
     }
 
     /** Runs inside one session, so the script and {@code WAIT} share a connection. */
-    private List<Long> acquireAcknowledged(RedisOperations<String, String> redis, String key, String token,
-            Duration lease) {
-        List<Long> reply = acquire(redis, key, token, lease);
+    private List<Long> acknowledged(RedisOperations<String, String> redis, String key, String token,
+            Duration lease, Function<RedisOperations<String, String>, List<Long>> script) {
+        List<Long> reply = script.apply(redis);
         if (reply.get(0) != 1L) {
             return reply;
         }
@@ -137,7 +189,7 @@ public class RedisLockStore implements LockStore, DisposableBean {
 
     @Override
     public boolean release(String key, String token) {
-        return this.redis.execute(LockScripts.RELEASE, List.of(this.keys.lock(key)), token,
+        return this.redis.execute(LockScripts.RELEASE, List.of(this.keys.lock(key), this.keys.waiters(key)), token,
                 this.keys.releaseChannel(), key) == 1L;
     }
 
@@ -147,19 +199,52 @@ public class RedisLockStore implements LockStore, DisposableBean {
     }
 
     @Override
-    public void awaitReleases() {
+    public boolean awaitReleases(Duration within) {
         if (this.subscribed.compareAndSet(false, true)) {
             try {
-                this.releases.addMessageListener((message, pattern) -> {
-                    String key = new String(message.getBody(), StandardCharsets.UTF_8);
-                    this.listeners.forEach(listener -> listener.accept(key));
-                }, new ChannelTopic(this.keys.releaseChannel()));
+                this.releases.addMessageListener(new ReleaseListener(), new ChannelTopic(this.keys.releaseChannel()));
             }
             catch (RuntimeException ex) {
                 this.subscribed.set(false);
                 logger.warn("Could not subscribe to lock releases on '" + this.keys.releaseChannel()
                         + "'; waiters poll until it works", ex);
+                return false;
             }
+            awaitSubscription(within);
+            return true; // releases while subscribing went unheard
+        }
+        if (this.subscriptionConfirmed.getCount() > 0) {
+            awaitSubscription(within);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * The first wait in a JVM subscribes, and Redis confirms it asynchronously; a release published before then
+     * is not heard. Waits briefly for the confirmation.
+     */
+    private void awaitSubscription(Duration within) {
+        try {
+            this.subscriptionConfirmed.await(min(within, SUBSCRIPTION_WAIT).toNanos(), TimeUnit.NANOSECONDS);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Hands released keys to the listeners, and learns when Redis has confirmed the subscription. */
+    private final class ReleaseListener implements MessageListener, SubscriptionListener {
+
+        @Override
+        public void onMessage(Message message, byte[] pattern) {
+            String key = new String(message.getBody(), StandardCharsets.UTF_8);
+            RedisLockStore.this.listeners.forEach(listener -> listener.accept(key));
+        }
+
+        @Override
+        public void onChannelSubscribed(byte[] channel, long count) {
+            RedisLockStore.this.subscriptionConfirmed.countDown();
         }
     }
 

@@ -1,6 +1,7 @@
 -- Takes a lock if it is free: owner token and lease are set in one command, then a fencing token is issued.
--- KEYS[1] lock key, KEYS[2] fencing counter (same hash tag, so same Cluster slot)
--- ARGV[1] owner token, ARGV[2] lease in ms, ARGV[3] how long to keep the fencing counter, in ms
+-- KEYS[1] lock key, KEYS[2] fencing counter, KEYS[3] waiters marker (one hash tag, so one Cluster slot)
+-- ARGV[1] owner token, ARGV[2] lease in ms, ARGV[3] how long to keep the fencing counter, in ms,
+-- ARGV[4] 0 for a single attempt, else how long (ms) to mark the lock as waited for if it is held elsewhere
 -- Returns {1, fencing token} when acquired, {0, holder's remaining lease in ms} when held elsewhere.
 local holder = redis.call('GET', KEYS[1])
 if holder == ARGV[1] then
@@ -12,14 +13,12 @@ if holder == ARGV[1] then
         return {1, tonumber(issued)}
     end
 elseif holder then
+    if ARGV[4] ~= '0' then
+        -- the release will announce itself only while someone waits
+        redis.call('SET', KEYS[3], '1', 'PX', ARGV[4])
+    end
     return {0, redis.call('PTTL', KEYS[1])}
 else
     redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 end
--- Server time in microseconds: tokens keep rising even when the counter was lost (restart, expiry).
-local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
-local last = tonumber(redis.call('GET', KEYS[2]) or '0')
-local token = math.max(now, last + 1)
-redis.call('SET', KEYS[2], string.format('%.0f', token), 'PX', ARGV[3])
-return {1, token}
+return {1, issue_fencing_token(KEYS[2], ARGV[3])}

@@ -1,0 +1,32 @@
+-- Passes a lock from its owner to the next owner in the same process, in one step, with a new fencing token:
+-- a local handover costs one round trip instead of a release and an acquisition. Yields instead when a waiter
+-- in another process has marked the lock: then the lock is released and announced, so processes take turns.
+-- KEYS[1] lock key, KEYS[2] fencing counter, KEYS[3] waiters marker (one hash tag)
+-- ARGV[1] current owner token, ARGV[2] next owner token, ARGV[3] lease in ms, ARGV[4] fencing counter retention
+-- in ms, ARGV[5] release channel, ARGV[6] lock name (the message), ARGV[7] how long (ms) to mark the next owner
+-- as waiting when the lock goes to another process instead
+-- Returns {1, fencing token} when handed over, {0, -1} when released for another process's waiter (the next
+-- owner then waits for its release), {0, ttl} when the current owner no longer holds it (ttl: remaining lease of
+-- whoever does, 0 if nobody).
+local holder = redis.call('GET', KEYS[1])
+if holder == ARGV[2] then
+    -- re-sent after a lost reply: the handover happened
+    redis.call('PEXPIRE', KEYS[1], ARGV[3])
+    local issued = redis.call('GET', KEYS[2])
+    if issued then
+        return {1, tonumber(issued)}
+    end
+    return {1, issue_fencing_token(KEYS[2], ARGV[4])}
+end
+if holder ~= ARGV[1] then
+    return {0, math.max(0, redis.call('PTTL', KEYS[1]))}
+end
+if redis.call('GET', KEYS[3]) then
+    redis.call('DEL', KEYS[1])
+    redis.call('PUBLISH', ARGV[5], ARGV[6])
+    -- the next owner waits its turn: the other process's release must announce itself to it
+    redis.call('SET', KEYS[3], '1', 'PX', ARGV[7])
+    return {0, -1}
+end
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+return {1, issue_fencing_token(KEYS[2], ARGV[4])}
