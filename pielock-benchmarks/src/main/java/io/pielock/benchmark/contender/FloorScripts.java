@@ -1,0 +1,37 @@
+package io.pielock.benchmark.contender;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+import io.lettuce.core.api.sync.RedisCommands;
+
+/** The raw floor's Lua scripts, read once from resources beside this class and loaded into Redis per client. */
+final class FloorScripts {
+
+    static final String UNLOCK = read("floor-unlock.lua");
+
+    static final String LIMIT = read("floor-limit.lua");
+
+    private FloorScripts() {
+    }
+
+    /** @return the script's SHA-1, for EVALSHA */
+    static String load(RedisCommands<String, String> redis, String script) {
+        return redis.scriptLoad(script);
+    }
+
+    private static String read(String name) {
+        try (InputStream in = FloorScripts.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("Missing script resource " + name + " beside "
+                        + FloorScripts.class.getName());
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+}
