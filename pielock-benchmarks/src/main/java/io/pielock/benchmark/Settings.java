@@ -60,7 +60,7 @@ public record Settings(Duration warmup, Duration measure, int rounds, int thread
     /**
      * Reads {@code bench.warmup} (1s), {@code bench.measure} (3s), {@code bench.rounds} (3), {@code bench.threads}
      * (16), {@code bench.clients} (4), {@code bench.keys} (10000), {@code bench.memory-keys} (200),
-     * {@code bench.accuracy} (3s), {@code bench.jmh.iterations} (3), {@code bench.jmh.iteration} (1s),
+     * {@code bench.accuracy} (3s), {@code bench.jmh.iterations} (5), {@code bench.jmh.iteration} (1s),
      * {@code bench.jmh.forks} (1), {@code bench.scenarios} (all; e.g. {@code 1,3,8}), {@code bench.out}
      * ({@code docs/performance}) and {@code bench.revision}.
      * @return the settings
@@ -69,7 +69,7 @@ public record Settings(Duration warmup, Duration measure, int rounds, int thread
         return new Settings(duration("bench.warmup", "1s"), duration("bench.measure", "3s"),
                 integer("bench.rounds", 3), integer("bench.threads", 16), integer("bench.clients", 4),
                 integer("bench.keys", 10_000), integer("bench.memory-keys", 200), duration("bench.accuracy", "3s"),
-                integer("bench.jmh.iterations", 3), duration("bench.jmh.iteration", "1s"),
+                integer("bench.jmh.iterations", 5), duration("bench.jmh.iteration", "1s"),
                 integer("bench.jmh.forks", 1), scenarios(System.getProperty("bench.scenarios", "")),
                 Path.of(System.getProperty("bench.out", "docs/performance")),
                 System.getProperty("bench.revision", "unknown"));
