@@ -25,6 +25,8 @@ public final class LimiterCalls {
 
     private long decisions;
 
+    private long total;
+
     private long admittedInInterval;
 
     private long errors;
@@ -61,6 +63,7 @@ public final class LimiterCalls {
             return;
         }
         long end = System.nanoTime();
+        this.total++;
         boolean measured = start >= this.measureFrom && start < this.measureTo;
         if (measured) {
             this.decisions++;
@@ -84,6 +87,7 @@ public final class LimiterCalls {
         LimiterCalls all = new LimiterCalls(threads.get(0).measureFrom, threads.get(0).measureTo);
         for (LimiterCalls calls : threads) {
             all.decisions += calls.decisions;
+            all.total += calls.total;
             all.admittedInInterval += calls.admittedInInterval;
             all.errors += calls.errors;
             if (all.firstError == null) {
@@ -117,6 +121,11 @@ public final class LimiterCalls {
      */
     public double latencyMicros(double percent) {
         return Percentiles.of(this.latencies.toArray(), percent) / 1000.0;
+    }
+
+    /** @return every decision that came back, measured interval or not */
+    public long total() {
+        return this.total;
     }
 
     /** @return how many decisions threw */

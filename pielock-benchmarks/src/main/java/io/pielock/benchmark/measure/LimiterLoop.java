@@ -36,9 +36,11 @@ public final class LimiterLoop implements Runnable {
     public void run() {
         Clock.parkUntil(this.startAt);
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        while (System.nanoTime() < this.endAt) {
+        // at least one decision, however late this thread got going: every contender is exercised
+        do {
             this.calls.decide(this.client, this.keys, (this.keys.length == 1) ? 0 : random.nextInt(this.keys.length));
         }
+        while (System.nanoTime() < this.endAt);
     }
 
     /** @return what it recorded */

@@ -50,8 +50,9 @@ public final class LockLoop implements Runnable {
     @Override
     public void run() {
         Clock.parkUntil(this.startAt);
-        long called;
-        while ((called = System.nanoTime()) < this.endAt) {
+        // at least one cycle, however late this thread got going: every contender is exercised
+        do {
+            long called = System.nanoTime();
             HeldLock held;
             try {
                 held = this.client.lock(this.key);
@@ -71,6 +72,7 @@ public final class LockLoop implements Runnable {
             }
             this.cycles.add(this.holder, called, acquired, releasing, System.nanoTime());
         }
+        while (System.nanoTime() < this.endAt);
     }
 
     private void fail(String operation, RuntimeException ex) {

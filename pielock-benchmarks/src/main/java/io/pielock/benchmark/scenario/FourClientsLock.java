@@ -129,7 +129,7 @@ public final class FourClientsLock implements Scenario {
         }
         LockCycles cycles = LockCycles.merge(parts);
         LockCycleAnalysis analysis = LockCycleAnalysis.of(cycles, measureFrom, endAt, true);
-        Measurement measurement = new Measurement().put(Metric.THROUGHPUT, analysis.throughput())
+        Measurement measurement = new Measurement().operations(cycles.size()).put(Metric.THROUGHPUT, analysis.throughput())
             .put(Metric.LATENCY_P50, analysis.latencyMicros(50))
             .put(Metric.LATENCY_P99, analysis.latencyMicros(99))
             .put(Metric.CROSS_CLIENT, analysis.crossClientPercent())

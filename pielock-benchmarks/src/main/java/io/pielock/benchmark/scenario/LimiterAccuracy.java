@@ -86,7 +86,7 @@ public final class LimiterAccuracy implements Scenario {
         Threads.runAll("s7-" + contender, loops);
         LimiterCalls calls = LimiterCalls.merge(loops.stream().map(LimiterLoop::calls).toList());
         RateLimit limit = this.clients.limit();
-        Measurement measurement = new Measurement()
+        Measurement measurement = new Measurement().operations(calls.total())
             .put(Metric.MOST_IN_WINDOW, (double) calls.admissions().mostInAnyWindow(limit.window()) / limit.count())
             .put(Metric.ADMITTED, calls.admittedPercent())
             .put(Metric.THROUGHPUT, calls.throughput());

@@ -117,7 +117,7 @@ public final class LimiterMemory implements Scenario {
             .put(Metric.WITH_TTL, redisKeys.isEmpty() ? Double.NaN : 100.0 * this.redis.withTtl(redisKeys)
                     / redisKeys.size());
         LimiterCalls calls = LimiterCalls.merge(perThread);
-        measurement.put(Metric.ADMITTED, calls.admittedPercent());
+        measurement.operations(calls.total()).put(Metric.ADMITTED, calls.admittedPercent());
         measurement.violationIf(redisKeys.isEmpty(), "no Redis key contains the rate limit keys' names ("
                 + tag + "…); cannot measure memory");
         LimiterChecks.keptPromise(measurement, calls, this.clients.limit(),

@@ -105,7 +105,7 @@ public final class LimiterThroughput implements Scenario {
         }
         Threads.runAll("s" + this.id + "-" + contender, loops);
         LimiterCalls calls = LimiterCalls.merge(loops.stream().map(LimiterLoop::calls).toList());
-        Measurement measurement = new Measurement().put(Metric.THROUGHPUT, calls.throughput())
+        Measurement measurement = new Measurement().operations(calls.total()).put(Metric.THROUGHPUT, calls.throughput())
             .put(Metric.LATENCY_P50, calls.latencyMicros(50))
             .put(Metric.LATENCY_P99, calls.latencyMicros(99))
             .put(Metric.ADMITTED, calls.admittedPercent());

@@ -13,6 +13,8 @@ public final class Measurement {
 
     private final List<String> violations = new ArrayList<>();
 
+    private long operations;
+
     /**
      * @param metric what
      * @param value its value (NaN when it does not apply)
@@ -34,6 +36,20 @@ public final class Measurement {
             this.violations.add(description);
         }
         return this;
+    }
+
+    /**
+     * @param count how many operations (lock cycles or decisions) completed, warm-up included
+     * @return this
+     */
+    public Measurement operations(long count) {
+        this.operations = count;
+        return this;
+    }
+
+    /** @return how many operations completed, warm-up included: above zero if the contender ran at all */
+    public long operations() {
+        return this.operations;
     }
 
     /**

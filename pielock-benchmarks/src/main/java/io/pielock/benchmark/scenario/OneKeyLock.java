@@ -88,9 +88,9 @@ public final class OneKeyLock implements Scenario {
             loops.add(new LockLoop(client, "s3:" + round, section, startAt, endAt, thread));
         }
         Threads.runAll("s3-" + contender, loops);
-        LockCycleAnalysis analysis = LockCycleAnalysis.of(
-                LockCycles.merge(loops.stream().map(LockLoop::cycles).toList()), measureFrom, endAt, true);
-        Measurement measurement = new Measurement().put(Metric.THROUGHPUT, analysis.throughput())
+        LockCycles cycles = LockCycles.merge(loops.stream().map(LockLoop::cycles).toList());
+        LockCycleAnalysis analysis = LockCycleAnalysis.of(cycles, measureFrom, endAt, true);
+        Measurement measurement = new Measurement().operations(cycles.size()).put(Metric.THROUGHPUT, analysis.throughput())
             .put(Metric.LATENCY_P50, analysis.latencyMicros(50))
             .put(Metric.LATENCY_P99, analysis.latencyMicros(99))
             .put(Metric.BARGING, analysis.bargingPercent())

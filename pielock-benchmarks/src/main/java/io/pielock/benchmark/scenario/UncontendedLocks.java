@@ -107,7 +107,7 @@ public final class UncontendedLocks implements Scenario {
         long publishes = this.redis.publishCalls() - publishesBefore;
         LockCycles cycles = LockCycles.merge(loops.stream().map(LockLoop::cycles).toList());
         LockCycleAnalysis analysis = LockCycleAnalysis.of(cycles, measureFrom, endAt, false);
-        Measurement measurement = new Measurement().put(Metric.THROUGHPUT, analysis.throughput())
+        Measurement measurement = new Measurement().operations(cycles.size()).put(Metric.THROUGHPUT, analysis.throughput())
             .put(Metric.LATENCY_P50, analysis.latencyMicros(50))
             .put(Metric.LATENCY_P99, analysis.latencyMicros(99))
             .put(Metric.PUBLISH_PER_RELEASE, (double) publishes / Math.max(1, cycles.size()));
