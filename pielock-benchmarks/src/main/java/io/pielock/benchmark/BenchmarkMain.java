@@ -1,5 +1,6 @@
 package io.pielock.benchmark;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -40,9 +41,9 @@ public final class BenchmarkMain {
      * @param results what a run measured
      * @param directory where to write the report and chart
      * @return the report's path
-     * @throws java.io.IOException if they cannot be written
+     * @throws IOException if they cannot be written
      */
-    public static Path write(RunResults results, Path directory) throws java.io.IOException {
+    public static Path write(RunResults results, Path directory) throws IOException {
         Files.createDirectories(directory);
         Files.writeString(directory.resolve(CHART), new RatioChart(results.scenarios()).svg());
         Path report = directory.resolve("report.md");

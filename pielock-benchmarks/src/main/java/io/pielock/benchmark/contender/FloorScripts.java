@@ -5,9 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
-import io.lettuce.core.api.sync.RedisCommands;
-
-/** The raw floor's Lua scripts, read once from resources beside this class and loaded into Redis per client. */
+/** The raw floor's Lua scripts, read once from resources beside this class; each client loads them for EVALSHA. */
 final class FloorScripts {
 
     static final String UNLOCK = read("floor-unlock.lua");
@@ -15,11 +13,6 @@ final class FloorScripts {
     static final String LIMIT = read("floor-limit.lua");
 
     private FloorScripts() {
-    }
-
-    /** @return the script's SHA-1, for EVALSHA */
-    static String load(RedisCommands<String, String> redis, String script) {
-        return redis.scriptLoad(script);
     }
 
     private static String read(String name) {

@@ -22,6 +22,11 @@ public record RateLimit(long count, Duration window) {
 
     @Override
     public String toString() {
-        return this.count + " per " + (this.window.toSeconds() == 60 ? "minute" : this.window.toMillis() + " ms");
+        String per = switch ((int) Math.min(Integer.MAX_VALUE, this.window.toMillis())) {
+            case 1000 -> "second";
+            case 60_000 -> "minute";
+            default -> this.window.toMillis() + " ms";
+        };
+        return this.count + " per " + per;
     }
 }

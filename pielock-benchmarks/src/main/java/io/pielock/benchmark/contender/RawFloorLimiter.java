@@ -51,7 +51,7 @@ public final class RawFloorLimiter implements LimiterContender {
             this.client = RedisClient.create(endpoint.uri());
             this.connection = this.client.connect();
             this.redis = this.connection.sync();
-            this.limitSha = FloorScripts.load(this.redis, FloorScripts.LIMIT);
+            this.limitSha = this.redis.scriptLoad(FloorScripts.LIMIT);
             this.windowMillis = Long.toString(limit.window().toMillis());
             this.count = limit.count();
         }

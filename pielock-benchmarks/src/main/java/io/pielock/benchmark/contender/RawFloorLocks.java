@@ -58,7 +58,7 @@ public final class RawFloorLocks implements LockContender {
             this.client = RedisClient.create(endpoint.uri());
             this.connection = this.client.connect();
             this.redis = this.connection.sync();
-            this.unlockSha = FloorScripts.load(this.redis, FloorScripts.UNLOCK);
+            this.unlockSha = this.redis.scriptLoad(FloorScripts.UNLOCK);
         }
 
         @Override

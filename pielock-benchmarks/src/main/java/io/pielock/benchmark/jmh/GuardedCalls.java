@@ -2,8 +2,9 @@ package io.pielock.benchmark.jmh;
 
 import io.pielock.annotation.DistributedLocked;
 import io.pielock.annotation.RateLimited;
-import io.pielock.lock.LockHandle;
+import io.pielock.limiter.TimeUnit;
 import io.pielock.lock.LockContext;
+import io.pielock.lock.LockHandle;
 
 /**
  * A bean whose methods do nearly nothing under pielock's annotations, so that a call measures the interception.
@@ -52,7 +53,7 @@ public class GuardedCalls {
      * Proves the rate limit advice runs at all: a second call within a minute is denied.
      * @return true, when admitted
      */
-    @RateLimited(key = "'interception-check'", count = 1, per = io.pielock.limiter.TimeUnit.MINUTE)
+    @RateLimited(key = "'interception-check'", count = 1, per = TimeUnit.MINUTE)
     public boolean oncePerMinute() {
         return true;
     }

@@ -8,15 +8,24 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
+import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
+import io.lettuce.core.RedisClient;
+import org.openjdk.jmh.runner.Runner;
+import org.redisson.Redisson;
+import org.springframework.boot.SpringApplication;
+import org.springframework.data.redis.core.RedisTemplate;
+import org.springframework.integration.redis.util.RedisLockRegistry;
+
 import io.pielock.benchmark.RunResults;
 import io.pielock.benchmark.contender.Contenders;
 import io.pielock.benchmark.contender.LimiterContender;
 import io.pielock.benchmark.contender.LockContender;
 import io.pielock.benchmark.jmh.InterceptionBenchmarks.Score;
+import io.pielock.benchmark.measure.Percentiles;
 import io.pielock.benchmark.scenario.Measurement;
 import io.pielock.benchmark.scenario.Metric;
 import io.pielock.benchmark.scenario.ScenarioResult;
-import io.pielock.benchmark.measure.Percentiles;
+import io.pielock.lock.LockTemplate;
 
 /** The report as Markdown: generated from a run, never edited by hand. */
 public final class MarkdownReport {
@@ -207,19 +216,16 @@ public final class MarkdownReport {
                     + " per window (" + contender.promise().basis() + ") |");
         }
         line();
-        line("Versions: pielock " + Versions.of("io.pielock", "pielock-spring-boot-autoconfigure",
-                io.pielock.lock.LockTemplate.class)
-                + ", Redisson " + Versions.of("org.redisson", "redisson", org.redisson.Redisson.class)
+        line("Versions: pielock " + Versions.of("io.pielock", "pielock-spring-boot-autoconfigure", LockTemplate.class)
+                + ", Redisson " + Versions.of("org.redisson", "redisson", Redisson.class)
                 + ", Spring Integration " + Versions.of("org.springframework.integration", "spring-integration-redis",
-                        org.springframework.integration.redis.util.RedisLockRegistry.class)
-                + ", Bucket4j " + Versions.of("com.bucket4j", "bucket4j_jdk17-lettuce",
-                        io.github.bucket4j.redis.lettuce.Bucket4jLettuce.class)
-                + ", Lettuce " + Versions.of("io.lettuce", "lettuce-core", io.lettuce.core.RedisClient.class)
+                        RedisLockRegistry.class)
+                + ", Bucket4j " + Versions.of("com.bucket4j", "bucket4j_jdk17-lettuce", Bucket4jLettuce.class)
+                + ", Lettuce " + Versions.of("io.lettuce", "lettuce-core", RedisClient.class)
                 + ", Spring Data Redis " + Versions.of("org.springframework.data", "spring-data-redis",
-                        org.springframework.data.redis.core.RedisTemplate.class)
-                + ", Spring Boot " + Versions.of("org.springframework.boot", "spring-boot",
-                        org.springframework.boot.SpringApplication.class)
-                + ", JMH " + Versions.of("org.openjdk.jmh", "jmh-core", org.openjdk.jmh.runner.Runner.class) + ".");
+                        RedisTemplate.class)
+                + ", Spring Boot " + Versions.of("org.springframework.boot", "spring-boot", SpringApplication.class)
+                + ", JMH " + Versions.of("org.openjdk.jmh", "jmh-core", Runner.class) + ".");
         line();
     }
 
