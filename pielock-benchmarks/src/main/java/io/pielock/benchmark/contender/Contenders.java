@@ -1,0 +1,40 @@
+package io.pielock.benchmark.contender;
+
+import java.util.List;
+
+import org.springframework.integration.redis.util.RedisLockRegistry.RedisLockType;
+
+/** Every implementation the benchmark runs, the raw floor first. A new contender is one class and one line here. */
+public final class Contenders {
+
+    /** The name of both raw floors: what every ratio divides by. */
+    public static final String FLOOR = "raw floor";
+
+    private Contenders() {
+    }
+
+    /** @return the lock implementations, the floor first */
+    public static List<LockContender> locks() {
+        return List.of(new RawFloorLocks(), new PielockLocks(), new RedissonLocks(),
+                new SpringIntegrationLocks(RedisLockType.SPIN_LOCK),
+                new SpringIntegrationLocks(RedisLockType.PUB_SUB_LOCK));
+    }
+
+    /** @return the rate limiter implementations, the floor first */
+    public static List<LimiterContender> limiters() {
+        return List.of(new RawFloorLimiter(), new PielockLimiter(), new RedissonLimiter(), new Bucket4jLimiter());
+    }
+
+    /**
+     * @param name a lock contender's {@link LockContender#name()}
+     * @return that contender
+     * @throws IllegalArgumentException naming the known ones if there is none of that name
+     */
+    public static LockContender lock(String name) {
+        return locks().stream()
+            .filter(contender -> contender.name().equals(name))
+            .findFirst()
+            .orElseThrow(() -> new IllegalArgumentException("No lock contender named '" + name + "'; known: "
+                    + locks().stream().map(LockContender::name).toList()));
+    }
+}

@@ -1,0 +1,156 @@
+package io.pielock.benchmark.scenario;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.pielock.benchmark.measure.Percentiles;
+
+/**
+ * Every round of one scenario, and the figures the report shows: per contender, the median and range over rounds
+ * of each metric, and the per-round ratio of its cost to the floor's in the same round.
+ */
+public final class ScenarioResult {
+
+    private final String id;
+
+    private final String title;
+
+    private final String label;
+
+    private final String measures;
+
+    private final Metric primary;
+
+    private final List<Metric> metrics;
+
+    private final List<String> contenders;
+
+    private final Map<String, List<Measurement>> rounds = new LinkedHashMap<>();
+
+    ScenarioResult(Scenario scenario) {
+        this.id = scenario.id();
+        this.title = scenario.title();
+        this.label = scenario.label();
+        this.measures = scenario.measures();
+        this.primary = scenario.primary();
+        this.metrics = scenario.metrics();
+        this.contenders = scenario.contenders();
+        this.contenders.forEach(name -> this.rounds.put(name, new ArrayList<>()));
+    }
+
+    void add(String contender, Measurement measurement) {
+        this.rounds.get(contender).add(measurement);
+    }
+
+    /** @return its number */
+    public String id() {
+        return this.id;
+    }
+
+    /** @return its title */
+    public String title() {
+        return this.title;
+    }
+
+    /** @return a few words for the chart */
+    public String label() {
+        return this.label;
+    }
+
+    /** @return what it measures */
+    public String measures() {
+        return this.measures;
+    }
+
+    /** @return the metric ratios are taken of */
+    public Metric primary() {
+        return this.primary;
+    }
+
+    /** @return every metric it reports */
+    public List<Metric> metrics() {
+        return this.metrics;
+    }
+
+    /** @return the contenders, the floor first */
+    public List<String> contenders() {
+        return this.contenders;
+    }
+
+    /** @return the floor's name */
+    public String floor() {
+        return this.contenders.get(0);
+    }
+
+    /**
+     * @param contender one of {@link #contenders()}
+     * @return its measurements, one per round, in round order
+     */
+    public List<Measurement> rounds(String contender) {
+        return this.rounds.get(contender);
+    }
+
+    /**
+     * @param contender one of {@link #contenders()}
+     * @param metric what
+     * @return its values, one per round
+     */
+    public double[] values(String contender, Metric metric) {
+        return rounds(contender).stream().mapToDouble(measurement -> measurement.get(metric)).toArray();
+    }
+
+    /**
+     * @param contender one of {@link #contenders()}
+     * @return per round, its cost divided by the floor's cost in the same round (1 for the floor itself)
+     */
+    public double[] ratios(String contender) {
+        double[] own = values(contender, this.primary);
+        double[] floor = values(floor(), this.primary);
+        double[] ratios = new double[Math.min(own.length, floor.length)];
+        for (int round = 0; round < ratios.length; round++) {
+            ratios[round] = this.primary.cost(own[round]) / this.primary.cost(floor[round]);
+        }
+        return ratios;
+    }
+
+    /**
+     * @param contender one of {@link #contenders()}
+     * @return the headline: the median of its per-round ratios
+     */
+    public double medianRatio(String contender) {
+        return Percentiles.median(ratios(contender));
+    }
+
+    /**
+     * @param values per-round values
+     * @return the smallest, NaN ignored (NaN if none)
+     */
+    public static double min(double[] values) {
+        return Arrays.stream(values).filter(value -> !Double.isNaN(value)).min().orElse(Double.NaN);
+    }
+
+    /**
+     * @param values per-round values
+     * @return the largest, NaN ignored (NaN if none)
+     */
+    public static double max(double[] values) {
+        return Arrays.stream(values).filter(value -> !Double.isNaN(value)).max().orElse(Double.NaN);
+    }
+
+    /** @return every violation, each naming the scenario, contender and round */
+    public List<String> violations() {
+        List<String> all = new ArrayList<>();
+        this.rounds.forEach((contender, measurements) -> {
+            for (int round = 0; round < measurements.size(); round++) {
+                for (String violation : measurements.get(round).violations()) {
+                    all.add("Scenario " + this.id + " (" + this.title + "), " + contender + ", round " + (round + 1)
+                            + ": " + violation);
+                }
+            }
+        });
+        return all;
+    }
+}
