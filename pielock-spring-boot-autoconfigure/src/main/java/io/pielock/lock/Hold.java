@@ -1,7 +1,5 @@
 package io.pielock.lock;
 
-import java.util.concurrent.ScheduledFuture;
-
 /**
  * One process-wide hold on a key: the store's owner token, the JVM-side reentrancy count, the lease clock
  * and the local gate permit. Several {@link LockHandle}s (reentrant acquisitions) may share it.
@@ -31,7 +29,10 @@ final class Hold {
     // guarded by this
     private boolean ended;
 
-    private ScheduledFuture<?> renewal;
+    // guarded by this
+    private LeaseRenewer renewer;
+
+    private volatile long renewDueAt;
 
     Hold(LockTemplate template, String key, String token, long fencingToken, long leaseNanos, long confirmedAt,
             LocalGates.Gate gate) {
@@ -105,8 +106,17 @@ final class Hold {
         return (this.count == 0) ? -1 : --this.count;
     }
 
-    synchronized void renewWith(ScheduledFuture<?> renewal) {
-        this.renewal = renewal;
+    synchronized void renewWith(LeaseRenewer renewer) {
+        this.renewer = renewer;
+        renewer.start(this);
+    }
+
+    long renewDueAt() {
+        return this.renewDueAt;
+    }
+
+    void renewDueAt(long nanoTime) {
+        this.renewDueAt = nanoTime;
     }
 
     /** The owner lets go: from now on a failing renewal is no loss. Stops the renewal. */
@@ -116,9 +126,9 @@ final class Hold {
     }
 
     private void stopRenewal() {
-        if (this.renewal != null) {
-            this.renewal.cancel(false);
-            this.renewal = null;
+        if (this.renewer != null) {
+            this.renewer.stop(this);
+            this.renewer = null;
         }
     }
 

@@ -1,8 +1,11 @@
 package io.pielock.lock;
 
-import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -11,6 +14,10 @@ import org.apache.commons.logging.LogFactory;
  * Renews held leases in the background, about every third of the lease, on one daemon thread. A renewal that
  * finds another owner, or that cannot reach the store for longer than the lease, marks the hold lost and logs
  * it at WARN, so the eventual release can say so.
+ * <p>
+ * Starting and stopping a hold's renewal only adds it to and removes it from a set: the thread sleeps until the
+ * earliest renewal is due and is woken only when a new hold is due before that, so short holds (the common case)
+ * cost no thread wake-up and no scheduler queue operations.
  */
 final class LeaseRenewer implements AutoCloseable {
 
@@ -19,33 +26,69 @@ final class LeaseRenewer implements AutoCloseable {
     private static final AtomicInteger instances = new AtomicInteger();
 
     /** The longest {@link #close()} waits for a renewal in flight. */
-    private static final java.time.Duration CLOSE_WAIT = java.time.Duration.ofSeconds(2);
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
+
+    /** The thread is scanning: whoever adds a hold wakes it, so the scan's plan cannot miss the hold. */
+    private static final long SCANNING = Long.MIN_VALUE;
 
     private final LockStore store;
 
-    private final ScheduledThreadPoolExecutor scheduler;
+    private final Set<Hold> holds = ConcurrentHashMap.newKeySet();
+
+    private final Thread thread;
+
+    /** When (nanoTime) the thread plans to wake next, or {@link #SCANNING}. */
+    private volatile long plannedWake = SCANNING;
+
+    private volatile boolean closed;
 
     LeaseRenewer(LockStore store) {
         this.store = store;
-        String name = "pielock-renewal-" + instances.incrementAndGet();
-        this.scheduler = new ScheduledThreadPoolExecutor(1, task -> {
-            Thread thread = new Thread(task, name);
-            thread.setDaemon(true);
-            return thread;
-        });
-        this.scheduler.setRemoveOnCancelPolicy(true);
+        this.thread = new Thread(this::run, "pielock-renewal-" + instances.incrementAndGet());
+        this.thread.setDaemon(true);
+        this.thread.start();
     }
 
     void start(Hold hold) {
-        long period = Math.max(1, hold.leaseNanos() / 3);
-        hold.renewWith(this.scheduler.scheduleWithFixedDelay(() -> renew(hold), period, period,
-                TimeUnit.NANOSECONDS));
+        hold.renewDueAt(System.nanoTime() + period(hold));
+        this.holds.add(hold);
+        long planned = this.plannedWake;
+        if (planned == SCANNING || hold.renewDueAt() - planned < 0) {
+            LockSupport.unpark(this.thread);
+        }
+    }
+
+    void stop(Hold hold) {
+        this.holds.remove(hold);
+    }
+
+    private void run() {
+        while (!this.closed) {
+            this.plannedWake = SCANNING;
+            long now = System.nanoTime();
+            long next = now + TimeUnit.HOURS.toNanos(1);
+            for (Hold hold : this.holds) {
+                if (hold.renewDueAt() - now <= 0) {
+                    renew(hold);
+                    hold.renewDueAt(System.nanoTime() + period(hold));
+                }
+                if (this.holds.contains(hold) && hold.renewDueAt() - next < 0) {
+                    next = hold.renewDueAt();
+                }
+            }
+            this.plannedWake = next;
+            LockSupport.parkNanos(this, next - System.nanoTime());
+        }
+    }
+
+    private static long period(Hold hold) {
+        return Math.max(1, hold.leaseNanos() / 3);
     }
 
     private void renew(Hold hold) {
         long sentAt = System.nanoTime();
         try {
-            if (this.store.renew(hold.key(), hold.token(), java.time.Duration.ofNanos(hold.leaseNanos()))) {
+            if (this.store.renew(hold.key(), hold.token(), Duration.ofNanos(hold.leaseNanos()))) {
                 hold.confirmed(sentAt);
                 return;
             }
@@ -72,9 +115,11 @@ final class LeaseRenewer implements AutoCloseable {
     /** Stops renewing, and waits briefly for a renewal in flight to finish (it may be blocked on the store). */
     @Override
     public void close() {
-        this.scheduler.shutdownNow();
+        this.closed = true;
+        this.holds.clear();
+        LockSupport.unpark(this.thread);
         try {
-            this.scheduler.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            this.thread.join(CLOSE_WAIT.toMillis());
         }
         catch (InterruptedException ex) {
             Thread.currentThread().interrupt();

@@ -56,7 +56,7 @@ public class LockTemplate implements AutoCloseable {
 
     private final ConcurrentHashMap<String, Hold> holds = new ConcurrentHashMap<>();
 
-    private final ConcurrentHashMap<String, Thread> storeWaiters = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, StoreWaiter> storeWaiters = new ConcurrentHashMap<>();
 
     private final LocalGates gates = new LocalGates();
 
@@ -293,7 +293,7 @@ public class LockTemplate implements AutoCloseable {
 
     private Entry acquireFromStore(String key, LockOptions options, long deadline, LocalGates.Gate gate) {
         boolean once = options.timeout().isZero();
-        Thread waiter = Thread.currentThread();
+        StoreWaiter waiter = new StoreWaiter(Thread.currentThread());
         if (!once) {
             // Registered before the first attempt, so a release between attempt and wait still wakes us.
             this.storeWaiters.put(key, waiter);
@@ -303,6 +303,7 @@ public class LockTemplate implements AutoCloseable {
             String handedOver = gate.handedOver.getAndSet(null);
             for (int attempt = 1;; attempt++) {
                 long sentAt = System.nanoTime();
+                waiter.released = false; // a release from here on means: look again
                 LockAttempt result;
                 try {
                     // a lock handed over by the previous local holder is taken over; if that yields to a waiter
@@ -333,7 +334,7 @@ public class LockTemplate implements AutoCloseable {
                 if (attempt == 1 && this.store.awaitReleases(Duration.ofNanos(remaining))) {
                     continue; // subscribed just now: a release meanwhile went unheard, so look again at once
                 }
-                if (!waitForRelease(remaining, options.retryAfter(), result.holderTtl())) {
+                if (!waitForRelease(waiter, remaining, options.retryAfter(), result.holderTtl())) {
                     return Entry.failed(Reason.INTERRUPTED, null);
                 }
             }
@@ -350,17 +351,25 @@ public class LockTemplate implements AutoCloseable {
         return Duration.ofNanos(Math.min(remaining, options.retryAfter().toNanos()));
     }
 
-    /** @return false if interrupted */
-    private boolean waitForRelease(long remaining, Duration retryAfter, Duration holderTtl) {
+    /**
+     * Parks until a release is announced, the pause runs out, or the thread is interrupted. The announcement is a
+     * flag, not only an unpark: an unpark that arrived while this thread was blocked inside the store's client
+     * (which parks too) would otherwise be used up there and lost.
+     * @return false if interrupted
+     */
+    private boolean waitForRelease(StoreWaiter waiter, long remaining, Duration retryAfter, Duration holderTtl) {
         long pause = Math.min(remaining, retryAfter.toNanos());
         if (holderTtl != null && !holderTtl.isNegative()) {
             // a crashed holder's lease runs out: try again right then
             pause = Math.min(pause, holderTtl.toNanos() + TimeUnit.MILLISECONDS.toNanos(1));
         }
-        LockSupport.parkNanos(this, pause);
-        if (Thread.interrupted()) {
-            Thread.currentThread().interrupt();
-            return false;
+        long until = System.nanoTime() + pause;
+        for (long left = pause; !waiter.released && left > 0; left = until - System.nanoTime()) {
+            LockSupport.parkNanos(this, left);
+            if (Thread.interrupted()) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
         }
         return true;
     }
@@ -370,7 +379,7 @@ public class LockTemplate implements AutoCloseable {
         Hold hold = new Hold(this, key, token, fencingToken, options.expires().toNanos(), sentAt, gate);
         this.holds.put(key, hold);
         if (options.renew()) {
-            this.renewer.start(hold);
+            hold.renewWith(this.renewer);
         }
         return new LockHandle(hold);
     }
@@ -440,9 +449,10 @@ public class LockTemplate implements AutoCloseable {
     }
 
     private void wake(String key) {
-        Thread waiter = this.storeWaiters.get(key);
+        StoreWaiter waiter = this.storeWaiters.get(key);
         if (waiter != null) {
-            LockSupport.unpark(waiter);
+            waiter.released = true;
+            LockSupport.unpark(waiter.thread);
         }
     }
 
@@ -464,6 +474,18 @@ public class LockTemplate implements AutoCloseable {
 
     private static String newToken() {
         return PROCESS_ID + Long.toHexString(ThreadLocalRandom.current().nextLong());
+    }
+
+    /** The one thread of this JVM waiting on the store for a key, and whether a release was announced. */
+    private static final class StoreWaiter {
+
+        final Thread thread;
+
+        volatile boolean released;
+
+        StoreWaiter(Thread thread) {
+            this.thread = thread;
+        }
     }
 
     private record Entry(LockHandle handle, Reason reason, Throwable cause) {
