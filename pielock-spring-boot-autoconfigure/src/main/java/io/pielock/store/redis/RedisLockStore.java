@@ -2,13 +2,13 @@ package io.pielock.store.redis;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -16,12 +16,10 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.core.task.SyncTaskExecutor;
 import org.springframework.data.redis.connection.Message;
 import org.springframework.data.redis.connection.MessageListener;
+import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.ReturnType;
 import org.springframework.data.redis.connection.SubscriptionListener;
-import org.springframework.data.redis.core.RedisCallback;
-import org.springframework.data.redis.core.RedisOperations;
-import org.springframework.data.redis.core.SessionCallback;
-import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.listener.ChannelTopic;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
@@ -68,7 +66,11 @@ public class RedisLockStore implements LockStore, DisposableBean {
     /** The longest an acquisition waits for replicas to acknowledge it. */
     public static final Duration MAX_REPLICA_WAIT = Duration.ofSeconds(1);
 
-    private final StringRedisTemplate redis;
+    private static final byte[] NOT_WAITING = { '0' };
+
+    private final RedisConnectionFactory connectionFactory;
+
+    private final byte[] channel;
 
     private final RedisKeys keys;
 
@@ -100,8 +102,9 @@ public class RedisLockStore implements LockStore, DisposableBean {
             throw new IllegalArgumentException("minReplicasAcked must be 0 (do not wait) or positive, but was "
                     + minReplicasAcked);
         }
-        this.redis = new StringRedisTemplate(connectionFactory);
+        this.connectionFactory = connectionFactory;
         this.keys = keys;
+        this.channel = bytes(keys.releaseChannel());
         this.minReplicasAcked = minReplicasAcked;
         this.releases = new RedisMessageListenerContainer();
         this.releases.setConnectionFactory(connectionFactory);
@@ -114,83 +117,91 @@ public class RedisLockStore implements LockStore, DisposableBean {
 
     @Override
     public LockAttempt tryAcquire(String key, String token, Duration lease) {
-        return attempt(key, token, lease, redis -> acquire(redis, key, token, lease, "0"));
+        return attempt(key, token, lease, LockScripts.ACQUIRE, bytes(token), millis(lease), fenceRetention(lease),
+                NOT_WAITING);
     }
 
     @Override
     public LockAttempt tryAcquire(String key, String token, Duration lease, Duration retryWithin) {
-        String marker = waiterMarker(retryWithin);
-        return attempt(key, token, lease, redis -> acquire(redis, key, token, lease, marker));
+        return attempt(key, token, lease, LockScripts.ACQUIRE, bytes(token), millis(lease), fenceRetention(lease),
+                waiterMarker(retryWithin));
     }
 
     @Override
     public LockAttempt handOver(String key, String fromToken, String toToken, Duration lease, Duration retryWithin) {
-        return attempt(key, toToken, lease, redis -> redis.execute(LockScripts.HAND_OVER, lockKeys(key), fromToken,
-                toToken, millis(lease), millis(max(lease, FENCE_RETENTION)), this.keys.releaseChannel(), key,
-                waiterMarker(retryWithin)));
+        return attempt(key, toToken, lease, LockScripts.HAND_OVER, bytes(fromToken), bytes(toToken), millis(lease),
+                fenceRetention(lease), this.channel, bytes(key), waiterMarker(retryWithin));
     }
 
-    /** How long a waiter's mark lives: until well after its next attempt. */
-    private static String waiterMarker(Duration retryWithin) {
-        return millis(retryWithin.plus(max(retryWithin, WAITER_MARGIN)));
-    }
-
-    /** Runs a script that may give the lock to {@code token}, waiting for replicas when configured to. */
-    private LockAttempt attempt(String key, String token, Duration lease,
-            Function<RedisOperations<String, String>, List<Long>> script) {
-        List<Long> reply = (this.minReplicasAcked == 0) ? script.apply(this.redis)
-                : this.redis.execute(new SessionCallback<List<Long>>() {
-                    @Override
-                    @SuppressWarnings("unchecked")
-                    public <K, V> List<Long> execute(RedisOperations<K, V> operations) {
-                        return acknowledged((RedisOperations<String, String>) operations, key, token, lease,
-                                script);
-                    }
-                });
-        if (reply.get(0) == 1L) {
-            return LockAttempt.acquired(reply.get(1));
+    /**
+     * Runs a script that may give the lock to {@code token} (keys: lock, fence, waiters), on a connection of its
+     * own, and waits there for replicas when configured to ({@code WAIT} applies to what that connection wrote).
+     */
+    private LockAttempt attempt(String key, String token, Duration lease, LuaScript<?> script, byte[]... args) {
+        List<Object> reply;
+        try (RedisConnection connection = this.connectionFactory.getConnection()) {
+            reply = script.run(connection, ReturnType.MULTI, 3, keysAndArgs(lockKeys(key), args));
+            if (this.minReplicasAcked > 0 && (Long) reply.get(0) == 1L) {
+                awaitReplicas(connection, key, token, lease);
+            }
         }
-        long ttl = reply.get(1);
+        if ((Long) reply.get(0) == 1L) {
+            return LockAttempt.acquired((Long) reply.get(1));
+        }
+        long ttl = (Long) reply.get(1);
         return LockAttempt.heldElsewhere(ttl >= 0 ? Duration.ofMillis(ttl) : null);
     }
 
-    private List<Long> acquire(RedisOperations<String, String> redis, String key, String token, Duration lease,
-            String waiterMarker) {
-        return redis.execute(LockScripts.ACQUIRE, lockKeys(key), token, millis(lease),
-                millis(max(lease, FENCE_RETENTION)), waiterMarker);
-    }
-
-    private List<String> lockKeys(String key) {
-        return List.of(this.keys.lock(key), this.keys.fence(key), this.keys.waiters(key));
-    }
-
-    /** Runs inside one session, so the script and {@code WAIT} share a connection. */
-    private List<Long> acknowledged(RedisOperations<String, String> redis, String key, String token,
-            Duration lease, Function<RedisOperations<String, String>, List<Long>> script) {
-        List<Long> reply = script.apply(redis);
-        if (reply.get(0) != 1L) {
-            return reply;
-        }
+    private void awaitReplicas(RedisConnection connection, String key, String token, Duration lease) {
         Duration wait = max(Duration.ofMillis(1), min(lease.dividedBy(3), MAX_REPLICA_WAIT));
-        Long acknowledged = redis.execute((RedisCallback<Long>) connection -> ReplicaAcknowledgement
-            .await(connection, this.keys.lock(key), this.minReplicasAcked, wait));
-        if (acknowledged == null || acknowledged < this.minReplicasAcked) {
+        long acknowledged = ReplicaAcknowledgement.await(connection, this.keys.lock(key), this.minReplicasAcked,
+                wait);
+        if (acknowledged < this.minReplicasAcked) {
             release(key, token);
-            throw new ReplicaAcknowledgementException(key, (acknowledged != null) ? acknowledged : 0,
-                    this.minReplicasAcked, wait.toMillis());
+            throw new ReplicaAcknowledgementException(key, acknowledged, this.minReplicasAcked, wait.toMillis());
         }
-        return reply;
     }
 
     @Override
     public boolean renew(String key, String token, Duration lease) {
-        return this.redis.execute(LockScripts.RENEW, List.of(this.keys.lock(key)), token, millis(lease)) == 1L;
+        return run(LockScripts.RENEW, new byte[][] { bytes(this.keys.lock(key)) }, bytes(token), millis(lease));
     }
 
     @Override
     public boolean release(String key, String token) {
-        return this.redis.execute(LockScripts.RELEASE, List.of(this.keys.lock(key), this.keys.waiters(key)), token,
-                this.keys.releaseChannel(), key) == 1L;
+        return run(LockScripts.RELEASE, new byte[][] { bytes(this.keys.lock(key)), bytes(this.keys.waiters(key)) },
+                bytes(token), this.channel, bytes(key));
+    }
+
+    /** Runs a script that answers 1 (done) or 0. */
+    private boolean run(LuaScript<?> script, byte[][] keys, byte[]... args) {
+        try (RedisConnection connection = this.connectionFactory.getConnection()) {
+            Long reply = script.run(connection, ReturnType.INTEGER, keys.length, keysAndArgs(keys, args));
+            return reply != null && reply == 1L;
+        }
+    }
+
+    private byte[][] lockKeys(String key) {
+        return new byte[][] { bytes(this.keys.lock(key)), bytes(this.keys.fence(key)), bytes(this.keys.waiters(key)) };
+    }
+
+    private static byte[][] keysAndArgs(byte[][] keys, byte[][] args) {
+        byte[][] all = Arrays.copyOf(keys, keys.length + args.length);
+        System.arraycopy(args, 0, all, keys.length, args.length);
+        return all;
+    }
+
+    /** How long a waiter's mark lives: until well after its next attempt. */
+    private static byte[] waiterMarker(Duration retryWithin) {
+        return millis(retryWithin.plus(max(retryWithin, WAITER_MARGIN)));
+    }
+
+    private static byte[] fenceRetention(Duration lease) {
+        return millis(max(lease, FENCE_RETENTION));
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
@@ -253,8 +264,8 @@ public class RedisLockStore implements LockStore, DisposableBean {
         this.releases.destroy();
     }
 
-    private static String millis(Duration duration) {
-        return Long.toString(Math.max(1, duration.toMillis()));
+    private static byte[] millis(Duration duration) {
+        return Long.toString(Math.max(1, duration.toMillis())).getBytes(StandardCharsets.US_ASCII);
     }
 
     private static Duration max(Duration a, Duration b) {
