@@ -76,7 +76,7 @@ public final class RatioChart {
                 + "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"11\">%n", width, height, width, height));
         svg.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", width, height));
         svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"20\" font-size=\"14\" font-weight=\"bold\">"
-                + "Throughput relative to the raw floor (median of per-round ratios; floor = 1.0, higher is better)"
+                + "Throughput relative to the raw floor (median of per-round ratios; higher is better)"
                 + "</text>%n", LEFT));
         legend(svg);
         axis(svg, width);
