@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the whole benchmark (every scenario, every contender, JMH) and writes docs/performance/report.md and
-# docs/performance/ratios.svg. Needs JDK 17+, Maven and redis-server on the PATH; about 10 minutes on two cores.
+# docs/performance/ratios.svg. Needs JDK 17+, Maven and redis-server on the PATH; about 13 minutes on two cores.
 #
 #   pielock-benchmarks/run.sh                          # the full run
 #   pielock-benchmarks/run.sh -Dbench.measure=5s       # any bench.* setting (see Settings.java)

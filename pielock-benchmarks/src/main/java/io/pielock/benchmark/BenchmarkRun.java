@@ -78,8 +78,8 @@ public final class BenchmarkRun {
         List<Score> interception = List.of();
         if (this.settings.jmhIterations() > 0) {
             this.log.accept("JMH: interception cost on the memory store");
-            interception = InterceptionBenchmarks.run(this.settings.jmhIterations(), this.settings.jmhIteration(),
-                    this.settings.jmhForks());
+            interception = InterceptionBenchmarks.run(this.settings.jmhWarmups(), this.settings.jmhWarmup(),
+                    this.settings.jmhIterations(), this.settings.jmhIteration(), this.settings.jmhForks());
         }
         deleteQuietly(work);
         return new RunResults(this.settings, machine, results, interception,
@@ -90,7 +90,7 @@ public final class BenchmarkRun {
         if (this.settings.runs(id)) {
             Scenario created = scenario.get();
             this.log.accept("Scenario " + id + ": " + created.title());
-            results.add(Rounds.run(created, this.settings.rounds(), this.log));
+            results.add(Rounds.run(created, this.settings.warmUpRounds(), this.settings.rounds(), this.log));
         }
     }
 

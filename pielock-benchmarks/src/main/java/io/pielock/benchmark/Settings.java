@@ -14,63 +14,73 @@ import java.util.stream.Collectors;
  * properties (durations as {@code 500ms}, {@code 3s}, {@code 1m}); {@link #smoke(Path)} is the smoke test's.
  * @param warmup unmeasured time before each measurement
  * @param measure measured time per contender and round
- * @param rounds rounds per scenario (the contenders' order rotates each round)
+ * @param warmUpRounds unmeasured rounds (each contender runs warm-up and measured time) before the measured
+ *        rounds of each throughput scenario, so that every contender is JIT-compiled before it is measured
+ * @param rounds measured rounds per scenario (the contenders' order rotates each round)
  * @param threads threads per scenario
  * @param clients separate client processes in the four-client scenario (threads are split among them)
  * @param manyKeys keys in the many-keys rate limit scenario
  * @param memoryKeys rate limit keys whose memory is measured
  * @param accuracy how long the accuracy scenario hammers one fresh key
- * @param jmhIterations JMH warm-up and measurement iterations each; 0 skips JMH
- * @param jmhIteration length of one JMH iteration
- * @param jmhForks JMH forks (0 runs in this JVM)
+ * @param jmhWarmups JMH warm-up iterations per fork
+ * @param jmhWarmup length of one JMH warm-up iteration
+ * @param jmhIterations JMH measurement iterations per fork; 0 skips JMH
+ * @param jmhIteration length of one JMH measurement iteration
+ * @param jmhForks JMH forks, each a fresh JVM (0 runs in this JVM)
  * @param scenarios which scenarios to run, by number; empty for all
  * @param output where the report and chart go
  * @param revision the pielock revision measured, for the report
  */
-public record Settings(Duration warmup, Duration measure, int rounds, int threads, int clients, int manyKeys,
-        int memoryKeys, Duration accuracy, int jmhIterations, Duration jmhIteration, int jmhForks,
-        Set<String> scenarios, Path output, String revision) {
+public record Settings(Duration warmup, Duration measure, int warmUpRounds, int rounds, int threads, int clients,
+        int manyKeys, int memoryKeys, Duration accuracy, int jmhWarmups, Duration jmhWarmup, int jmhIterations,
+        Duration jmhIteration, int jmhForks, Set<String> scenarios, Path output, String revision) {
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m)");
 
     /**
      * @param warmup unmeasured time before each measurement
      * @param measure measured time
-     * @param rounds rounds per scenario
+     * @param warmUpRounds unmeasured rounds first
+     * @param rounds measured rounds per scenario
      * @param threads threads per scenario
      * @param clients client processes in the four-client scenario
      * @param manyKeys keys in the many-keys scenario
      * @param memoryKeys keys whose memory is measured
      * @param accuracy length of the accuracy run
-     * @param jmhIterations JMH iterations, 0 to skip JMH
-     * @param jmhIteration JMH iteration length
+     * @param jmhWarmups JMH warm-up iterations per fork
+     * @param jmhWarmup JMH warm-up iteration length
+     * @param jmhIterations JMH measurement iterations per fork, 0 to skip JMH
+     * @param jmhIteration JMH measurement iteration length
      * @param jmhForks JMH forks
      * @param scenarios scenario numbers to run, empty for all
      * @param output report directory
      * @param revision the revision measured
      */
     public Settings {
-        if (rounds < 1 || threads < 1 || clients < 1 || threads % clients != 0 || manyKeys < 1 || memoryKeys < 1) {
-            throw new IllegalArgumentException("Need rounds, threads, clients and key counts of at least 1, and "
-                    + "threads divisible by clients; got rounds=" + rounds + ", threads=" + threads + ", clients="
+        if (warmUpRounds < 0 || jmhWarmups < 0 || rounds < 1 || threads < 1 || clients < 1 || threads % clients != 0 || manyKeys < 1 || memoryKeys < 1) {
+            throw new IllegalArgumentException("Need rounds, threads, clients and key counts of at least 1, no "
+                    + "negative warm-ups, and threads divisible by clients; got warm-up rounds=" + warmUpRounds
+                    + ", rounds=" + rounds + ", JMH warm-ups=" + jmhWarmups + ", threads=" + threads + ", clients="
                     + clients + ", keys=" + manyKeys + ", memory-keys=" + memoryKeys);
         }
     }
 
     /**
-     * Reads {@code bench.warmup} (1s), {@code bench.measure} (3s), {@code bench.rounds} (3), {@code bench.threads}
-     * (16), {@code bench.clients} (4), {@code bench.keys} (10000), {@code bench.memory-keys} (200),
-     * {@code bench.accuracy} (3s), {@code bench.jmh.iterations} (5), {@code bench.jmh.iteration} (1s),
-     * {@code bench.jmh.forks} (1), {@code bench.scenarios} (all; e.g. {@code 1,3,8}), {@code bench.out}
+     * Reads {@code bench.warmup} (1s), {@code bench.measure} (3s), {@code bench.warmup-rounds} (1),
+     * {@code bench.rounds} (3), {@code bench.threads} (16), {@code bench.clients} (4), {@code bench.keys} (10000),
+     * {@code bench.memory-keys} (200), {@code bench.accuracy} (3s), {@code bench.jmh.warmups} (8),
+     * {@code bench.jmh.warmup} (1s), {@code bench.jmh.iterations} (8), {@code bench.jmh.iteration} (500ms),
+     * {@code bench.jmh.forks} (2), {@code bench.scenarios} (all; e.g. {@code 1,3,8}), {@code bench.out}
      * ({@code docs/performance}) and {@code bench.revision}.
      * @return the settings
      */
     public static Settings fromSystemProperties() {
         return new Settings(duration("bench.warmup", "1s"), duration("bench.measure", "3s"),
-                integer("bench.rounds", 3), integer("bench.threads", 16), integer("bench.clients", 4),
-                integer("bench.keys", 10_000), integer("bench.memory-keys", 200), duration("bench.accuracy", "3s"),
-                integer("bench.jmh.iterations", 5), duration("bench.jmh.iteration", "1s"),
-                integer("bench.jmh.forks", 1), scenarios(System.getProperty("bench.scenarios", "")),
+                integer("bench.warmup-rounds", 1), integer("bench.rounds", 3), integer("bench.threads", 16),
+                integer("bench.clients", 4), integer("bench.keys", 10_000), integer("bench.memory-keys", 200),
+                duration("bench.accuracy", "3s"), integer("bench.jmh.warmups", 8), duration("bench.jmh.warmup", "1s"),
+                integer("bench.jmh.iterations", 8), duration("bench.jmh.iteration", "500ms"),
+                integer("bench.jmh.forks", 2), scenarios(System.getProperty("bench.scenarios", "")),
                 Path.of(System.getProperty("bench.out", "docs/performance")),
                 System.getProperty("bench.revision", "unknown"));
     }
@@ -81,8 +91,9 @@ public record Settings(Duration warmup, Duration measure, int rounds, int thread
      * @return the settings
      */
     public static Settings smoke(Path output) {
-        return new Settings(Duration.ofMillis(50), Duration.ofMillis(200), 1, 16, 4, 10_000, 5,
-                Duration.ofMillis(300), 1, Duration.ofMillis(100), 0, Set.of(), output, "smoke test");
+        return new Settings(Duration.ofMillis(50), Duration.ofMillis(200), 1, 1, 16, 4, 10_000, 5,
+                Duration.ofMillis(300), 1, Duration.ofMillis(100), 1, Duration.ofMillis(100), 0, Set.of(), output,
+                "smoke test");
     }
 
     /**
@@ -95,11 +106,12 @@ public record Settings(Duration warmup, Duration measure, int rounds, int thread
 
     /** @return a one-line summary for the report */
     public String summary() {
-        return String.format(Locale.ROOT, "warm-up %s, measured %s, %d rounds, %d threads, %d client processes in "
-                + "scenario 4, %,d keys in scenario 6, %d keys in scenario 8, accuracy run %s, JMH %d×%s "
-                + "iterations in %d fork(s)", text(this.warmup), text(this.measure), this.rounds, this.threads,
-                this.clients, this.manyKeys, this.memoryKeys, text(this.accuracy), this.jmhIterations,
-                text(this.jmhIteration), this.jmhForks);
+        return String.format(Locale.ROOT, "%d unmeasured warm-up round(s) per throughput scenario, then %d rounds; "
+                + "in each, per contender, warm-up %s then measured %s; %d threads, %d client processes in "
+                + "scenario 4, %,d keys in scenario 6, %d keys in scenario 8, accuracy run %s; JMH %d fork(s), each "
+                + "%d×%s warm-up and %d×%s measured iterations", this.warmUpRounds, this.rounds, text(this.warmup),
+                text(this.measure), this.threads, this.clients, this.manyKeys, this.memoryKeys, text(this.accuracy),
+                this.jmhForks, this.jmhWarmups, text(this.jmhWarmup), this.jmhIterations, text(this.jmhIteration));
     }
 
     private static String text(Duration duration) {

@@ -1,5 +1,6 @@
 package io.pielock.benchmark.contender;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import org.springframework.integration.redis.util.RedisLockRegistry.RedisLockType;
@@ -20,9 +21,15 @@ public final class Contenders {
                 new SpringIntegrationLocks(RedisLockType.PUB_SUB_LOCK));
     }
 
-    /** @return the rate limiter implementations, the floor first */
+    /**
+     * @return the rate limiter implementations, the floor first; pielock's constant-memory mode where the pielock
+     *         measured has one
+     */
     public static List<LimiterContender> limiters() {
-        return List.of(new RawFloorLimiter(), new PielockLimiter(), new RedissonLimiter(), new Bucket4jLimiter());
+        List<LimiterContender> limiters = new ArrayList<>(List.of(new RawFloorLimiter(), new PielockLimiter()));
+        PielockConstantMemoryLimiter.ifAvailable().ifPresent(limiters::add);
+        limiters.addAll(List.of(new RedissonLimiter(), new Bucket4jLimiter()));
+        return List.copyOf(limiters);
     }
 
     /**

@@ -23,11 +23,15 @@ public class InterceptionApplication {
         return new GuardedCalls();
     }
 
-    /** @return the running application ({@code pielock.store=memory}) */
-    public static ConfigurableApplicationContext start() {
+    /**
+     * @param properties more properties ({@code name=value})
+     * @return the running application ({@code pielock.store=memory})
+     */
+    public static ConfigurableApplicationContext start(String... properties) {
         return new SpringApplicationBuilder(InterceptionApplication.class).web(WebApplicationType.NONE)
             .logStartupInfo(false)
             .properties("pielock.store=memory", "spring.main.banner-mode=off")
+            .properties(properties)
             .run();
     }
 }

@@ -10,14 +10,14 @@ import java.util.Set;
 import io.pielock.benchmark.scenario.ScenarioResult;
 
 /**
- * The report's chart as SVG, written by hand: per scenario, one bar per contender for the median of its per-round
- * ratios to the floor, growing up or down from the floor's 1× on a logarithmic axis, with a whisker over the
- * rounds' range.
+ * The report's chart as SVG, written by hand: per throughput scenario, one bar per implementation for the median
+ * of its per-round throughput ratios to the floor, on a linear axis from 0 with a line at the floor's 1.0 (higher
+ * is better), and a whisker over the rounds' range. Accuracy and memory are not ratios and are not charted.
  */
 public final class RatioChart {
 
-    private static final Map<String, String> COLOURS = Map.of("pielock", "#d1495b", "Redisson", "#00798c",
-            "SI spin", "#edae49", "SI pub/sub", "#66a182", "Bucket4j", "#2e4057");
+    private static final Map<String, String> COLOURS = Map.of("pielock", "#d1495b", "pielock GCRA", "#f28c8c",
+            "Redisson", "#00798c", "SI spin", "#edae49", "SI pub/sub", "#66a182", "Bucket4j", "#2e4057");
 
     private static final String[] SPARE_COLOURS = { "#8d96a3", "#a05195", "#f95d6a", "#665191" };
 
@@ -37,30 +37,30 @@ public final class RatioChart {
 
     private final List<String> contenders;
 
-    private double low = 0.5;
+    private final double high;
 
-    private double high = 2;
+    private final double step;
 
     /**
-     * @param scenarios the scenarios to chart, in order
+     * @param scenarios the scenarios of a run, in order; those without throughput ratios are left out
      */
     public RatioChart(List<ScenarioResult> scenarios) {
-        this.scenarios = scenarios;
+        this.scenarios = scenarios.stream().filter(ScenarioResult::hasRatios).toList();
         Set<String> names = new LinkedHashSet<>();
-        for (ScenarioResult scenario : scenarios) {
+        double highest = 1.5;
+        for (ScenarioResult scenario : this.scenarios) {
             for (String contender : scenario.contenders().subList(1, scenario.contenders().size())) {
                 names.add(contender);
                 for (double ratio : scenario.ratios(contender)) {
-                    if (ratio > 0 && Double.isFinite(ratio)) {
-                        this.low = Math.min(this.low, ratio);
-                        this.high = Math.max(this.high, ratio);
+                    if (Double.isFinite(ratio)) {
+                        highest = Math.max(highest, ratio);
                     }
                 }
             }
         }
         this.contenders = new ArrayList<>(names);
-        this.low = Math.pow(10, Math.floor(Math.log10(this.low)));
-        this.high = Math.pow(10, Math.ceil(Math.log10(this.high)));
+        this.step = (highest > 4) ? 1 : 0.5;
+        this.high = Math.ceil(highest / this.step) * this.step;
     }
 
     /** @return the SVG document */
@@ -69,13 +69,15 @@ public final class RatioChart {
         for (ScenarioResult scenario : this.scenarios) {
             width += groupWidth(scenario) + GROUP_GAP;
         }
+        width = Math.max(width, 780);
         int height = TOP + PLOT_HEIGHT + BOTTOM;
         StringBuilder svg = new StringBuilder();
         svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
                 + "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"11\">%n", width, height, width, height));
         svg.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", width, height));
-        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"20\" font-size=\"14\" font-weight=\"bold\">Cost "
-                + "relative to the raw floor (median of per-round ratios; 1× = floor, lower is better)</text>%n", LEFT));
+        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"20\" font-size=\"14\" font-weight=\"bold\">"
+                + "Throughput relative to the raw floor (median of per-round ratios; higher is better)"
+                + "</text>%n", LEFT));
         legend(svg);
         axis(svg, width);
         int x = LEFT + 20;
@@ -83,6 +85,9 @@ public final class RatioChart {
             group(svg, scenario, x);
             x += groupWidth(scenario) + GROUP_GAP;
         }
+        // the floor's line goes over the bars, so that every bar is read against it
+        svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"black\" "
+                + "stroke-width=\"2\" stroke-dasharray=\"6 3\"/>%n", LEFT, y(1), width - 10, y(1)));
         svg.append("</svg>\n");
         return svg.toString();
     }
@@ -95,26 +100,20 @@ public final class RatioChart {
             x += 24 + 7 * contender.length();
         }
         svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"38\" x2=\"%d\" y2=\"38\" stroke=\"black\" "
-                + "stroke-width=\"2\"/><text x=\"%d\" y=\"42\">raw floor (1×)</text>%n", x, x + 16, x + 20));
+                + "stroke-width=\"2\" stroke-dasharray=\"6 3\"/><text x=\"%d\" y=\"42\">raw floor (1.0)</text>%n", x,
+                x + 16, x + 20));
     }
 
     private void axis(StringBuilder svg, int width) {
-        for (double decade = this.low; decade <= this.high * 1.001; decade *= 10) {
-            for (int step : new int[] { 1, 2, 5 }) {
-                double value = decade * step;
-                if (value > this.high * 1.001) {
-                    break;
-                }
-                double y = y(value);
-                boolean major = step == 1;
-                svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" "
-                        + "stroke=\"%s\"/>%n", LEFT, y, width - 10, y, major ? "#bbbbbb" : "#eeeeee"));
-                svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" fill=\"%s\">"
-                        + "%s×</text>%n", LEFT - 6, y + 4, major ? "black" : "#888888", tick(value)));
-            }
+        int ticks = (int) Math.round(this.high / this.step);
+        for (int i = 0; i <= ticks; i++) {
+            double value = i * this.step;
+            double y = y(value);
+            svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"%s\"/>%n",
+                    LEFT, y, width - 10, y, (i == 0) ? "#888888" : "#e4e4e4"));
+            svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%.1f</text>%n",
+                    LEFT - 6, y + 4, value));
         }
-        svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"black\" "
-                + "stroke-width=\"2\"/>%n", LEFT, y(1), width - 10, y(1)));
     }
 
     private void group(StringBuilder svg, ScenarioResult scenario, int x) {
@@ -122,15 +121,14 @@ public final class RatioChart {
         for (int i = 0; i < bars.size(); i++) {
             String contender = bars.get(i);
             double median = scenario.medianRatio(contender);
-            if (!(median > 0) || !Double.isFinite(median)) {
+            if (!Double.isFinite(median)) {
                 continue;
             }
             int left = x + i * (BAR + 2);
-            double top = Math.min(y(median), y(1));
-            double bottom = Math.max(y(median), y(1));
+            double top = y(median);
             svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" "
-                    + "fill=\"%s\"><title>%s, scenario %s: %s× the floor</title></rect>%n", left, top, BAR,
-                    Math.max(1, bottom - top), colour(contender), escape(contender), scenario.id(),
+                    + "fill=\"%s\"><title>%s, scenario %s: %s × the floor's throughput</title></rect>%n", left, top,
+                    BAR, Math.max(1, y(0) - top), colour(contender), escape(contender), scenario.id(),
                     number(median)));
             double[] ratios = scenario.ratios(contender);
             double min = ScenarioResult.min(ratios);
@@ -138,10 +136,9 @@ public final class RatioChart {
             int centre = left + BAR / 2;
             svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" "
                     + "stroke=\"#333333\"/>%n", centre, y(max), centre, y(min)));
-            double labelY = (median >= 1) ? Math.min(top, y(max)) - 4 : Math.max(bottom, y(min)) + 4;
             svg.append(String.format(Locale.ROOT, "<text transform=\"translate(%d,%.1f) rotate(-90)\" "
-                    + "text-anchor=\"%s\" font-size=\"9\" dy=\"3\">%s</text>%n", centre, labelY,
-                    (median >= 1) ? "start" : "end", number(median)));
+                    + "text-anchor=\"start\" font-size=\"9\" dy=\"3\">%s</text>%n", centre,
+                    Math.min(top, y(max)) - 4, number(median)));
         }
         int middle = x + groupWidth(scenario) / 2;
         int base = TOP + PLOT_HEIGHT + 18;
@@ -159,9 +156,8 @@ public final class RatioChart {
     }
 
     private double y(double value) {
-        double clamped = Math.max(this.low, Math.min(this.high, value));
-        double share = (Math.log10(clamped) - Math.log10(this.low)) / (Math.log10(this.high) - Math.log10(this.low));
-        return TOP + PLOT_HEIGHT * (1 - share);
+        double clamped = Math.max(0, Math.min(this.high, value));
+        return TOP + PLOT_HEIGHT * (1 - clamped / this.high);
     }
 
     private String colour(String contender) {
@@ -171,14 +167,7 @@ public final class RatioChart {
     }
 
     private static String number(double value) {
-        if (value >= 100) {
-            return String.format(Locale.ROOT, "%.0f", value);
-        }
         return (value >= 10) ? String.format(Locale.ROOT, "%.1f", value) : String.format(Locale.ROOT, "%.2f", value);
-    }
-
-    private static String tick(double value) {
-        return String.format(Locale.ROOT, (value < 1) ? "%.1f" : "%.0f", value);
     }
 
     private static String escape(String text) {

@@ -65,7 +65,7 @@ public final class LimiterAccuracy implements Scenario {
 
     @Override
     public List<Metric> metrics() {
-        return List.of(Metric.MOST_IN_WINDOW, Metric.ADMITTED, Metric.THROUGHPUT);
+        return List.of(Metric.MOST_IN_WINDOW, Metric.MOST_CERTAIN, Metric.ADMITTED, Metric.THROUGHPUT);
     }
 
     @Override

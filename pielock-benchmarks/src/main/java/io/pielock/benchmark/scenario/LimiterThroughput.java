@@ -81,7 +81,8 @@ public final class LimiterThroughput implements Scenario {
 
     @Override
     public List<Metric> metrics() {
-        return List.of(Metric.THROUGHPUT, Metric.LATENCY_P50, Metric.LATENCY_P99, Metric.ADMITTED);
+        return List.of(Metric.THROUGHPUT, Metric.LATENCY_P50, Metric.LATENCY_P99, Metric.ADMITTED,
+                Metric.MOST_CERTAIN);
     }
 
     @Override

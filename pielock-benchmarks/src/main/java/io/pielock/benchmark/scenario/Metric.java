@@ -14,6 +14,9 @@ public enum Metric {
     /** 99th percentile latency of one operation. */
     LATENCY_P99("p99 µs", "%,.0f", false),
 
+    /** {@code cmdstat_publish} calls during the run (warm-up included), nobody waiting. */
+    PUBLISHES("PUBLISH calls", "%,.0f", false),
+
     /** {@code cmdstat_publish} calls per lock released, nobody waiting. */
     PUBLISH_PER_RELEASE("PUBLISH per release", "%.2f", false),
 
@@ -40,6 +43,12 @@ public enum Metric {
 
     /** Most admitted calls of one key in any one window, divided by the limit's count. */
     MOST_IN_WINDOW("most in 1 s / N", "%.3f", false),
+
+    /**
+     * Most admitted calls of one key certainly decided within less than one window, divided by the limit's count:
+     * what the rate limit check compares with the contender's promise.
+     */
+    MOST_CERTAIN("most certainly in < 1 window / N", "%.3f", false),
 
     /** Sum of {@code MEMORY USAGE} over the Redis keys of one rate limit key. */
     BYTES_PER_KEY("bytes/key (MEMORY USAGE)", "%,.0f", false),
@@ -78,13 +87,8 @@ public enum Metric {
         return Double.isNaN(value) ? "–" : String.format(Locale.ROOT, this.format, value);
     }
 
-    /**
-     * What a ratio to the floor compares, so that every ratio reads the same way: higher costs more. Throughput
-     * becomes time per operation; other figures are costs already.
-     * @param value a value of this metric
-     * @return its cost
-     */
-    public double cost(double value) {
-        return this.higherIsBetter ? 1.0 / value : value;
+    /** @return whether more is better (throughput), so that a ratio to the floor above 1 beats the floor */
+    public boolean higherIsBetter() {
+        return this.higherIsBetter;
     }
 }

@@ -6,7 +6,9 @@ import java.util.function.Consumer;
 
 /**
  * Runs a scenario in rounds, every contender once per round, the order rotating by one each round so that no
- * contender always runs first (cold) or right after the same neighbour.
+ * contender always runs first or right after the same neighbour. Throughput scenarios first run unmeasured
+ * warm-up rounds, every contender in turn exactly as in a measured round, so that each is JIT-compiled (and has its
+ * connections and scripts ready) before its first measured round; their violations still count.
  */
 public final class Rounds {
 
@@ -15,24 +17,32 @@ public final class Rounds {
 
     /**
      * @param scenario what to run; closed afterwards
-     * @param rounds how many rounds
+     * @param warmUpRounds unmeasured rounds first, if the scenario {@linkplain Scenario#warmsUp() warms up}
+     * @param rounds how many measured rounds
      * @param log where progress lines go
      * @return every round's measurements
      */
-    public static ScenarioResult run(Scenario scenario, int rounds, Consumer<String> log) {
+    public static ScenarioResult run(Scenario scenario, int warmUpRounds, int rounds, Consumer<String> log) {
         try (scenario) {
             ScenarioResult result = new ScenarioResult(scenario);
             List<String> contenders = scenario.contenders();
-            for (int round = 0; round < rounds; round++) {
-                for (String contender : rotated(contenders, round)) {
+            int warmUps = scenario.warmsUp() ? warmUpRounds : 0;
+            for (int round = -warmUps; round < rounds; round++) {
+                // the rotation runs on through the warm-up rounds
+                for (String contender : rotated(contenders, Math.floorMod(round, contenders.size()))) {
                     long started = System.nanoTime();
                     Measurement measurement = measure(scenario, contender, round);
-                    log.accept(String.format("  scenario %s round %d %-11s %s = %s (%.1f s)%s", scenario.id(),
-                            round + 1, contender, scenario.primary().heading(),
+                    log.accept(String.format("  scenario %s %-9s %-12s %s = %s (%.1f s)%s", scenario.id(),
+                            (round < 0) ? "warm-up" : "round " + (round + 1), contender, scenario.primary().heading(),
                             scenario.primary().format(measurement.get(scenario.primary())),
                             (System.nanoTime() - started) / 1e9,
                             measurement.violations().isEmpty() ? "" : "  VIOLATIONS: " + measurement.violations()));
-                    result.add(contender, measurement);
+                    if (round < 0) {
+                        result.addWarmUp(contender, measurement);
+                    }
+                    else {
+                        result.add(contender, measurement);
+                    }
                 }
             }
             return result;

@@ -27,13 +27,21 @@ public interface Scenario extends AutoCloseable {
     /** @return every figure it reports, the primary one first */
     List<Metric> metrics();
 
+    /**
+     * @return whether unmeasured warm-up rounds run before the measured ones: for throughputs, which need the JIT
+     *         to have compiled every contender's path first (not for accuracy or memory)
+     */
+    default boolean warmsUp() {
+        return primary() == Metric.THROUGHPUT;
+    }
+
     /** @return the contenders' names, the floor first */
     List<String> contenders();
 
     /**
      * Runs one contender once.
      * @param contender one of {@link #contenders()}
-     * @param round which round (keys are fresh per round)
+     * @param round which round (keys are fresh per round); negative for an unmeasured warm-up round
      * @return what it measured
      * @throws Exception if the run could not be made (violations are reported in the measurement, not thrown)
      */

@@ -5,12 +5,14 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import io.pielock.benchmark.measure.Percentiles;
 
 /**
  * Every round of one scenario, and the figures the report shows: per contender, the median and range over rounds
- * of each metric, and the per-round ratio of its cost to the floor's in the same round.
+ * of each metric, and, where the scenario measures throughput, the per-round ratio of its throughput to the
+ * floor's in the same round (higher is better). Unmeasured warm-up rounds keep only their violations.
  */
 public final class ScenarioResult {
 
@@ -30,6 +32,8 @@ public final class ScenarioResult {
 
     private final Map<String, List<Measurement>> rounds = new LinkedHashMap<>();
 
+    private final Map<String, List<Measurement>> warmUps = new LinkedHashMap<>();
+
     ScenarioResult(Scenario scenario) {
         this.id = scenario.id();
         this.title = scenario.title();
@@ -38,11 +42,23 @@ public final class ScenarioResult {
         this.primary = scenario.primary();
         this.metrics = scenario.metrics();
         this.contenders = scenario.contenders();
-        this.contenders.forEach(name -> this.rounds.put(name, new ArrayList<>()));
+        this.contenders.forEach(name -> {
+            this.rounds.put(name, new ArrayList<>());
+            this.warmUps.put(name, new ArrayList<>());
+        });
     }
 
     void add(String contender, Measurement measurement) {
         this.rounds.get(contender).add(measurement);
+    }
+
+    void addWarmUp(String contender, Measurement measurement) {
+        this.warmUps.get(contender).add(measurement);
+    }
+
+    /** @return how many unmeasured warm-up rounds ran before the measured ones */
+    public int warmUpRounds() {
+        return this.warmUps.values().stream().mapToInt(List::size).max().orElse(0);
     }
 
     /** @return its number */
@@ -102,26 +118,44 @@ public final class ScenarioResult {
         return rounds(contender).stream().mapToDouble(measurement -> measurement.get(metric)).toArray();
     }
 
+    /** @return whether its primary figure is a throughput, so that ratios to the floor are taken of it */
+    public boolean hasRatios() {
+        return this.primary == Metric.THROUGHPUT;
+    }
+
     /**
      * @param contender one of {@link #contenders()}
-     * @return per round, its cost divided by the floor's cost in the same round (1 for the floor itself)
+     * @return per round, its throughput divided by the floor's throughput in the same round (1 for the floor
+     *         itself; higher is better); empty where the scenario does not measure throughput ({@link #hasRatios()})
      */
     public double[] ratios(String contender) {
+        if (!hasRatios()) {
+            return new double[0];
+        }
         double[] own = values(contender, this.primary);
         double[] floor = values(floor(), this.primary);
         double[] ratios = new double[Math.min(own.length, floor.length)];
         for (int round = 0; round < ratios.length; round++) {
-            ratios[round] = this.primary.cost(own[round]) / this.primary.cost(floor[round]);
+            ratios[round] = own[round] / floor[round];
         }
         return ratios;
     }
 
     /**
      * @param contender one of {@link #contenders()}
-     * @return the headline: the median of its per-round ratios
+     * @return the headline: the median of its per-round throughput ratios (NaN without ratios)
      */
     public double medianRatio(String contender) {
         return Percentiles.median(ratios(contender));
+    }
+
+    /**
+     * @param contender one of {@link #contenders()}
+     * @param metric what
+     * @return the median over rounds of its values
+     */
+    public double median(String contender, Metric metric) {
+        return Percentiles.median(values(contender, metric));
     }
 
     /**
@@ -140,17 +174,31 @@ public final class ScenarioResult {
         return Arrays.stream(values).filter(value -> !Double.isNaN(value)).max().orElse(Double.NaN);
     }
 
-    /** @return every violation, each naming the scenario, contender and round */
+    /**
+     * @param contender one of {@link #contenders()}
+     * @return whether it violated anything in any round, warm-up rounds included
+     */
+    public boolean violated(String contender) {
+        return Stream.concat(this.warmUps.get(contender).stream(), rounds(contender).stream())
+            .anyMatch(measurement -> !measurement.violations().isEmpty());
+    }
+
+    /** @return every violation, each naming the scenario, contender and round (warm-up rounds included) */
     public List<String> violations() {
         List<String> all = new ArrayList<>();
-        this.rounds.forEach((contender, measurements) -> {
+        collect(all, this.warmUps, "warm-up round ");
+        collect(all, this.rounds, "round ");
+        return all;
+    }
+
+    private void collect(List<String> all, Map<String, List<Measurement>> byContender, String roundName) {
+        byContender.forEach((contender, measurements) -> {
             for (int round = 0; round < measurements.size(); round++) {
                 for (String violation : measurements.get(round).violations()) {
-                    all.add("Scenario " + this.id + " (" + this.title + "), " + contender + ", round " + (round + 1)
-                            + ": " + violation);
+                    all.add("Scenario " + this.id + " (" + this.title + "), " + contender + ", " + roundName
+                            + (round + 1) + ": " + violation);
                 }
             }
         });
-        return all;
     }
 }
