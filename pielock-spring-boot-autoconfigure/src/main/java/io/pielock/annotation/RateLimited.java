@@ -53,7 +53,7 @@ public @interface RateLimited {
      * <p>
      * Empty (the default) means the method itself, for example
      * {@code com.example.SearchService.search(User, String)}: one limit shared by all callers. The Redis key is
-     * {@code pielock.key-prefix + "limit:{" + key + "}:" + window in ms + "ms"}.
+     * {@code pielock.key-prefix + "limit:{" + key + "}:" + window in ms + "ms:sliding"}.
      * @return the key expression, or empty for the method
      */
     String key() default "";
@@ -66,7 +66,9 @@ public @interface RateLimited {
     TimeUnit per() default TimeUnit.SECOND;
 
     /**
-     * How many calls the window admits; at least 1. A store keeps at most this many timestamps per key.
+     * How many calls the window admits; at least 1, at most 1,000,000
+     * ({@link io.pielock.limiter.Limit#MAX_SLIDING_WINDOW_COUNT}). A store keeps at most this many timestamps per
+     * key.
      * @return the number of calls per window
      */
     long count();

@@ -7,17 +7,31 @@ import java.util.Objects;
  * At most {@code count} calls in any {@code window}: one sliding-window rate limit. Validated when built, so a
  * bad limit fails where it is written.
  *
- * @param count how many calls the window admits (at least 1); a store keeps at most this many timestamps per
- *        key and window
- * @param window how far back calls are counted: a whole number of milliseconds, at least 1 ms
+ * @param count how many calls the window admits (at least 1, at most {@link #MAX_SLIDING_WINDOW_COUNT}); a
+ *        store keeps at most this many timestamps per key and window
+ * @param window how far back calls are counted: a whole number of milliseconds, from 1 ms to
+ *        {@link #MAX_WINDOW}
  */
 public record Limit(long count, Duration window) {
 
     /**
-     * @param count how many calls the window admits (at least 1)
-     * @param window how far back calls are counted (whole milliseconds, at least 1 ms)
-     * @throws IllegalArgumentException if {@code count} is not positive or {@code window} is under 1 ms or not
-     *         a whole number of milliseconds
+     * The largest count of an exact sliding window: a store keeps up to this many timestamps per key and window
+     * (8 MB on Redis).
+     */
+    public static final long MAX_SLIDING_WINDOW_COUNT = 1_000_000;
+
+    /**
+     * The longest window: 100 years of 365 days. Stores count in microseconds, and Redis scripts in doubles,
+     * which are exact up to 2<sup>53</sup>.
+     */
+    public static final Duration MAX_WINDOW = Duration.ofDays(36_500);
+
+    /**
+     * @param count how many calls the window admits
+     * @param window how far back calls are counted (whole milliseconds, from 1 ms to {@link #MAX_WINDOW})
+     * @throws IllegalArgumentException if {@code count} is not positive or over
+     *         {@link #MAX_SLIDING_WINDOW_COUNT}, or the window is under 1 ms, over {@link #MAX_WINDOW} or not a
+     *         whole number of milliseconds
      */
     public Limit {
         if (count <= 0) {
@@ -27,10 +41,19 @@ public record Limit(long count, Duration window) {
         if (window.compareTo(Duration.ofMillis(1)) < 0) {
             throw new IllegalArgumentException("Rate limit window must be at least 1ms, but was " + window);
         }
+        if (window.compareTo(MAX_WINDOW) > 0) {
+            throw new IllegalArgumentException("Rate limit window must be at most " + describe(MAX_WINDOW)
+                    + " (100 years), but was " + window);
+        }
         if (window.toNanosPart() % 1_000_000 != 0) {
             // stores count in milliseconds; rounding would quietly change the limit
             throw new IllegalArgumentException(
                     "Rate limit window must be a whole number of milliseconds, but was " + window);
+        }
+        if (count > MAX_SLIDING_WINDOW_COUNT) {
+            throw new IllegalArgumentException("Rate limit count of a sliding window must be at most "
+                    + MAX_SLIDING_WINDOW_COUNT + " (a store keeps one timestamp per call in the window), but was "
+                    + count + " per " + describe(window));
         }
     }
 
@@ -38,7 +61,8 @@ public record Limit(long count, Duration window) {
      * @param count how many calls each unit admits
      * @param per the window
      * @return {@code count} calls per {@code per}
-     * @throws IllegalArgumentException if {@code count} is not positive
+     * @throws IllegalArgumentException if {@code count} is not positive or over
+     *         {@link #MAX_SLIDING_WINDOW_COUNT}
      */
     public static Limit of(long count, TimeUnit per) {
         Objects.requireNonNull(per, "Rate limit unit (per) must not be null");
@@ -49,7 +73,7 @@ public record Limit(long count, Duration window) {
      * @param count how many calls the window admits
      * @param window how far back calls are counted
      * @return {@code count} calls per {@code window}
-     * @throws IllegalArgumentException if {@code count} is not positive or the window is under 1 ms
+     * @throws IllegalArgumentException if {@code count} or {@code window} is out of range
      */
     public static Limit of(long count, Duration window) {
         return new Limit(count, window);

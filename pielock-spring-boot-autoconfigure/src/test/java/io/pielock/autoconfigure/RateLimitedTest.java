@@ -63,7 +63,7 @@ class RateLimitedTest {
         this.runner.withBean("tenant", Tenant.class, () -> new Tenant("acme")).run(context -> {
             Api api = context.getBean(Api.class);
             api.byOrder(new Order("o-1"));
-            assertThat(redis(context).hasKey(this.prefix + "limit:{acme:o-1}:60000ms")).isTrue();
+            assertThat(redis(context).hasKey(this.prefix + "limit:{acme:o-1}:60000ms:sliding")).isTrue();
         });
     }
 
@@ -93,7 +93,7 @@ class RateLimitedTest {
             Api api = context.getBean(Api.class);
             for (String literal : HostileKeys.expressionLookalikes(marker)) {
                 api.byId(literal);
-                assertThat(redis(context).hasKey(new RedisKeys(this.prefix).limit(literal, Duration.ofMinutes(1))))
+                assertThat(redis(context).hasKey(new RedisKeys(this.prefix).limit(literal, Limit.of(1, Duration.ofMinutes(1)))))
                     .as("limited as '%s'", literal)
                     .isTrue();
             }
@@ -105,7 +105,7 @@ class RateLimitedTest {
     void windowAttributeTakesDurationTextWithPlaceholders() {
         this.runner.withPropertyValues("test.window=90m").run(context -> {
             context.getBean(Api.class).everyWindow();
-            assertThat(redis(context).hasKey(this.prefix + "limit:{everyWindow}:5400000ms")).isTrue();
+            assertThat(redis(context).hasKey(this.prefix + "limit:{everyWindow}:5400000ms:sliding")).isTrue();
         });
     }
 
@@ -132,7 +132,7 @@ class RateLimitedTest {
             Api api = context.getBean(Api.class);
             String methodKey = Api.class.getName() + ".shared()";
             api.shared();
-            assertThat(redis(context).hasKey(this.prefix + "limit:{" + methodKey + "}:60000ms")).isTrue();
+            assertThat(redis(context).hasKey(this.prefix + "limit:{" + methodKey + "}:60000ms:sliding")).isTrue();
             assertThatExceptionOfType(RateLimitExceededException.class).isThrownBy(api::shared)
                 .satisfies(ex -> assertThat(ex.getKey()).isEqualTo(methodKey));
         });

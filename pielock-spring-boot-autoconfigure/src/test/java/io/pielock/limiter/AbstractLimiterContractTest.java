@@ -123,6 +123,80 @@ abstract class AbstractLimiterContractTest {
     }
 
     @Test
+    void aWindowHasRoomAgainExactlyWhenRetryAfterSays() throws Exception {
+        Limiter limiter = newProcess();
+        Limit limit = Limit.of(3, Duration.ofMillis(400));
+        for (int i = 0; i < 3; i++) {
+            assertThat(limiter.allow(this.key, List.of(limit)).allowed()).isTrue();
+        }
+        long deniedSent = System.nanoTime();
+        LimitResult denied = limiter.allow(this.key, List.of(limit));
+        long deniedAnswered = System.nanoTime();
+        assertThat(denied.allowed()).isFalse();
+        LimitResult again = limiter.allow(this.key, List.of(limit));
+        if (System.nanoTime() - deniedSent < denied.retryAfter().toNanos()) {
+            assertThat(again.allowed()).as("asked and answered before retry-after had passed").isFalse();
+        }
+        Thread.sleep(Duration.ofNanos(deniedAnswered + denied.retryAfter().toNanos() - System.nanoTime())
+            .plusMillis(1).toMillis());
+        assertThat(limiter.allow(this.key, List.of(limit)).allowed()).as("asked after retry-after").isTrue();
+    }
+
+    @Test
+    void aThousandPerMinuteAdmitsExactlyAThousandCountingDown() {
+        Limiter limiter = newProcess();
+        List<Long> remaining = new ArrayList<>();
+        int denied = 0;
+        for (int i = 0; i < 1100; i++) {
+            LimitResult result = limiter.allow(this.key, TimeUnit.MINUTE, 1000);
+            if (result.allowed()) {
+                remaining.add(result.remaining());
+            }
+            else {
+                denied++;
+            }
+        }
+        assertThat(remaining).hasSize(1000);
+        assertThat(remaining.get(0)).isEqualTo(999);
+        assertThat(remaining.get(500)).isEqualTo(499);
+        assertThat(remaining.get(999)).isZero();
+        assertThat(denied).isEqualTo(100);
+    }
+
+    @Test
+    void limitsWithDifferentCountsOnOneKeyAndWindowCountTheSameCalls() {
+        // two instances mid-deployment, one still with the old count: each admits while fewer than its count
+        // calls are inside the window
+        Limiter three = newProcess();
+        Limiter five = newProcess();
+        for (int i = 0; i < 3; i++) {
+            assertThat(three.allow(this.key, TimeUnit.MINUTE, 3).allowed()).isTrue();
+        }
+        assertThat(three.allow(this.key, TimeUnit.MINUTE, 3).allowed()).isFalse();
+        assertThat(five.allow(this.key, TimeUnit.MINUTE, 5).remaining()).isEqualTo(1);
+        assertThat(five.allow(this.key, TimeUnit.MINUTE, 5).remaining()).isZero();
+        assertThat(five.allow(this.key, TimeUnit.MINUTE, 5).allowed()).isFalse();
+        assertThat(three.allow(this.key, TimeUnit.MINUTE, 3).allowed()).isFalse();
+    }
+
+    @Test
+    void aCallTakenBackAfterLaterCallsLeavesExactlyTheOthersCounted() {
+        RateLimitStore store = newStore();
+        List<Limit> fivePerMinute = List.of(Limit.of(5, TimeUnit.MINUTE));
+        LimitAttempt first = store.tryConsume(this.key, fivePerMinute);
+        LimitAttempt second = store.tryConsume(this.key, fivePerMinute);
+        store.tryConsume(this.key, fivePerMinute);
+        store.refund(this.key, second);
+        store.refund(this.key, first);
+        List<Long> remaining = new ArrayList<>();
+        LimitAttempt attempt;
+        while ((attempt = store.tryConsume(this.key, fivePerMinute)).allowed()) {
+            remaining.add(attempt.windows().get(0).remaining());
+        }
+        assertThat(remaining).as("one call left counted, four admitted").containsExactly(3L, 2L, 1L, 0L);
+    }
+
+    @Test
     void callDeniedByOneLimitOfAKeyIsCountedByNoneOfItsLimits() {
         Limiter limiter = newProcess();
         Limit onePerMinute = Limit.of(1, TimeUnit.MINUTE);
@@ -178,6 +252,7 @@ abstract class AbstractLimiterContractTest {
     void aKeyIsForgottenOnceItsWindowHasPassedWithoutCalls() throws Exception {
         Limiter limiter = newProcess();
         Limit limit = Limit.of(2, Duration.ofMillis(300));
+        assertThat(holdsCalls(this.key, limit)).as("nothing before the first call").isFalse();
         limiter.allow(this.key, List.of(limit));
         assertThat(holdsCalls(this.key, limit)).isTrue();
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();

@@ -37,14 +37,34 @@ final class LuaScript<T> implements RedisScript<T> {
      * @return the loaded script
      */
     static <T> LuaScript<T> load(String name, Class<?> resultType) {
+        return join(resultType, name);
+    }
+
+    /**
+     * One script from several files, joined in order (Redis scripts cannot include one another, so helpers
+     * shared by two scripts go in a file of their own, joined in front of each).
+     * @param resultType {@code Long} or {@code List}
+     * @param names the files, beside this class
+     * @param <T> the result type
+     * @return the loaded script
+     */
+    static <T> LuaScript<T> join(Class<?> resultType, String... names) {
+        StringBuilder text = new StringBuilder();
+        for (String name : names) {
+            text.append(read(name));
+        }
+        @SuppressWarnings("unchecked")
+        Class<T> type = (Class<T>) resultType;
+        return new LuaScript<>(text.toString(), type);
+    }
+
+    private static String read(String name) {
         try (InputStream in = LuaScript.class.getResourceAsStream(name)) {
             if (in == null) {
                 throw new IllegalStateException("Lua script " + name + " is missing from the class path beside "
                         + LuaScript.class.getName());
             }
-            @SuppressWarnings("unchecked")
-            Class<T> type = (Class<T>) resultType;
-            return new LuaScript<>(new String(in.readAllBytes(), StandardCharsets.UTF_8), type);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         catch (IOException ex) {
             throw new UncheckedIOException("Could not read Lua script " + name, ex);

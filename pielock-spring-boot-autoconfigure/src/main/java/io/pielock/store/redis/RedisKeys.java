@@ -1,8 +1,8 @@
 package io.pielock.store.redis;
 
-import java.time.Duration;
-
 import org.springframework.util.Assert;
+
+import io.pielock.limiter.Limit;
 
 /**
  * How pielock names its Redis keys: {@code <key-prefix><kind>:{<name>}}, for example
@@ -55,12 +55,13 @@ public final class RedisKeys {
 
     /**
      * @param name the limit's name
-     * @param window one of its windows
-     * @return the sorted set counting the calls of that window, for example {@code pielock:limit:{mylist}:1000ms};
-     *         all windows of a name share its hash tag, so one script can decide them together
+     * @param limit one of its limits
+     * @return the key counting the calls of that limit's window, for example
+     *         {@code pielock:limit:{mylist}:1000ms:sliding}; all windows of a name share its hash tag, so one
+     *         script can decide them together
      */
-    public String limit(String name, Duration window) {
-        return limit(name) + ":" + window.toMillis() + "ms";
+    public String limit(String name, Limit limit) {
+        return limit(name) + ":" + limit.window().toMillis() + "ms:sliding";
     }
 
     /** @return the pub/sub channel on which releases are announced */

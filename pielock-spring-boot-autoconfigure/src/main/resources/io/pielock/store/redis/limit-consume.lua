@@ -1,37 +1,70 @@
--- Decides one call against every limit of one key: an exact sliding window per limit, over a sorted set of the
--- calls it admitted (score: server time in microseconds; member: the call's permit, unique to the call, so two
--- calls in the same microsecond stay two members).
--- KEYS[i] the sorted set of limit i (all in one hash tag, so one Cluster slot and one atomic decision)
--- ARGV[1] permit; ARGV[2i] window of limit i in ms; ARGV[2i+1] count of limit i
--- Returns {allowed (1 or 0), remaining of limit 1, retry-after of limit 1 in us, remaining of limit 2, ...}.
--- A denied call is recorded nowhere, so the sets never hold more than count members.
+-- Decides one call against every limit of one key, in one atomic step on the server's clock: an exact sliding
+-- window per limit, each a ring of the times of the calls it allowed (limit-ring.lua, joined in front of this).
+-- A denied call is recorded nowhere.
+-- KEYS[i] the ring of limit i (all in one hash tag, so one Cluster slot and one atomic decision)
+-- ARGV[2i-1] window of limit i in ms; ARGV[2i] count of limit i
+-- Returns {allowed (1 or 0), then per limit i: remaining, retry-after in us, the time the call was recorded
+-- with (for limit-refund.lua; 0 if it was not recorded)}.
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
-local reply = {1}
-for i = 1, #KEYS do
-    local window = tonumber(ARGV[2 * i]) * 1000
-    local count = tonumber(ARGV[2 * i + 1])
-    -- a call made at or before now - window has left the window (%.0f: Lua would print 1.7e+15 otherwise)
-    redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', string.format('%.0f', now - window))
-    local used = redis.call('ZCARD', KEYS[i])
-    if used < count then
-        reply[2 * i] = count - used
-        reply[2 * i + 1] = 0
-    else
-        -- room again once the call that filled the window leaves it
-        local filler = redis.call('ZRANGE', KEYS[i], used - count, used - count, 'WITHSCORES')
-        reply[1] = 0
-        reply[2 * i] = 0
-        reply[2 * i + 1] = tonumber(filler[2]) + window - now
+
+-- Records the call in ring r: in the oldest slot if its call has left the window, else in a ring twice the
+-- size (up to count). The key expires when this call leaves the window, so idle keys vanish.
+local function record(r, window_ms, count, since)
+    local stamp = now
+    if r.slots > 0 then
+        stamp = math.max(now, newest(r, 1) + 1)
     end
+    local ttl = window_ms + math.ceil((stamp - now) / 1000)
+    local entry = struct.pack('>i8', stamp)
+    if r.slots == 0 then
+        redis.call('SET', r.key, struct.pack('>I4I4', 0, 1) .. entry, 'PX', ttl)
+    elseif time_at(r, r.head) <= since then
+        redis.call('SETRANGE', r.key, HEADER + 8 * r.head, entry)
+        redis.call('SETRANGE', r.key, 0, struct.pack('>I4', (r.head + 1) % r.slots))
+        redis.call('PEXPIRE', r.key, ttl)
+    else
+        local slots = math.min(count, 2 * r.slots)
+        redis.call('SET', r.key, struct.pack('>I4I4', (r.slots + 1) % slots, slots)
+            .. read_slots(r, r.head, r.slots) .. entry .. string.rep('\0', 8 * (slots - r.slots - 1)), 'PX', ttl)
+    end
+    return stamp
+end
+
+local reply = {1}
+local rings = {}
+for i = 1, #KEYS do
+    local window = tonumber(ARGV[2 * i - 1]) * 1000
+    local count = tonumber(ARGV[2 * i])
+    -- a call made at or before `since` has left the window
+    local since = now - window
+    local r = ring(KEYS[i])
+    rings[i] = r
+    local inside
+    if r.slots >= count then
+        local filler = newest(r, count)
+        if filler > since then
+            -- count calls inside the window: room again once the count-th newest leaves it
+            reply[1] = 0
+            reply[3 * i - 1] = 0
+            reply[3 * i] = filler - since
+        else
+            inside = first_at_or_before(r, since, count - 1) - 1
+        end
+    else
+        inside = first_at_or_before(r, since, r.slots) - 1
+    end
+    if inside then
+        reply[3 * i - 1] = count - inside
+        reply[3 * i] = 0
+    end
+    reply[3 * i + 1] = 0
 end
 if reply[1] == 1 then
-    local score = string.format('%.0f', now)
     for i = 1, #KEYS do
-        redis.call('ZADD', KEYS[i], score, ARGV[1])
-        -- the newest call leaves the window when the key expires: idle keys vanish
-        redis.call('PEXPIRE', KEYS[i], ARGV[2 * i])
-        reply[2 * i] = reply[2 * i] - 1
+        local window_ms = tonumber(ARGV[2 * i - 1])
+        reply[3 * i + 1] = record(rings[i], window_ms, tonumber(ARGV[2 * i]), now - window_ms * 1000)
+        reply[3 * i - 1] = reply[3 * i - 1] - 1
     end
 end
 return reply
