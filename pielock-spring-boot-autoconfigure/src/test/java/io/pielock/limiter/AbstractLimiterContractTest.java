@@ -164,6 +164,33 @@ abstract class AbstractLimiterContractTest {
     }
 
     @Test
+    void remainingCountsTheCallsStillInsideTheWindowAsOthersLeaveIt() throws Exception {
+        // bursts into a window of 300 calls, so that many calls leave it between two calls
+        Limiter limiter = newProcess();
+        Limit limit = Limit.of(300, Duration.ofMillis(400));
+        List<Call> allowed = new ArrayList<>();
+        for (int burst = 0; burst < 8; burst++) {
+            for (int i = 0; i < 100; i++) {
+                long sent = System.nanoTime();
+                LimitResult result = limiter.allow(this.key, List.of(limit));
+                long answered = System.nanoTime();
+                if (!result.allowed()) {
+                    continue;
+                }
+                // each earlier call was decided within [sent, answered] of its own
+                long window = limit.window().toNanos();
+                long surelyInside = allowed.stream().filter(call -> call.sent() > answered - window).count();
+                long perhapsInside = allowed.stream().filter(call -> call.answered() > sent - window).count();
+                assertThat(limit.count() - 1 - result.remaining()).as("other calls inside the window")
+                    .isBetween(surelyInside, perhapsInside);
+                allowed.add(new Call(sent, answered));
+            }
+            Thread.sleep(150);
+        }
+        assertThat(allowed).hasSizeGreaterThan(300);
+    }
+
+    @Test
     void limitsWithDifferentCountsOnOneKeyAndWindowCountTheSameCalls() {
         // two instances mid-deployment, one still with the old count: each admits while fewer than its count
         // calls are inside the window

@@ -84,7 +84,7 @@ class RedisLimiterTest extends AbstractLimiterContractTest {
             limiter.allow(this.key, TimeUnit.MINUTE, 3);
         }
         assertThat(redis().opsForValue().size(KEYS.limit(this.key, Limit.of(3, TimeUnit.MINUTE))))
-            .as("header and 3 slots").isEqualTo(8 + 3 * 8);
+            .as("header and 3 slots").isEqualTo(12 + 3 * 8);
     }
 
     @Test
@@ -94,7 +94,7 @@ class RedisLimiterTest extends AbstractLimiterContractTest {
             limiter.allow(this.key, TimeUnit.MINUTE, 1000);
         }
         assertThat(redis().opsForValue().size(KEYS.limit(this.key, Limit.of(1000, TimeUnit.MINUTE))))
-            .as("header and 4 slots (the ring doubles)").isEqualTo(8 + 4 * 8);
+            .as("header and 4 slots (the ring doubles)").isEqualTo(12 + 4 * 8);
     }
 
     @Test
@@ -132,8 +132,8 @@ class RedisLimiterTest extends AbstractLimiterContractTest {
         newProcess().allow(this.key, TimeUnit.MINUTE, 2);
         long after = serverTimeMillis();
         ByteBuffer slots = ByteBuffer.wrap(getRing(KEYS.limit(this.key, Limit.of(2, TimeUnit.MINUTE))));
-        assertThat(slots.getInt(4)).as("one slot").isEqualTo(1);
-        long stampedMillis = slots.getLong(8) / 1000;
+        assertThat(slots.getInt(8)).as("one slot").isEqualTo(1);
+        long stampedMillis = slots.getLong(12) / 1000;
         assertThat(stampedMillis).isBetween(before, after);
     }
 
@@ -159,23 +159,23 @@ class RedisLimiterTest extends AbstractLimiterContractTest {
         long now = serverTimeMillis() * 1000;
         long t1 = now - 4000, t2 = now - 3000, t3 = now - 2000, t4 = now - 1000;
         // four slots, the oldest call in slot 2: the newer calls wrap round the end
-        byte[] wrapped = ring(2, t3, t4, t1, t2);
+        byte[] wrapped = ring(2, 4, t3, t4, t1, t2);
 
         setRing(ringKey, wrapped);
         LimitAttempt grown = store.tryConsume(this.key, List.of(eightPerMinute));
         assertThat(grown.windows().get(0).remaining()).isEqualTo(3);
         long stamp = grown.windows().get(0).mark();
         assertThat(getRing(ringKey)).as("eight slots, oldest first, then room")
-            .isEqualTo(ring(5, t1, t2, t3, t4, stamp, 0, 0, 0));
+            .isEqualTo(ring(5, 5, t1, t2, t3, t4, stamp, 0, 0, 0));
 
         setRing(ringKey, wrapped);
         store.refund(this.key, recorded(eightPerMinute, t2));
         assertThat(getRing(ringKey)).as("t3 and t4 moved back round the end; t4's slot is free")
-            .isEqualTo(ring(1, t4, 0, t1, t3));
+            .isEqualTo(ring(1, 4, t4, 0, t1, t3));
 
         setRing(ringKey, wrapped);
         store.refund(this.key, recorded(eightPerMinute, t1));
-        assertThat(getRing(ringKey)).isEqualTo(ring(1, t4, 0, t2, t3));
+        assertThat(getRing(ringKey)).isEqualTo(ring(1, 4, t4, 0, t2, t3));
         assertThat(store.tryConsume(this.key, List.of(Limit.of(4, TimeUnit.MINUTE))).windows().get(0).remaining())
             .as("three calls left, a fourth admitted").isZero();
     }
@@ -184,9 +184,10 @@ class RedisLimiterTest extends AbstractLimiterContractTest {
         return new LimitAttempt(true, List.of(new WindowState(limit, 0, Duration.ZERO, mark)));
     }
 
-    /** @return a ring as limit-ring.lua lays it out */
-    private static byte[] ring(int head, long... slots) {
-        ByteBuffer ring = ByteBuffer.allocate(8 + 8 * slots.length).putInt(head).putInt(slots.length);
+    /** @return a ring as limit-ring.lua lays it out: header (next slot, calls inside, slots), then the slots */
+    private static byte[] ring(int head, int inside, long... slots) {
+        ByteBuffer ring = ByteBuffer.allocate(12 + 8 * slots.length).putInt(head).putInt(inside)
+            .putInt(slots.length);
         for (long slot : slots) {
             ring.putLong(slot);
         }

@@ -10,7 +10,7 @@ local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
 
 -- Records the call in ring r: in the oldest slot if its call has left the window, else in a ring twice the
 -- size (up to count). The key expires when this call leaves the window, so idle keys vanish.
-local function record(r, window_ms, count, since)
+local function record(r, window_ms, count, since, inside)
     local stamp = now
     if r.slots > 0 then
         stamp = math.max(now, newest(r, 1) + 1)
@@ -18,14 +18,22 @@ local function record(r, window_ms, count, since)
     local ttl = window_ms + math.ceil((stamp - now) / 1000)
     local entry = struct.pack('>i8', stamp)
     if r.slots == 0 then
-        redis.call('SET', r.key, struct.pack('>I4I4', 0, 1) .. entry, 'PX', ttl)
-    elseif time_at(r, r.head) <= since then
-        redis.call('SETRANGE', r.key, HEADER + 8 * r.head, entry)
-        redis.call('SETRANGE', r.key, 0, struct.pack('>I4', (r.head + 1) % r.slots))
-        redis.call('PEXPIRE', r.key, ttl)
+        redis.call('SET', r.key, struct.pack('>I4I4I4', 0, 1, 1) .. entry, 'PX', ttl)
+    elseif r.slots >= count or time_at(r, r.head) <= since then
+        -- (with count slots or more, the oldest is older than the count-th newest, which has left)
+        local head = (r.head + 1) % r.slots
+        if r.whole then
+            local at = HEADER + 8 * r.head
+            redis.call('SET', r.key, struct.pack('>I4I4I4', head, inside + 1, r.slots)
+                .. string.sub(r.bytes, HEADER + 1, at) .. entry .. string.sub(r.bytes, at + 9), 'PX', ttl)
+        else
+            redis.call('SETRANGE', r.key, HEADER + 8 * r.head, entry)
+            redis.call('SETRANGE', r.key, 0, struct.pack('>I4I4', head, inside + 1))
+            redis.call('PEXPIRE', r.key, ttl)
+        end
     else
         local slots = math.min(count, 2 * r.slots)
-        redis.call('SET', r.key, struct.pack('>I4I4', (r.slots + 1) % slots, slots)
+        redis.call('SET', r.key, struct.pack('>I4I4I4', (r.slots + 1) % slots, inside + 1, slots)
             .. read_slots(r, r.head, r.slots) .. entry .. string.rep('\0', 8 * (slots - r.slots - 1)), 'PX', ttl)
     end
     return stamp
@@ -33,6 +41,7 @@ end
 
 local reply = {1}
 local rings = {}
+local inside = {}
 for i = 1, #KEYS do
     local window = tonumber(ARGV[2 * i - 1]) * 1000
     local count = tonumber(ARGV[2 * i])
@@ -40,22 +49,15 @@ for i = 1, #KEYS do
     local since = now - window
     local r = ring(KEYS[i])
     rings[i] = r
-    local inside
-    if r.slots >= count then
-        local filler = newest(r, count)
-        if filler > since then
-            -- count calls inside the window: room again once the count-th newest leaves it
-            reply[1] = 0
-            reply[3 * i - 1] = 0
-            reply[3 * i] = filler - since
-        else
-            inside = first_at_or_before(r, since, count - 1) - 1
-        end
+    local filler = (r.slots >= count) and newest(r, count) or since
+    if filler > since then
+        -- count calls inside the window: room again once the count-th newest leaves it
+        reply[1] = 0
+        reply[3 * i - 1] = 0
+        reply[3 * i] = filler - since
     else
-        inside = first_at_or_before(r, since, r.slots) - 1
-    end
-    if inside then
-        reply[3 * i - 1] = count - inside
+        inside[i] = after(r, since, math.min(r.slots, count - 1), r.inside)
+        reply[3 * i - 1] = count - inside[i]
         reply[3 * i] = 0
     end
     reply[3 * i + 1] = 0
@@ -63,7 +65,7 @@ end
 if reply[1] == 1 then
     for i = 1, #KEYS do
         local window_ms = tonumber(ARGV[2 * i - 1])
-        reply[3 * i + 1] = record(rings[i], window_ms, tonumber(ARGV[2 * i]), now - window_ms * 1000)
+        reply[3 * i + 1] = record(rings[i], window_ms, tonumber(ARGV[2 * i]), now - window_ms * 1000, inside[i])
         reply[3 * i - 1] = reply[3 * i - 1] - 1
     end
 end

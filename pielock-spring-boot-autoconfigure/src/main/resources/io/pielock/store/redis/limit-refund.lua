@@ -8,7 +8,7 @@ for i = 1, #KEYS do
     local stamp = tonumber(ARGV[i])
     local r = ring(KEYS[i])
     if stamp > 0 and r.slots > 0 then
-        local k = first_at_or_before(r, stamp, r.slots)
+        local k = after(r, stamp, r.slots, 0) + 1
         if k <= r.slots and newest(r, k) == stamp then
             if k > 1 then
                 write_slots(r, slot_of(r, k), read_slots(r, slot_of(r, k - 1), k - 1))

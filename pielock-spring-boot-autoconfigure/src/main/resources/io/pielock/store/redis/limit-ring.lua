@@ -1,23 +1,25 @@
--- An exact sliding window's calls, kept in one string per key and window: an 8-byte header (the slot the next
--- call goes to, then the number of slots; 4 bytes each) and a ring of slots, each the time of one allowed call
--- in microseconds of the server's clock (8 bytes, big-endian; Lua's doubles hold such integers exactly).
+-- An exact sliding window's calls, kept in one string per key and window: a 12-byte header (the slot the next
+-- call goes to; how many calls were inside the window after the last one; the number of slots: 4 bytes each),
+-- then a ring of slots, each the time of one allowed call in microseconds of the server's clock (8 bytes,
+-- big-endian; Lua's doubles hold such integers exactly).
 -- Read from the next slot round to the newest, the times rise: a call is stamped at least 1 us after the newest
 -- before it, so a time names one call. A slot still unused holds 0, a call long gone. A call's slot is reused
 -- only once the call has left the window, and the ring grows (doubling, up to count) only when every slot holds
 -- a call inside it. So the ring holds every call still inside the window, and "count calls are inside the
 -- window" is one read: the count-th newest is still inside.
 -- Shared by limit-consume.lua and limit-refund.lua (the store joins it in front of them).
-local HEADER = 8
-local PREFIX = 16
+local HEADER = 12
+-- slots read with the header in one GETRANGE: all of a ring of up to 128 calls
+local PREFIX = 128
 
--- Reads the header and up to PREFIX slots in one call: all of a small ring.
 local function ring(key)
-    local prefix = redis.call('GETRANGE', key, 0, HEADER + 8 * PREFIX - 1)
-    if #prefix < HEADER then
-        return {key = key, head = 0, slots = 0, prefix = prefix}
+    local bytes = redis.call('GETRANGE', key, 0, HEADER + 8 * PREFIX - 1)
+    if #bytes < HEADER then
+        return {key = key, head = 0, inside = 0, slots = 0, bytes = bytes, whole = true}
     end
-    local head, slots = struct.unpack('>I4I4', prefix)
-    return {key = key, head = head, slots = slots, prefix = prefix}
+    local head, inside, slots = struct.unpack('>I4I4I4', bytes)
+    return {key = key, head = head, inside = inside, slots = slots, bytes = bytes,
+        whole = (#bytes == HEADER + 8 * slots)}
 end
 
 -- The physical slot (from 0) of the k-th newest call (k from 1).
@@ -28,8 +30,8 @@ end
 -- The time in the physical slot i.
 local function time_at(r, i)
     local from = HEADER + 8 * i
-    if from + 8 <= #r.prefix then
-        return (struct.unpack('>i8', r.prefix, from + 1))
+    if from + 8 <= #r.bytes then
+        return (struct.unpack('>i8', r.bytes, from + 1))
     end
     return (struct.unpack('>i8', redis.call('GETRANGE', r.key, from, from + 7)))
 end
@@ -39,35 +41,53 @@ local function newest(r, k)
     return time_at(r, slot_of(r, k))
 end
 
--- The smallest k in 1..limit whose k-th newest call is at or before `time`, or limit + 1 if there is none:
--- times only fall from the newest back, so gallop (1, 2, 4, ...) then bisect; O(log k) reads.
-local function first_at_or_before(r, time, limit)
-    local after, at = 0, 1
-    while at <= limit and newest(r, at) > time do
-        after, at = at, at * 2
+-- How many of the newest calls, at most `limit`, are after `time`. Times fall from the newest back, so search
+-- from a guess (gallop away from it, then bisect): O(log distance) reads. The guess that a ring's header keeps,
+-- the calls inside the window after the last call, is usually right or a few calls high.
+local function after(r, time, limit, guess)
+    local above, below = 0, limit + 1
+    local k = math.min(guess, limit)
+    if k == 0 or newest(r, k) > time then
+        above = k
+        local step = 1
+        while k + step <= limit and newest(r, k + step) > time do
+            above = k + step
+            step = step * 2
+        end
+        below = math.min(k + step, limit + 1)
+    else
+        below = k
+        local step = 1
+        while k - step >= 1 and newest(r, k - step) <= time do
+            below = k - step
+            step = step * 2
+        end
+        above = math.max(k - step, 0)
     end
-    if at > limit then
-        at = limit + 1
-    end
-    while at - after > 1 do
-        local mid = math.floor((after + at) / 2)
+    while below - above > 1 do
+        local mid = math.floor((above + below) / 2)
         if newest(r, mid) > time then
-            after = mid
+            above = mid
         else
-            at = mid
+            below = mid
         end
     end
-    return at
+    return above
 end
 
 -- n slots from physical slot `first` on, wrapping round: read as one string, and written back.
 local function read_slots(r, first, n)
+    local function range(from, till)
+        if r.whole then
+            return string.sub(r.bytes, from + 1, till + 1)
+        end
+        return redis.call('GETRANGE', r.key, from, till)
+    end
     local before_end = r.slots - first
     if n <= before_end then
-        return redis.call('GETRANGE', r.key, HEADER + 8 * first, HEADER + 8 * (first + n) - 1)
+        return range(HEADER + 8 * first, HEADER + 8 * (first + n) - 1)
     end
-    return redis.call('GETRANGE', r.key, HEADER + 8 * first, HEADER + 8 * r.slots - 1)
-        .. redis.call('GETRANGE', r.key, HEADER, HEADER + 8 * (n - before_end) - 1)
+    return range(HEADER + 8 * first, HEADER + 8 * r.slots - 1) .. range(HEADER, HEADER + 8 * (n - before_end) - 1)
 end
 
 local function write_slots(r, first, bytes)
