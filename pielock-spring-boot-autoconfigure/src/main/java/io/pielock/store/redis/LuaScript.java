@@ -8,6 +8,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.ReturnType;
 import org.springframework.data.redis.core.script.RedisScript;
 
 /**
@@ -24,10 +26,16 @@ final class LuaScript<T> implements RedisScript<T> {
 
     private final Class<T> resultType;
 
+    private final byte[] textBytes;
+
+    private final byte[] sha1Bytes;
+
     private LuaScript(String text, Class<T> resultType) {
         this.text = text;
         this.sha1 = sha1(text);
         this.resultType = resultType;
+        this.textBytes = text.getBytes(StandardCharsets.UTF_8);
+        this.sha1Bytes = this.sha1.getBytes(StandardCharsets.US_ASCII);
     }
 
     /**
@@ -69,6 +77,38 @@ final class LuaScript<T> implements RedisScript<T> {
         catch (IOException ex) {
             throw new UncheckedIOException("Could not read Lua script " + name, ex);
         }
+    }
+
+    /**
+     * Runs the script on a connection, by SHA ({@code EVALSHA}), sending its text ({@code EVAL}) only when the
+     * server does not have it yet ({@code NOSCRIPT}: first call, restart, {@code SCRIPT FLUSH}): what
+     * {@code RedisTemplate.execute(RedisScript, …)} does, without its per-call proxy, serializers and lists.
+     * @param connection an open connection (on Redis Cluster, it routes by the first key)
+     * @param returnType how to read the reply
+     * @param numKeys how many of {@code keysAndArgs} are keys
+     * @param keysAndArgs the keys, then the arguments
+     * @param <R> the reply type ({@code Long} for {@code INTEGER}, {@code List<Object>} for {@code MULTI})
+     * @return the reply
+     */
+    <R> R run(RedisConnection connection, ReturnType returnType, int numKeys, byte[]... keysAndArgs) {
+        try {
+            return connection.scriptingCommands().evalSha(this.sha1Bytes, returnType, numKeys, keysAndArgs);
+        }
+        catch (RuntimeException ex) {
+            if (!isNoScript(ex)) {
+                throw ex;
+            }
+            return connection.scriptingCommands().eval(this.textBytes, returnType, numKeys, keysAndArgs);
+        }
+    }
+
+    private static boolean isNoScript(Throwable ex) {
+        for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+            if (cause.getMessage() != null && cause.getMessage().contains("NOSCRIPT")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -1,11 +1,12 @@
 package io.pielock.store.redis;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
+import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.connection.ReturnType;
 
 import io.pielock.limiter.Limit;
 import io.pielock.limiter.LimitAttempt;
@@ -28,7 +29,7 @@ import io.pielock.limiter.WindowState;
  */
 public class RedisRateLimitStore implements RateLimitStore {
 
-    private final StringRedisTemplate redis;
+    private final RedisConnectionFactory connectionFactory;
 
     private final RedisKeys keys;
 
@@ -37,42 +38,55 @@ public class RedisRateLimitStore implements RateLimitStore {
      * @param keys how keys are named
      */
     public RedisRateLimitStore(RedisConnectionFactory connectionFactory, RedisKeys keys) {
-        this.redis = new StringRedisTemplate(connectionFactory);
+        this.connectionFactory = connectionFactory;
         this.keys = keys;
     }
 
     @Override
     public LimitAttempt tryConsume(String key, List<Limit> limits) {
-        Object[] args = new Object[2 * limits.size()];
-        for (int i = 0; i < limits.size(); i++) {
-            args[2 * i] = Long.toString(limits.get(i).window().toMillis());
-            args[2 * i + 1] = Long.toString(limits.get(i).count());
+        int count = limits.size();
+        byte[][] keysAndArgs = new byte[3 * count][];
+        for (int i = 0; i < count; i++) {
+            Limit limit = limits.get(i);
+            keysAndArgs[i] = windowKey(key, limit);
+            keysAndArgs[count + 2 * i] = ascii(limit.window().toMillis());
+            keysAndArgs[count + 2 * i + 1] = ascii(limit.count());
         }
-        List<Long> reply = this.redis.execute(LimitScripts.CONSUME, windowKeys(key, limits), args);
-        List<WindowState> windows = new ArrayList<>(limits.size());
-        for (int i = 0; i < limits.size(); i++) {
-            windows.add(new WindowState(limits.get(i), reply.get(1 + 3 * i),
-                    Duration.ofNanos(Math.multiplyExact(reply.get(2 + 3 * i), 1000L)), reply.get(3 + 3 * i)));
+        List<?> reply = run(LimitScripts.CONSUME, ReturnType.MULTI, count, keysAndArgs);
+        WindowState[] windows = new WindowState[count];
+        for (int i = 0; i < count; i++) {
+            windows[i] = new WindowState(limits.get(i), (Long) reply.get(1 + 3 * i),
+                    Duration.ofNanos(Math.multiplyExact((Long) reply.get(2 + 3 * i), 1000L)),
+                    (Long) reply.get(3 + 3 * i));
         }
-        return new LimitAttempt(reply.get(0) == 1L, windows);
+        return new LimitAttempt((Long) reply.get(0) == 1L, List.of(windows));
     }
 
     @Override
     public void refund(String key, LimitAttempt recorded) {
-        List<Limit> limits = new ArrayList<>(recorded.windows().size());
-        Object[] marks = new Object[recorded.windows().size()];
-        for (int i = 0; i < marks.length; i++) {
-            limits.add(recorded.windows().get(i).limit());
-            marks[i] = Long.toString(recorded.windows().get(i).mark());
+        List<WindowState> windows = recorded.windows();
+        int count = windows.size();
+        byte[][] keysAndArgs = new byte[2 * count][];
+        for (int i = 0; i < count; i++) {
+            keysAndArgs[i] = windowKey(key, windows.get(i).limit());
+            keysAndArgs[count + i] = ascii(windows.get(i).mark());
         }
-        this.redis.execute(LimitScripts.REFUND, windowKeys(key, limits), marks);
+        run(LimitScripts.REFUND, ReturnType.INTEGER, count, keysAndArgs);
     }
 
-    private List<String> windowKeys(String key, List<Limit> limits) {
-        List<String> names = new ArrayList<>(limits.size());
-        for (Limit limit : limits) {
-            names.add(this.keys.limit(key, limit));
+    private <R> R run(LuaScript<?> script, ReturnType returnType, int numKeys, byte[][] keysAndArgs) {
+        // straight to a connection: RedisTemplate's per-call proxy, serializers and lists cost more than the
+        // script itself
+        try (RedisConnection connection = this.connectionFactory.getConnection()) {
+            return script.run(connection, returnType, numKeys, keysAndArgs);
         }
-        return names;
+    }
+
+    private byte[] windowKey(String key, Limit limit) {
+        return this.keys.limit(key, limit).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] ascii(long number) {
+        return Long.toString(number).getBytes(StandardCharsets.US_ASCII);
     }
 }
