@@ -24,20 +24,23 @@ import io.pielock.key.Keys;
  * }</pre>
  * Semantics:
  * <ul>
- * <li><b>Exact sliding window.</b> At any instant, at most {@code count} calls were allowed for a key in the
- * preceding {@code window}, also around what a fixed window would call its boundary. Denied calls are not
- * counted.</li>
+ * <li><b>Exact sliding window, by default.</b> At any instant, at most {@code count} calls were allowed for a
+ * key in the preceding {@code window}, also around what a fixed window would call its boundary. Denied calls
+ * are not counted. A limit may count by {@link Algorithm#GCRA} instead: constant memory, a burst of
+ * {@code count} and then one call per {@code window / count}; not a sliding window (see there for its
+ * bounds).</li>
  * <li><b>One atomic decision, on the store's clock.</b> On Redis, one Lua script per key decides all of the key's
  * limits in one round trip, on the server's {@code TIME}, so clients with skewed clocks agree.</li>
  * <li><b>All or nothing.</b> With several limits ({@link #allow(String, List)}, {@link #allow(List)}) a call
  * passes only if every limit admits it, and a call denied by one limit is counted by none. Limits of one key are
  * decided in one atomic step; several keys (which may live in different Redis Cluster slots) are decided in
  * order, and a key that denies makes the limiter take the call back from the keys before it. Until it has done
- * so, a concurrent call may find those keys one call fuller: the error is always towards denying, never towards
- * allowing more than {@code count}.</li>
- * <li><b>Bounded memory.</b> A store keeps at most {@code count} timestamps per key and window (on Redis 8 bytes
- * each, and only as many as the calls inside the window have needed), and forgets a key once its window has
- * passed without calls.</li>
+ * so, a concurrent call may find those keys one call fuller; and a GCRA limit gives a call back only where that
+ * is exact, keeping it counted otherwise: the error is always towards denying, never towards allowing more
+ * than the limit's bound.</li>
+ * <li><b>Bounded memory.</b> A sliding window keeps at most {@code count} timestamps per key and window (on Redis
+ * 8 bytes each, and only as many as the calls inside the window have needed), a GCRA limit one number; a store
+ * forgets a key once it holds nothing that could deny a call.</li>
  * <li><b>Store unreachable.</b> Failing closed (the default), the call is denied with a
  * {@link LimiterUnavailableException} whose cause is the store's error, never reported as an exceeded limit.
  * Failing open, the call is allowed unchecked, counted ({@link #getFailOpenCount()}) and logged at WARN at most

@@ -20,6 +20,7 @@ import io.pielock.annotation.DistributedLocked;
 import io.pielock.annotation.RateLimited;
 import io.pielock.interceptor.DistributedLockAdvisor;
 import io.pielock.interceptor.RateLimitAdvisor;
+import io.pielock.limiter.Algorithm;
 import io.pielock.limiter.Limit;
 import io.pielock.limiter.Limiter;
 import io.pielock.limiter.RateLimitExceededException;
@@ -93,7 +94,8 @@ class RateLimitedTest {
             Api api = context.getBean(Api.class);
             for (String literal : HostileKeys.expressionLookalikes(marker)) {
                 api.byId(literal);
-                assertThat(redis(context).hasKey(new RedisKeys(this.prefix).limit(literal, Limit.of(1, Duration.ofMinutes(1)))))
+                String limitKey = new RedisKeys(this.prefix).limit(literal, Limit.of(5, TimeUnit.MINUTE));
+                assertThat(redis(context).hasKey(limitKey))
                     .as("limited as '%s'", literal)
                     .isTrue();
             }
@@ -106,6 +108,21 @@ class RateLimitedTest {
         this.runner.withPropertyValues("test.window=90m").run(context -> {
             context.getBean(Api.class).everyWindow();
             assertThat(redis(context).hasKey(this.prefix + "limit:{everyWindow}:5400000ms:sliding")).isTrue();
+        });
+    }
+
+    @Test
+    void algorithmAttributeCountsByGcraUnderItsOwnKey() {
+        this.runner.run(context -> {
+            Api api = context.getBean(Api.class);
+            for (int i = 0; i < 3; i++) {
+                api.gcra();
+            }
+            assertThat(redis(context).hasKey(this.prefix + "limit:{gcra}:60000ms:gcra")).isTrue();
+            assertThatExceptionOfType(RateLimitExceededException.class).isThrownBy(api::gcra)
+                .withMessageStartingWith("Rate limit exceeded key: gcra for Api.gcra() (3 per 1m, GCRA); retry after ")
+                .satisfies(ex -> assertThat(ex.getRetryAfter()).isPositive()
+                    .isLessThanOrEqualTo(Duration.ofSeconds(20)));
         });
     }
 
@@ -241,6 +258,10 @@ class RateLimitedTest {
 
         @RateLimited(per = TimeUnit.MINUTE, count = 1)
         public void shared() {
+        }
+
+        @RateLimited(key = "'gcra'", per = TimeUnit.MINUTE, count = 3, algorithm = Algorithm.GCRA)
+        public void gcra() {
         }
 
         @RateLimited(key = "'everyWindow'", window = "${test.window:1h}", count = 3)

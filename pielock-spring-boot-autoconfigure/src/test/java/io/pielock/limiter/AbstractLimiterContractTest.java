@@ -290,6 +290,143 @@ abstract class AbstractLimiterContractTest {
     }
 
     @Test
+    void gcraAdmitsABurstOfCountFromRestThenOneCallPerInterval() throws Exception {
+        Limiter limiter = newProcess();
+        Limit limit = Limit.of(5, Duration.ofSeconds(1), Algorithm.GCRA);
+        Duration interval = Duration.ofMillis(200);
+        long burstSent = System.nanoTime();
+        List<Long> remaining = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            LimitResult result = limiter.allow(this.key, List.of(limit));
+            assertThat(result.allowed()).isTrue();
+            remaining.add(result.remaining());
+        }
+        assertThat(remaining).containsExactly(4L, 3L, 2L, 1L, 0L);
+        LimitResult denied = limiter.allow(this.key, List.of(limit));
+        long deniedAnswered = System.nanoTime();
+        assertThat(denied.allowed()).isFalse();
+        assertThat(denied.message()).startsWith("Rate limit exceeded key: " + this.key + " (5 per 1s, GCRA)");
+        assertThat(denied.retryAfter()).as("one interval after the burst").isPositive()
+            .isLessThanOrEqualTo(interval);
+
+        Thread.sleep(Duration.ofNanos(deniedAnswered + denied.retryAfter().toNanos() - System.nanoTime())
+            .plusMillis(1).toMillis());
+        assertThat(limiter.allow(this.key, List.of(limit)).allowed()).as("one call per interval").isTrue();
+        LimitResult next = limiter.allow(this.key, List.of(limit));
+        if (System.nanoTime() - burstSent < 2 * interval.toNanos()) {
+            assertThat(next.allowed()).as("the next interval has not passed").isFalse();
+        }
+    }
+
+    @Test
+    void gcraNeverAllowsMoreThanCountPlusOnePerIntervalInAnySpanOfTime() throws Exception {
+        // the bound Algorithm.GCRA documents: count + floor(span / interval), so at most 2 x count - 1 in a window
+        Limit limit = Limit.of(4, Duration.ofMillis(400), Algorithm.GCRA);
+        long interval = Duration.ofMillis(100).toNanos();
+        List<Call> allowed = hammer(16, limit, Integer.MAX_VALUE, 1200);
+        List<Call> bySent = new ArrayList<>(allowed);
+        bySent.sort(Comparator.comparingLong(Call::sent));
+        for (int first = 0; first < bySent.size(); first++) {
+            long lastAnswered = 0;
+            for (int last = first; last < bySent.size(); last++) {
+                // every call from first to last was decided between first's sending and the latest answer
+                lastAnswered = Math.max(lastAnswered, bySent.get(last).answered());
+                long span = lastAnswered - bySent.get(first).sent();
+                assertThat(last - first + 1L).as("calls allowed within %s", Duration.ofNanos(span))
+                    .isLessThanOrEqualTo(limit.count() + span / interval);
+            }
+        }
+        assertThat(allowed).as("a burst, then refills").hasSizeGreaterThan(4);
+    }
+
+    @Test
+    void gcraCallDeniedByALaterKeyIsTakenBackFromTheEarlierKeys() {
+        Limiter limiter = newProcess();
+        String user = this.key + ":user";
+        String global = this.key + ":global";
+        Limit userLimit = Limit.of(5, TimeUnit.MINUTE, Algorithm.GCRA);
+        List<KeyedLimits> both = List.of(KeyedLimits.of(user, userLimit),
+                KeyedLimits.of(global, Limit.of(1, TimeUnit.MINUTE, Algorithm.GCRA)));
+        assertThat(limiter.allow(both).allowed()).isTrue();
+        for (int i = 0; i < 3; i++) {
+            assertThat(limiter.allow(both).allowed()).isFalse();
+        }
+        LimitResult userOnly = limiter.allow(user, List.of(userLimit));
+        assertThat(userOnly.remaining()).as("the denied calls were taken back from the user's limit").isEqualTo(3);
+    }
+
+    @Test
+    void gcraGivesACallBackAfterLaterCallsWhenNoneOfThemCanHaveDependedOnIt() {
+        // 3 a minute: one call per 20 s, a burst of 3. The taken-back call was made while the key was already
+        // 20 s ahead, so the calls after it were decided on a time it had pushed, and giving it back is exact.
+        RateLimitStore store = newStore();
+        List<Limit> threePerMinute = List.of(Limit.of(3, TimeUnit.MINUTE, Algorithm.GCRA));
+        store.tryConsume(this.key, threePerMinute);
+        LimitAttempt second = store.tryConsume(this.key, threePerMinute);
+        assertThat(store.tryConsume(this.key, threePerMinute).allowed()).isTrue();
+        store.refund(this.key, second);
+        LimitAttempt again = store.tryConsume(this.key, threePerMinute);
+        assertThat(again.allowed()).isTrue();
+        assertThat(store.tryConsume(this.key, threePerMinute).allowed()).isFalse();
+    }
+
+    @Test
+    void gcraKeepsACallCountedWhenItCannotTellThatGivingItBackIsExact() {
+        // 2 a minute: the taken-back call was the first from rest, and another came after it. Where the key would
+        // stand without it depends on when that other call came, which one number does not tell: taking a whole
+        // interval back could admit more than the bound allows, so the call stays counted
+        RateLimitStore store = newStore();
+        List<Limit> twoPerMinute = List.of(Limit.of(2, TimeUnit.MINUTE, Algorithm.GCRA));
+        LimitAttempt first = store.tryConsume(this.key, twoPerMinute);
+        assertThat(store.tryConsume(this.key, twoPerMinute).allowed()).isTrue();
+        store.refund(this.key, first);
+        assertThat(store.tryConsume(this.key, twoPerMinute).allowed()).as("the error is towards denying").isFalse();
+    }
+
+    @Test
+    void aKeyMayMixAlgorithmsAndACallDeniedByOneIsCountedByNone() {
+        Limiter limiter = newProcess();
+        Limit twoPerMinute = Limit.of(2, TimeUnit.MINUTE);
+        Limit threePerHour = Limit.of(3, TimeUnit.HOUR, Algorithm.GCRA);
+        assertThat(limiter.allow(this.key, List.of(twoPerMinute, threePerHour)).remaining()).isEqualTo(1);
+        assertThat(limiter.allow(this.key, List.of(twoPerMinute, threePerHour)).remaining()).isZero();
+        LimitResult denied = limiter.allow(this.key, List.of(twoPerMinute, threePerHour));
+        assertThat(denied.allowed()).isFalse();
+        assertThat(denied.limit()).isEqualTo(twoPerMinute);
+        assertThat(limiter.allow(this.key, List.of(threePerHour)).remaining()).as("GCRA counted two calls").isZero();
+    }
+
+    @Test
+    void gcraTakesCountsBeyondWhatASlidingWindowMayKeep() {
+        Limiter limiter = newProcess();
+        LimitResult first = limiter.allow(this.key, List.of(Limit.of(5_000_000, TimeUnit.MONTH, Algorithm.GCRA)));
+        assertThat(first.remaining()).isEqualTo(4_999_999);
+        assertThatIllegalArgumentException().isThrownBy(() -> limiter.allow(this.key, TimeUnit.MONTH, 5_000_000))
+            .withMessage("Rate limit count of a sliding window must be at most 1000000 (a store keeps one "
+                    + "timestamp per call in the window), but was 5000000 per 30d; Algorithm.GCRA keeps one "
+                    + "number per key, for any count");
+        assertThatIllegalArgumentException()
+            .isThrownBy(() -> Limit.of(1001, Duration.ofMillis(1), Algorithm.GCRA))
+            .withMessage("Rate limit count of GCRA must be at most one per microsecond of the window (1000 per "
+                    + "1ms), but was 1001");
+    }
+
+    @Test
+    void aGcraKeyIsForgottenOnceItHasRefilled() throws Exception {
+        Limiter limiter = newProcess();
+        Limit limit = Limit.of(3, Duration.ofMillis(300), Algorithm.GCRA);
+        assertThat(holdsCalls(this.key, limit)).as("nothing before the first call").isFalse();
+        limiter.allow(this.key, List.of(limit));
+        limiter.allow(this.key, List.of(limit));
+        assertThat(holdsCalls(this.key, limit)).isTrue();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (holdsCalls(this.key, limit) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(holdsCalls(this.key, limit)).as("forgotten well under 10 s after 200 ms of refill").isFalse();
+    }
+
+    @Test
     void nullOrBlankKeysAreRejected() {
         Limiter limiter = newProcess();
         assertThatIllegalArgumentException().isThrownBy(() -> limiter.allow(null, TimeUnit.SECOND, 2))

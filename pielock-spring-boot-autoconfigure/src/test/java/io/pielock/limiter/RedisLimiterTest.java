@@ -14,8 +14,8 @@ import org.springframework.data.redis.connection.RedisStringCommands.SetOption;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.data.redis.core.types.Expiration;
 import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.data.redis.core.types.Expiration;
 
 import io.pielock.store.redis.RedisKeys;
 import io.pielock.store.redis.RedisRateLimitStore;
@@ -110,7 +110,8 @@ class RedisLimiterTest extends AbstractLimiterContractTest {
     @Test
     void everyKeyALimiterWritesExpires() {
         Limiter limiter = newProcess();
-        List<Limit> perSecondAndHour = List.of(Limit.of(2, TimeUnit.SECOND), Limit.of(5, TimeUnit.HOUR));
+        List<Limit> perSecondAndHour = List.of(Limit.of(2, TimeUnit.SECOND),
+                Limit.of(5, TimeUnit.HOUR, Algorithm.GCRA));
         KeyedLimits user = KeyedLimits.of(this.key + ":user", Limit.of(3, TimeUnit.MINUTE));
         KeyedLimits global = KeyedLimits.of(this.key + ":global", Limit.of(1, TimeUnit.DAY));
         for (int i = 0; i < 4; i++) {
@@ -124,6 +125,30 @@ class RedisLimiterTest extends AbstractLimiterContractTest {
         for (String key : written) {
             assertThat(redis().getExpire(key, java.util.concurrent.TimeUnit.MILLISECONDS)).as(key).isPositive();
         }
+    }
+
+    @Test
+    void aGcraLimitKeepsOneNumberPerKeyInWellUnderOneHundredFiftyBytes() {
+        Limiter limiter = newProcess();
+        Limit limit = Limit.of(100, TimeUnit.MINUTE, Algorithm.GCRA);
+        for (int i = 0; i < 100; i++) {
+            assertThat(limiter.allow(this.key, List.of(limit)).allowed()).isTrue();
+        }
+        String gcraKey = KEYS.limit(this.key, limit);
+        assertThat(gcraKey).isEqualTo("pielock:limit:{" + this.key + "}:60000ms:gcra");
+        assertThat(memoryUsage(gcraKey)).isLessThan(150);
+        assertThat(redis().getExpire(gcraKey, java.util.concurrent.TimeUnit.MILLISECONDS)).isBetween(1L, 60_000L);
+    }
+
+    @Test
+    void aGcraLimitCountsOnTheRedisServersClock() {
+        long before = serverTimeMillis();
+        newProcess().allow(this.key, List.of(Limit.of(2, TimeUnit.MINUTE, Algorithm.GCRA)));
+        long after = serverTimeMillis();
+        long arrival = Long.parseLong(redis().opsForValue()
+            .get(KEYS.limit(this.key, Limit.of(2, TimeUnit.MINUTE, Algorithm.GCRA))));
+        // one call moves the theoretical arrival time one interval (30 s) past the server's now
+        assertThat(arrival / 1000 - 30_000).isBetween(before, after);
     }
 
     @Test

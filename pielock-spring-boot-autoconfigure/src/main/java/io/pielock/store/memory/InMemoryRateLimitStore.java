@@ -9,16 +9,17 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.pielock.limiter.Algorithm;
 import io.pielock.limiter.Limit;
 import io.pielock.limiter.LimitAttempt;
 import io.pielock.limiter.RateLimitStore;
 import io.pielock.limiter.WindowState;
 
 /**
- * A {@link RateLimitStore} inside this JVM, with the same semantics and the same ring of call times per key and
- * window as the Redis store ({@code limit-ring.lua}): an exact sliding window, all windows of a key decided in
- * one atomic step, at most {@code count} times kept per window, idle keys forgotten. Time is this JVM's
- * monotonic clock. For tests and for one application instance; it limits nothing across processes.
+ * A {@link RateLimitStore} inside this JVM, with the same semantics and the same state per key and window as the
+ * Redis store: for a sliding window a ring of call times ({@code limit-ring.lua}), for GCRA one arrival time; all
+ * windows of a key decided in one atomic step, idle keys forgotten. Time is this JVM's monotonic clock, in
+ * nanoseconds. For tests and for one application instance; it limits nothing across processes.
  */
 public class InMemoryRateLimitStore implements RateLimitStore {
 
@@ -44,8 +45,9 @@ public class InMemoryRateLimitStore implements RateLimitStore {
 
     @Override
     public void refund(String key, LimitAttempt recorded) {
+        long now = System.nanoTime();
         this.keys.computeIfPresent(key, (k, windows) -> {
-            windows.refund(recorded.windows());
+            windows.refund(recorded.windows(), now);
             return windows.isEmpty() ? null : windows;
         });
     }
@@ -74,39 +76,94 @@ public class InMemoryRateLimitStore implements RateLimitStore {
 
         private final Map<Duration, Ring> rings = new HashMap<>(4);
 
+        /** GCRA limits: each window's theoretical arrival time. */
+        private final Map<Duration, Long> arrivals = new HashMap<>(4);
+
         LimitAttempt consume(List<Limit> limits, long now) {
             List<WindowState> states = new ArrayList<>(limits.size());
             boolean allowed = true;
             for (Limit limit : limits) {
-                Ring ring = this.rings.get(limit.window());
-                long since = now - limit.window().toNanos();
-                int count = (int) limit.count();
-                int slots = (ring != null) ? ring.slots() : 0;
-                if (slots >= count && ring.newest(count) > since) {
-                    allowed = false;
-                    states.add(new WindowState(limit, 0, Duration.ofNanos(ring.newest(count) - since), 0));
-                }
-                else {
-                    int inside = (ring != null) ? ring.firstAtOrBefore(since, Math.min(slots, count - 1)) - 1 : 0;
-                    states.add(new WindowState(limit, count - inside, Duration.ZERO, 0));
-                }
+                WindowState state = (limit.algorithm() == Algorithm.GCRA) ? checkArrival(limit, now)
+                        : checkRing(limit, now);
+                allowed &= state.hadRoom();
+                states.add(state);
             }
             if (allowed) {
                 for (int i = 0; i < limits.size(); i++) {
                     Limit limit = limits.get(i);
-                    long stamp = this.rings.computeIfAbsent(limit.window(), w -> new Ring())
-                        .record(now, now - limit.window().toNanos(), (int) limit.count());
-                    states.set(i, new WindowState(limit, states.get(i).remaining() - 1, Duration.ZERO, stamp));
+                    long mark = (limit.algorithm() == Algorithm.GCRA) ? recordArrival(limit, now)
+                            : this.rings.computeIfAbsent(limit.window(), w -> new Ring())
+                                .record(now, now - limit.window().toNanos(), (int) limit.count());
+                    states.set(i, new WindowState(limit, states.get(i).remaining() - 1, Duration.ZERO, mark));
                 }
             }
             return new LimitAttempt(allowed, states);
         }
 
-        void refund(List<WindowState> recorded) {
+        private WindowState checkRing(Limit limit, long now) {
+            Ring ring = this.rings.get(limit.window());
+            long since = now - limit.window().toNanos();
+            int count = (int) limit.count();
+            int slots = (ring != null) ? ring.slots() : 0;
+            if (slots >= count && ring.newest(count) > since) {
+                return new WindowState(limit, 0, Duration.ofNanos(ring.newest(count) - since), 0);
+            }
+            int inside = (ring != null) ? ring.firstAtOrBefore(since, Math.min(slots, count - 1)) - 1 : 0;
+            return new WindowState(limit, count - inside, Duration.ZERO, 0);
+        }
+
+        /** GCRA, as in {@code limit-consume.lua}, in nanoseconds. */
+        private WindowState checkArrival(Limit limit, long now) {
+            long interval = interval(limit);
+            long tolerance = (limit.count() - 1) * interval;
+            long late = arrival(limit, now) - now;
+            if (late > tolerance) {
+                return new WindowState(limit, 0, Duration.ofNanos(late - tolerance), 0);
+            }
+            return new WindowState(limit, (tolerance - late) / interval + 1, Duration.ZERO, 0);
+        }
+
+        private long recordArrival(Limit limit, long now) {
+            long arrival = arrival(limit, now) + interval(limit);
+            this.arrivals.put(limit.window(), arrival);
+            return arrival;
+        }
+
+        private long arrival(Limit limit, long now) {
+            Long arrival = this.arrivals.get(limit.window());
+            return (arrival != null) ? Math.max(arrival, now) : now;
+        }
+
+        private static long interval(Limit limit) {
+            long window = limit.window().toNanos();
+            return (window + limit.count() - 1) / limit.count();
+        }
+
+        void refund(List<WindowState> recorded, long now) {
             for (WindowState window : recorded) {
-                Ring ring = this.rings.get(window.limit().window());
-                if (ring != null) {
-                    ring.remove(window.mark());
+                Limit limit = window.limit();
+                if (limit.algorithm() == Algorithm.GCRA) {
+                    refundArrival(limit, window.mark(), now);
+                }
+                else {
+                    Ring ring = this.rings.get(limit.window());
+                    if (ring != null) {
+                        ring.remove(window.mark());
+                    }
+                }
+            }
+        }
+
+        /** Exact or not at all, as in {@code limit-refund.lua}. */
+        private void refundArrival(Limit limit, long mark, long now) {
+            Long arrival = this.arrivals.get(limit.window());
+            long interval = interval(limit);
+            if (arrival != null && (arrival == mark || (arrival > mark && now <= mark - interval))) {
+                if (arrival - interval <= now) {
+                    this.arrivals.remove(limit.window());
+                }
+                else {
+                    this.arrivals.put(limit.window(), arrival - interval);
                 }
             }
         }
@@ -114,11 +171,12 @@ public class InMemoryRateLimitStore implements RateLimitStore {
         /** @return whether nothing is left */
         boolean trim(long now) {
             this.rings.entrySet().removeIf(entry -> entry.getValue().leftBy(now - entry.getKey().toNanos()));
+            this.arrivals.values().removeIf(arrival -> arrival <= now);
             return isEmpty();
         }
 
         boolean isEmpty() {
-            return this.rings.isEmpty();
+            return this.rings.isEmpty() && this.arrivals.isEmpty();
         }
     }
 

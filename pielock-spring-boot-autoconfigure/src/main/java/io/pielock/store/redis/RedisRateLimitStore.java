@@ -8,6 +8,7 @@ import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.ReturnType;
 
+import io.pielock.limiter.Algorithm;
 import io.pielock.limiter.Limit;
 import io.pielock.limiter.LimitAttempt;
 import io.pielock.limiter.RateLimitStore;
@@ -21,13 +22,22 @@ import io.pielock.limiter.WindowState;
  * Each limit of a key is one Redis string, named {@link RedisKeys#limit(String, Limit)}, for example
  * {@code pielock:limit:{mylist}:1000ms:sliding}: the window in the name keeps limits of different windows
  * apart, and the shared hash tag puts all of a key's windows in one Cluster slot so one script decides them
- * together. The string is a ring of the times of the calls the window allowed, 8 bytes each ({@code
- * limit-ring.lua} describes it): a decision reads the call {@code count} back, and writes one slot if allowed;
- * a denied call writes nothing. The ring grows, doubling, only while all its calls are inside the window, up
- * to {@code count} slots (measured on Redis 7: about 1,000 bytes per key for 100 calls a minute after 100
- * calls). The key expires one window after its newest call, so idle keys vanish.
+ * together.
+ * <ul>
+ * <li>A sliding window's string is a ring of the times of the calls the window allowed, 8 bytes each
+ * ({@code limit-ring.lua} describes it): a decision reads the call {@code count} back, and writes one slot if
+ * allowed; a denied call writes nothing. The ring grows, doubling, only while all its calls are inside the
+ * window, up to {@code count} slots (measured on Redis 7: about 1,000 bytes per key for 100 calls a minute after
+ * 100 calls). It expires one window after its newest call, so idle keys vanish.</li>
+ * <li>A GCRA limit's string is one number, its theoretical arrival time in microseconds (about 100 bytes per
+ * key, whatever the count), expiring when that time passes.</li>
+ * </ul>
  */
 public class RedisRateLimitStore implements RateLimitStore {
+
+    private static final byte[] SLIDING = "sliding".getBytes(StandardCharsets.US_ASCII);
+
+    private static final byte[] GCRA = "gcra".getBytes(StandardCharsets.US_ASCII);
 
     private final RedisConnectionFactory connectionFactory;
 
@@ -45,12 +55,13 @@ public class RedisRateLimitStore implements RateLimitStore {
     @Override
     public LimitAttempt tryConsume(String key, List<Limit> limits) {
         int count = limits.size();
-        byte[][] keysAndArgs = new byte[3 * count][];
+        byte[][] keysAndArgs = new byte[4 * count][];
         for (int i = 0; i < count; i++) {
             Limit limit = limits.get(i);
             keysAndArgs[i] = windowKey(key, limit);
-            keysAndArgs[count + 2 * i] = ascii(limit.window().toMillis());
-            keysAndArgs[count + 2 * i + 1] = ascii(limit.count());
+            keysAndArgs[count + 3 * i] = ascii(limit.window().toMillis());
+            keysAndArgs[count + 3 * i + 1] = ascii(limit.count());
+            keysAndArgs[count + 3 * i + 2] = algorithm(limit);
         }
         List<?> reply = run(LimitScripts.CONSUME, ReturnType.MULTI, count, keysAndArgs);
         WindowState[] windows = new WindowState[count];
@@ -66,10 +77,14 @@ public class RedisRateLimitStore implements RateLimitStore {
     public void refund(String key, LimitAttempt recorded) {
         List<WindowState> windows = recorded.windows();
         int count = windows.size();
-        byte[][] keysAndArgs = new byte[2 * count][];
+        byte[][] keysAndArgs = new byte[5 * count][];
         for (int i = 0; i < count; i++) {
-            keysAndArgs[i] = windowKey(key, windows.get(i).limit());
-            keysAndArgs[count + i] = ascii(windows.get(i).mark());
+            Limit limit = windows.get(i).limit();
+            keysAndArgs[i] = windowKey(key, limit);
+            keysAndArgs[count + 4 * i] = ascii(limit.window().toMillis());
+            keysAndArgs[count + 4 * i + 1] = ascii(limit.count());
+            keysAndArgs[count + 4 * i + 2] = algorithm(limit);
+            keysAndArgs[count + 4 * i + 3] = ascii(windows.get(i).mark());
         }
         run(LimitScripts.REFUND, ReturnType.INTEGER, count, keysAndArgs);
     }
@@ -84,6 +99,10 @@ public class RedisRateLimitStore implements RateLimitStore {
 
     private byte[] windowKey(String key, Limit limit) {
         return this.keys.limit(key, limit).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] algorithm(Limit limit) {
+        return (limit.algorithm() == Algorithm.GCRA) ? GCRA : SLIDING;
     }
 
     private static byte[] ascii(long number) {

@@ -1,10 +1,15 @@
--- Decides one call against every limit of one key, in one atomic step on the server's clock: an exact sliding
--- window per limit, each a ring of the times of the calls it allowed (limit-ring.lua, joined in front of this).
--- A denied call is recorded nowhere.
--- KEYS[i] the ring of limit i (all in one hash tag, so one Cluster slot and one atomic decision)
--- ARGV[2i-1] window of limit i in ms; ARGV[2i] count of limit i
--- Returns {allowed (1 or 0), then per limit i: remaining, retry-after in us, the time the call was recorded
--- with (for limit-refund.lua; 0 if it was not recorded)}.
+-- Decides one call against every limit of one key, in one atomic step on the server's clock. A denied call is
+-- recorded nowhere. Each limit counts calls by its algorithm:
+-- 'sliding': an exact sliding window, a ring of the times of the calls it allowed (limit-ring.lua, joined in
+--   front of this);
+-- 'gcra': the generic cell rate algorithm: one number, the theoretical arrival time (TAT) in microseconds.
+--   With interval = window / count (rounded up) and tolerance = (count - 1) * interval, a call at `now` is
+--   allowed if TAT - now <= tolerance, and moves TAT to max(TAT, now) + interval: a burst of count from rest,
+--   then one call per interval. The key expires when TAT passes, as a key at rest holds nothing.
+-- KEYS[i] limit i's key (all in one hash tag, so one Cluster slot and one atomic decision)
+-- ARGV[3i-2] window of limit i in ms; ARGV[3i-1] its count; ARGV[3i] its algorithm ('sliding' or 'gcra')
+-- Returns {allowed (1 or 0), then per limit i: remaining, retry-after in us, the call's mark for
+-- limit-refund.lua (sliding: the time it was recorded with; gcra: the TAT it wrote; 0 if not recorded)}.
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
 
@@ -39,33 +44,59 @@ local function record(r, window_ms, count, since, inside)
     return stamp
 end
 
+-- Records the call in a GCRA limit: its new TAT, expiring when it passes.
+local function advance(key, tat)
+    redis.call('SET', key, string.format('%.0f', tat), 'PX', math.ceil((tat - now) / 1000))
+    return tat
+end
+
 local reply = {1}
-local rings = {}
-local inside = {}
+local states = {}
 for i = 1, #KEYS do
-    local window = tonumber(ARGV[2 * i - 1]) * 1000
-    local count = tonumber(ARGV[2 * i])
-    -- a call made at or before `since` has left the window
-    local since = now - window
-    local r = ring(KEYS[i])
-    rings[i] = r
-    local filler = (r.slots >= count) and newest(r, count) or since
-    if filler > since then
-        -- count calls inside the window: room again once the count-th newest leaves it
-        reply[1] = 0
-        reply[3 * i - 1] = 0
-        reply[3 * i] = filler - since
+    local window = tonumber(ARGV[3 * i - 2]) * 1000
+    local count = tonumber(ARGV[3 * i - 1])
+    if ARGV[3 * i] == 'gcra' then
+        local interval = math.ceil(window / count)
+        local tolerance = (count - 1) * interval
+        local tat = math.max(tonumber(redis.call('GET', KEYS[i])) or now, now)
+        states[i] = tat + interval
+        if tat - now > tolerance then
+            reply[1] = 0
+            reply[3 * i - 1] = 0
+            reply[3 * i] = tat - now - tolerance
+        else
+            -- calls that fit now, this one included
+            reply[3 * i - 1] = math.floor((tolerance - (tat - now)) / interval) + 1
+            reply[3 * i] = 0
+        end
     else
-        inside[i] = after(r, since, math.min(r.slots, count - 1), r.inside)
-        reply[3 * i - 1] = count - inside[i]
-        reply[3 * i] = 0
+        -- a call made at or before `since` has left the window
+        local since = now - window
+        local r = ring(KEYS[i])
+        states[i] = r
+        local filler = (r.slots >= count) and newest(r, count) or since
+        if filler > since then
+            -- count calls inside the window: room again once the count-th newest leaves it
+            reply[1] = 0
+            reply[3 * i - 1] = 0
+            reply[3 * i] = filler - since
+        else
+            r.now_inside = after(r, since, math.min(r.slots, count - 1), r.inside)
+            reply[3 * i - 1] = count - r.now_inside
+            reply[3 * i] = 0
+        end
     end
     reply[3 * i + 1] = 0
 end
 if reply[1] == 1 then
     for i = 1, #KEYS do
-        local window_ms = tonumber(ARGV[2 * i - 1])
-        reply[3 * i + 1] = record(rings[i], window_ms, tonumber(ARGV[2 * i]), now - window_ms * 1000, inside[i])
+        local window_ms = tonumber(ARGV[3 * i - 2])
+        if ARGV[3 * i] == 'gcra' then
+            reply[3 * i + 1] = advance(KEYS[i], states[i])
+        else
+            local r = states[i]
+            reply[3 * i + 1] = record(r, window_ms, tonumber(ARGV[3 * i - 1]), now - window_ms * 1000, r.now_inside)
+        end
         reply[3 * i - 1] = reply[3 * i - 1] - 1
     end
 end
