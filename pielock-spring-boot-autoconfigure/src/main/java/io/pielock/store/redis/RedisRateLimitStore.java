@@ -29,8 +29,9 @@ import io.pielock.limiter.WindowState;
  * allowed; a denied call writes nothing. The ring grows, doubling, only while all its calls are inside the
  * window, up to {@code count} slots (measured on Redis 7: about 1,000 bytes per key for 100 calls a minute after
  * 100 calls). It expires one window after its newest call, so idle keys vanish.</li>
- * <li>A GCRA limit's string is one number, its theoretical arrival time in microseconds (about 100 bytes per
- * key, whatever the count), expiring when that time passes.</li>
+ * <li>A GCRA limit's string is one 8-byte number, its theoretical arrival time in microseconds (about 100
+ * bytes per key, whatever the count), expiring {@code count} intervals after the last allowed call, by when that
+ * time has passed.</li>
  * </ul>
  */
 public class RedisRateLimitStore implements RateLimitStore {
@@ -55,13 +56,10 @@ public class RedisRateLimitStore implements RateLimitStore {
     @Override
     public LimitAttempt tryConsume(String key, List<Limit> limits) {
         int count = limits.size();
-        byte[][] keysAndArgs = new byte[4 * count][];
+        byte[][] keysAndArgs = new byte[5 * count][];
         for (int i = 0; i < count; i++) {
-            Limit limit = limits.get(i);
-            keysAndArgs[i] = windowKey(key, limit);
-            keysAndArgs[count + 3 * i] = ascii(limit.window().toMillis());
-            keysAndArgs[count + 3 * i + 1] = ascii(limit.count());
-            keysAndArgs[count + 3 * i + 2] = algorithm(limit);
+            keysAndArgs[i] = windowKey(key, limits.get(i));
+            arguments(limits.get(i), keysAndArgs, count + 4 * i);
         }
         List<?> reply = run(LimitScripts.CONSUME, ReturnType.MULTI, count, keysAndArgs);
         WindowState[] windows = new WindowState[count];
@@ -77,16 +75,39 @@ public class RedisRateLimitStore implements RateLimitStore {
     public void refund(String key, LimitAttempt recorded) {
         List<WindowState> windows = recorded.windows();
         int count = windows.size();
-        byte[][] keysAndArgs = new byte[5 * count][];
+        byte[][] keysAndArgs = new byte[6 * count][];
         for (int i = 0; i < count; i++) {
-            Limit limit = windows.get(i).limit();
-            keysAndArgs[i] = windowKey(key, limit);
-            keysAndArgs[count + 4 * i] = ascii(limit.window().toMillis());
-            keysAndArgs[count + 4 * i + 1] = ascii(limit.count());
-            keysAndArgs[count + 4 * i + 2] = algorithm(limit);
-            keysAndArgs[count + 4 * i + 3] = ascii(windows.get(i).mark());
+            keysAndArgs[i] = windowKey(key, windows.get(i).limit());
+            arguments(windows.get(i).limit(), keysAndArgs, count + 5 * i);
+            keysAndArgs[count + 5 * i + 4] = ascii(windows.get(i).mark());
         }
         run(LimitScripts.REFUND, ReturnType.INTEGER, count, keysAndArgs);
+    }
+
+    /**
+     * A limit as the scripts take it, all as text (Redis formats Lua numbers with {@code sprintf}, so the
+     * scripts pass on what they are given): algorithm; window (sliding) or interval (GCRA) in microseconds;
+     * count; how long the key lives after an allowed call, in milliseconds.
+     */
+    private static void arguments(Limit limit, byte[][] into, int at) {
+        long window = limit.window().toMillis() * 1000;
+        if (limit.algorithm() == Algorithm.GCRA) {
+            long interval = ceilDiv(window, limit.count());
+            into[at] = GCRA;
+            into[at + 1] = ascii(interval);
+            // the theoretical arrival time is at most count intervals ahead
+            into[at + 3] = ascii(ceilDiv(limit.count() * interval, 1000));
+        }
+        else {
+            into[at] = SLIDING;
+            into[at + 1] = ascii(window);
+            into[at + 3] = ascii(limit.window().toMillis());
+        }
+        into[at + 2] = ascii(limit.count());
+    }
+
+    private static long ceilDiv(long dividend, long divisor) {
+        return (dividend + divisor - 1) / divisor;
     }
 
     private <R> R run(LuaScript<?> script, ReturnType returnType, int numKeys, byte[][] keysAndArgs) {
@@ -99,10 +120,6 @@ public class RedisRateLimitStore implements RateLimitStore {
 
     private byte[] windowKey(String key, Limit limit) {
         return this.keys.limit(key, limit).getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static byte[] algorithm(Limit limit) {
-        return (limit.algorithm() == Algorithm.GCRA) ? GCRA : SLIDING;
     }
 
     private static byte[] ascii(long number) {

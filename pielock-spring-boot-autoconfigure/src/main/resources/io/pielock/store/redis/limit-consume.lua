@@ -1,101 +1,109 @@
 -- Decides one call against every limit of one key, in one atomic step on the server's clock. A denied call is
 -- recorded nowhere. Each limit counts calls by its algorithm:
 -- 'sliding': an exact sliding window, a ring of the times of the calls it allowed (limit-ring.lua, joined in
---   front of this);
--- 'gcra': the generic cell rate algorithm: one number, the theoretical arrival time (TAT) in microseconds.
---   With interval = window / count (rounded up) and tolerance = (count - 1) * interval, a call at `now` is
---   allowed if TAT - now <= tolerance, and moves TAT to max(TAT, now) + interval: a burst of count from rest,
---   then one call per interval. The key expires when TAT passes, as a key at rest holds nothing.
+--   front of this). The key expires when its newest call leaves the window, so idle keys vanish.
+-- 'gcra': the generic cell rate algorithm: one number, the theoretical arrival time (TAT) in microseconds, 8
+--   bytes big-endian. With interval = window / count (rounded up) and tolerance = (count - 1) * interval, a
+--   call at `now` is allowed if TAT - now <= tolerance, and moves TAT to max(TAT, now) + interval: a burst of
+--   count from rest, then one call per interval. The key expires count intervals after the last allowed call,
+--   by when TAT has passed: a key at rest holds nothing.
 -- KEYS[i] limit i's key (all in one hash tag, so one Cluster slot and one atomic decision)
--- ARGV[3i-2] window of limit i in ms; ARGV[3i-1] its count; ARGV[3i] its algorithm ('sliding' or 'gcra')
+-- ARGV[4i-3] limit i's algorithm ('sliding' or 'gcra'); ARGV[4i-2] its window (sliding) or interval (gcra) in
+-- us; ARGV[4i-1] its count; ARGV[4i] how long its key lives after an allowed call, in ms (the window; for gcra
+-- count intervals, rounded up)
 -- Returns {allowed (1 or 0), then per limit i: remaining, retry-after in us, the call's mark for
 -- limit-refund.lua (sliding: the time it was recorded with; gcra: the TAT it wrote; 0 if not recorded)}.
-local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
+local time = call('TIME')
+local now = time[1] * 1000000 + time[2]
 
--- Records the call in ring r: in the oldest slot if its call has left the window, else in a ring twice the
--- size (up to count). The key expires when this call leaves the window, so idle keys vanish.
-local function record(r, window_ms, count, since, inside)
+-- Records the call in a ring (r: what the decision read): in the oldest slot if its call has left the window,
+-- else in a ring twice the size (up to count). Whole rings are written back whole: one SET is cheaper than two
+-- SETRANGEs and a PEXPIRE.
+local function record(key, r, window, count, ttl)
+    local bytes, head, whole, slots = r[1], r[2], r[3], r[4]
     local stamp = now
-    if r.slots > 0 then
-        stamp = math.max(now, newest(r, 1) + 1)
+    if slots > 0 then
+        stamp = max(now, newest(key, bytes, head, slots, 1) + 1)
+        if stamp > now then
+            ttl = ttl + ceil((stamp - now) / 1000)
+        end
     end
-    local ttl = window_ms + math.ceil((stamp - now) / 1000)
-    local entry = struct.pack('>i8', stamp)
-    if r.slots == 0 then
-        redis.call('SET', r.key, struct.pack('>I4I4I4', 0, 1, 1) .. entry, 'PX', ttl)
-    elseif r.slots >= count or time_at(r, r.head) <= since then
-        -- (with count slots or more, the oldest is older than the count-th newest, which has left)
-        local head = (r.head + 1) % r.slots
-        if r.whole then
-            local at = HEADER + 8 * r.head
-            redis.call('SET', r.key, struct.pack('>I4I4I4', head, inside + 1, r.slots)
-                .. string.sub(r.bytes, HEADER + 1, at) .. entry .. string.sub(r.bytes, at + 9), 'PX', ttl)
+    local entry = pack('>i8', stamp)
+    local inside = r[5] + 1
+    if slots == 0 then
+        call('SET', key, pack('>I4I4I4', 0, 1, 1) .. entry, 'PX', ttl)
+    elseif slots >= count or newest(key, bytes, head, slots, slots) <= now - window then
+        -- the oldest call has left the window (with count slots or more, it is older than the count-th newest)
+        local at = HEADER + 8 * head
+        if whole then
+            call('SET', key, pack('>I4I4I4', (head + 1) % slots, inside, slots) .. string.sub(bytes, HEADER + 1, at)
+                .. entry .. string.sub(bytes, at + 9), 'PX', ttl)
         else
-            redis.call('SETRANGE', r.key, HEADER + 8 * r.head, entry)
-            redis.call('SETRANGE', r.key, 0, struct.pack('>I4I4', head, inside + 1))
-            redis.call('PEXPIRE', r.key, ttl)
+            call('SETRANGE', key, at, entry)
+            call('SETRANGE', key, '0', pack('>I4I4', (head + 1) % slots, inside))
+            call('PEXPIRE', key, ttl)
         end
     else
-        local slots = math.min(count, 2 * r.slots)
-        redis.call('SET', r.key, struct.pack('>I4I4I4', (r.slots + 1) % slots, inside + 1, slots)
-            .. read_slots(r, r.head, r.slots) .. entry .. string.rep('\0', 8 * (slots - r.slots - 1)), 'PX', ttl)
+        local grown = min(count, 2 * slots)
+        call('SET', key, pack('>I4I4I4', (slots + 1) % grown, inside, grown)
+            .. read_slots(key, bytes, whole, slots, head, slots) .. entry .. string.rep('\0', 8 * (grown - slots - 1)),
+            'PX', ttl)
     end
     return stamp
-end
-
--- Records the call in a GCRA limit: its new TAT, expiring when it passes.
-local function advance(key, tat)
-    redis.call('SET', key, string.format('%.0f', tat), 'PX', math.ceil((tat - now) / 1000))
-    return tat
 end
 
 local reply = {1}
 local states = {}
 for i = 1, #KEYS do
-    local window = tonumber(ARGV[3 * i - 2]) * 1000
-    local count = tonumber(ARGV[3 * i - 1])
-    if ARGV[3 * i] == 'gcra' then
-        local interval = math.ceil(window / count)
-        local tolerance = (count - 1) * interval
-        local tat = math.max(tonumber(redis.call('GET', KEYS[i])) or now, now)
-        states[i] = tat + interval
+    local key = KEYS[i]
+    local span = ARGV[4 * i - 2] + 0
+    local count = ARGV[4 * i - 1] + 0
+    local state
+    if ARGV[4 * i - 3] == 'gcra' then
+        local tolerance = (count - 1) * span
+        local held = call('GET', key)
+        local tat = (held and #held == 8) and unpack('>i8', held) or now
+        if tat < now then
+            tat = now
+        end
         if tat - now > tolerance then
             reply[1] = 0
             reply[3 * i - 1] = 0
             reply[3 * i] = tat - now - tolerance
         else
             -- calls that fit now, this one included
-            reply[3 * i - 1] = math.floor((tolerance - (tat - now)) / interval) + 1
+            reply[3 * i - 1] = floor((tolerance - (tat - now)) / span) + 1
             reply[3 * i] = 0
+            state = tat + span
         end
     else
         -- a call made at or before `since` has left the window
-        local since = now - window
-        local r = ring(KEYS[i])
-        states[i] = r
-        local filler = (r.slots >= count) and newest(r, count) or since
+        local since = now - span
+        local bytes, head, inside, slots, whole = open(key)
+        local filler = (slots >= count) and newest(key, bytes, head, slots, count) or since
         if filler > since then
             -- count calls inside the window: room again once the count-th newest leaves it
             reply[1] = 0
             reply[3 * i - 1] = 0
             reply[3 * i] = filler - since
         else
-            r.now_inside = after(r, since, math.min(r.slots, count - 1), r.inside)
-            reply[3 * i - 1] = count - r.now_inside
+            inside = after(key, bytes, head, slots, since, min(slots, count - 1), inside)
+            reply[3 * i - 1] = count - inside
             reply[3 * i] = 0
+            state = {bytes, head, whole, slots, inside}
         end
     end
     reply[3 * i + 1] = 0
+    states[i] = state
 end
 if reply[1] == 1 then
     for i = 1, #KEYS do
-        local window_ms = tonumber(ARGV[3 * i - 2])
-        if ARGV[3 * i] == 'gcra' then
-            reply[3 * i + 1] = advance(KEYS[i], states[i])
+        local key, state, ttl = KEYS[i], states[i], ARGV[4 * i]
+        if ARGV[4 * i - 3] == 'gcra' then
+            call('SET', key, pack('>i8', state), 'PX', ttl)
+            reply[3 * i + 1] = state
         else
-            local r = states[i]
-            reply[3 * i + 1] = record(r, window_ms, tonumber(ARGV[3 * i - 1]), now - window_ms * 1000, r.now_inside)
+            reply[3 * i + 1] = record(key, state, ARGV[4 * i - 2] + 0, ARGV[4 * i - 1] + 0, ttl)
         end
         reply[3 * i - 1] = reply[3 * i - 1] - 1
     end

@@ -5,41 +5,55 @@
 -- 'gcra': TAT goes back by one interval if it is still the TAT the call wrote (no call since), or if it cannot
 --   have been reset since and no later call can have been decided on a TAT the call had not pushed
 --   (now <= mark - interval). Otherwise the call stays counted.
--- KEYS[i] limit i's key (one hash tag); ARGV[4i-3] its window in ms; ARGV[4i-2] its count; ARGV[4i-1] its
--- algorithm; ARGV[4i] the call's mark from limit-consume.lua.
+-- KEYS[i] limit i's key (one hash tag); ARGV[5i-4..5i-1] as for limit-consume.lua (algorithm, window or
+-- interval in us, count, key lifetime in ms); ARGV[5i] the call's mark from limit-consume.lua.
 -- Returns how many limits gave the call back.
+-- Writes bytes (whole slots) from physical slot `first` on, wrapping round.
+local function write_slots(key, slots, first, bytes)
+    local before_end = 8 * (slots - first)
+    if #bytes <= before_end then
+        call('SETRANGE', key, HEADER + 8 * first, bytes)
+    else
+        call('SETRANGE', key, HEADER + 8 * first, string.sub(bytes, 1, before_end))
+        call('SETRANGE', key, HEADER, string.sub(bytes, before_end + 1))
+    end
+end
+
 local now
 local removed = 0
 for i = 1, #KEYS do
-    local mark = tonumber(ARGV[4 * i])
-    if ARGV[4 * i - 1] == 'gcra' then
+    local key = KEYS[i]
+    local span = ARGV[5 * i - 3] + 0
+    local mark = ARGV[5 * i] + 0
+    if ARGV[5 * i - 4] == 'gcra' then
         if not now then
-            local time = redis.call('TIME')
-            now = tonumber(time[1]) * 1000000 + tonumber(time[2])
+            local time = call('TIME')
+            now = time[1] * 1000000 + time[2]
         end
-        local interval = math.ceil(tonumber(ARGV[4 * i - 3]) * 1000 / tonumber(ARGV[4 * i - 2]))
-        local tat = tonumber(redis.call('GET', KEYS[i]))
-        if tat and (tat == mark or (tat > mark and now <= mark - interval)) then
-            tat = tat - interval
+        local held = call('GET', key)
+        local tat = (held and #held == 8) and unpack('>i8', held)
+        if tat and (tat == mark or (tat > mark and now <= mark - span)) then
+            tat = tat - span
             if tat <= now then
-                redis.call('DEL', KEYS[i])
+                call('DEL', key)
             else
-                redis.call('SET', KEYS[i], string.format('%.0f', tat), 'PX', math.ceil((tat - now) / 1000))
+                call('SET', key, pack('>i8', tat), 'PX', ARGV[5 * i - 1])
             end
             removed = removed + 1
         end
     else
-        local r = ring(KEYS[i])
-        if mark > 0 and r.slots > 0 then
-            local k = after(r, mark, r.slots, 0) + 1
-            if k <= r.slots and newest(r, k) == mark then
+        local bytes, head, inside, slots, whole = open(key)
+        if mark > 0 and slots > 0 then
+            local k = after(key, bytes, head, slots, mark, slots, 0) + 1
+            if k <= slots and newest(key, bytes, head, slots, k) == mark then
                 if k > 1 then
-                    write_slots(r, slot_of(r, k), read_slots(r, slot_of(r, k - 1), k - 1))
+                    write_slots(key, slots, (head - k) % slots,
+                        read_slots(key, bytes, whole, slots, (head - k + 1) % slots, k - 1))
                 end
                 -- the newest's slot becomes the oldest, holding a call long gone
-                local freed = slot_of(r, 1)
-                redis.call('SETRANGE', r.key, HEADER + 8 * freed, struct.pack('>i8', 0))
-                redis.call('SETRANGE', r.key, 0, struct.pack('>I4', freed))
+                local freed = (head - 1) % slots
+                call('SETRANGE', key, HEADER + 8 * freed, pack('>i8', 0))
+                call('SETRANGE', key, '0', pack('>I4', freed))
                 removed = removed + 1
             end
         end

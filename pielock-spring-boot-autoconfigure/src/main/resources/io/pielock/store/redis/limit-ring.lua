@@ -8,65 +8,59 @@
 -- a call inside it. So the ring holds every call still inside the window, and "count calls are inside the
 -- window" is one read: the count-th newest is still inside.
 -- Shared by limit-consume.lua and limit-refund.lua (the store joins it in front of them).
+-- This runs on every decision, so: arguments to redis.call are strings wherever they can be (Redis formats a
+-- Lua number with sprintf, which costs more than the command), and values stay in locals, not tables.
+local call, pack, unpack = redis.call, struct.pack, struct.unpack
+local floor, ceil, min, max = math.floor, math.ceil, math.min, math.max
 local HEADER = 12
--- slots read with the header in one GETRANGE: all of a ring of up to 128 calls
-local PREFIX = 128
 
-local function ring(key)
-    local bytes = redis.call('GETRANGE', key, 0, HEADER + 8 * PREFIX - 1)
+-- Reads a ring's header and first 128 slots in one call: its bytes (all of them if whole), next slot, calls
+-- inside after the last call, number of slots (0: no ring yet), and whether the bytes are the whole ring.
+local function open(key)
+    local bytes = call('GETRANGE', key, '0', '1035')
     if #bytes < HEADER then
-        return {key = key, head = 0, inside = 0, slots = 0, bytes = bytes, whole = true}
+        return bytes, 0, 0, 0, true
     end
-    local head, inside, slots = struct.unpack('>I4I4I4', bytes)
-    return {key = key, head = head, inside = inside, slots = slots, bytes = bytes,
-        whole = (#bytes == HEADER + 8 * slots)}
+    local head, inside, slots = unpack('>I4I4I4', bytes)
+    return bytes, head, inside, slots, #bytes == HEADER + 8 * slots
 end
 
--- The physical slot (from 0) of the k-th newest call (k from 1).
-local function slot_of(r, k)
-    return (r.head - k) % r.slots
-end
-
--- The time in the physical slot i.
-local function time_at(r, i)
-    local from = HEADER + 8 * i
-    if from + 8 <= #r.bytes then
-        return (struct.unpack('>i8', r.bytes, from + 1))
+-- The time of the k-th newest call (k from 1) in the ring of `slots` slots whose next slot is `head`: from the
+-- bytes read, or beyond them from Redis.
+local function newest(key, bytes, head, slots, k)
+    local from = HEADER + 8 * ((head - k) % slots)
+    if from + 8 <= #bytes then
+        return (unpack('>i8', bytes, from + 1))
     end
-    return (struct.unpack('>i8', redis.call('GETRANGE', r.key, from, from + 7)))
-end
-
--- The time of the k-th newest call.
-local function newest(r, k)
-    return time_at(r, slot_of(r, k))
+    return (unpack('>i8', call('GETRANGE', key, from, from + 7)))
 end
 
 -- How many of the newest calls, at most `limit`, are after `time`. Times fall from the newest back, so search
 -- from a guess (gallop away from it, then bisect): O(log distance) reads. The guess that a ring's header keeps,
 -- the calls inside the window after the last call, is usually right or a few calls high.
-local function after(r, time, limit, guess)
-    local above, below = 0, limit + 1
-    local k = math.min(guess, limit)
-    if k == 0 or newest(r, k) > time then
+local function after(key, bytes, head, slots, time, limit, guess)
+    local above, below
+    local k = min(guess, limit)
+    if k == 0 or newest(key, bytes, head, slots, k) > time then
         above = k
         local step = 1
-        while k + step <= limit and newest(r, k + step) > time do
+        while k + step <= limit and newest(key, bytes, head, slots, k + step) > time do
             above = k + step
             step = step * 2
         end
-        below = math.min(k + step, limit + 1)
+        below = min(k + step, limit + 1)
     else
         below = k
         local step = 1
-        while k - step >= 1 and newest(r, k - step) <= time do
+        while k - step >= 1 and newest(key, bytes, head, slots, k - step) <= time do
             below = k - step
             step = step * 2
         end
-        above = math.max(k - step, 0)
+        above = max(k - step, 0)
     end
     while below - above > 1 do
-        local mid = math.floor((above + below) / 2)
-        if newest(r, mid) > time then
+        local mid = floor((above + below) / 2)
+        if newest(key, bytes, head, slots, mid) > time then
             above = mid
         else
             below = mid
@@ -75,27 +69,18 @@ local function after(r, time, limit, guess)
     return above
 end
 
--- n slots from physical slot `first` on, wrapping round: read as one string, and written back.
-local function read_slots(r, first, n)
+-- n slots from physical slot `first` on, wrapping round, as one string.
+local function read_slots(key, bytes, whole, slots, first, n)
     local function range(from, till)
-        if r.whole then
-            return string.sub(r.bytes, from + 1, till + 1)
+        if whole then
+            return string.sub(bytes, from + 1, till + 1)
         end
-        return redis.call('GETRANGE', r.key, from, till)
+        return call('GETRANGE', key, from, till)
     end
-    local before_end = r.slots - first
+    local before_end = slots - first
     if n <= before_end then
         return range(HEADER + 8 * first, HEADER + 8 * (first + n) - 1)
     end
-    return range(HEADER + 8 * first, HEADER + 8 * r.slots - 1) .. range(HEADER, HEADER + 8 * (n - before_end) - 1)
+    return range(HEADER + 8 * first, HEADER + 8 * slots - 1) .. range(HEADER, HEADER + 8 * (n - before_end) - 1)
 end
 
-local function write_slots(r, first, bytes)
-    local before_end = 8 * (r.slots - first)
-    if #bytes <= before_end then
-        redis.call('SETRANGE', r.key, HEADER + 8 * first, bytes)
-    else
-        redis.call('SETRANGE', r.key, HEADER + 8 * first, string.sub(bytes, 1, before_end))
-        redis.call('SETRANGE', r.key, HEADER, string.sub(bytes, before_end + 1))
-    end
-end
