@@ -7,6 +7,7 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import io.pielock.limiter.Algorithm;
 import io.pielock.limiter.TimeUnit;
 
 /**
@@ -18,8 +19,9 @@ import io.pielock.limiter.TimeUnit;
  * public List<Hit> search(User user, String query) { ... }
  * }</pre>
  * At most {@link #count()} calls are allowed in any sliding window of {@link #per()} (or {@link #window()}),
- * counted per evaluated {@link #key()} across every application instance that shares the store. Denied calls
- * are not counted.
+ * counted per evaluated {@link #key()} across every application instance that shares the store; or, with
+ * {@code algorithm = Algorithm.GCRA}, a burst of {@code count} and then one call per {@code per / count}, in
+ * constant memory (see {@link Algorithm#GCRA} for what it guarantees). Denied calls are not counted.
  * <p>
  * <b>Repeatable:</b> every annotation must admit the call, and a call denied by one is counted by none.
  * Annotations with the same key expression are decided together in one atomic step (in Redis, one script over
@@ -53,7 +55,7 @@ public @interface RateLimited {
      * <p>
      * Empty (the default) means the method itself, for example
      * {@code com.example.SearchService.search(User, String)}: one limit shared by all callers. The Redis key is
-     * {@code pielock.key-prefix + "limit:{" + key + "}:" + window in ms + "ms"}.
+     * {@code pielock.key-prefix + "limit:{" + key + "}:" + window in ms + "ms:sliding"} (or {@code "ms:gcra"}).
      * @return the key expression, or empty for the method
      */
     String key() default "";
@@ -66,7 +68,9 @@ public @interface RateLimited {
     TimeUnit per() default TimeUnit.SECOND;
 
     /**
-     * How many calls the window admits; at least 1. A store keeps at most this many timestamps per key.
+     * How many calls the window admits; at least 1. For a sliding window at most 1,000,000
+     * ({@link io.pielock.limiter.Limit#MAX_SLIDING_WINDOW_COUNT}): a store keeps up to this many timestamps per
+     * key. For GCRA at most one per microsecond of the window.
      * @return the number of calls per window
      */
     long count();
@@ -78,6 +82,15 @@ public @interface RateLimited {
      * @return the window, or empty for {@code per}
      */
     String window() default "";
+
+    /**
+     * How calls are counted: {@link Algorithm#SLIDING_WINDOW} (the default), exact, keeping up to
+     * {@link #count()} timestamps per key; or {@link Algorithm#GCRA}, one number per key whatever the count, a
+     * burst of {@code count} and then one call per {@code window / count}, but not a sliding window: up to
+     * {@code 2 × count - 1} calls may pass within one window.
+     * @return the algorithm
+     */
+    Algorithm algorithm() default Algorithm.SLIDING_WINDOW;
 
     /**
      * The name of a method on the same bean, called instead (its result returned) when a limit denies the call.

@@ -9,6 +9,7 @@ import java.util.Map;
 
 import org.springframework.expression.Expression;
 
+import io.pielock.limiter.Algorithm;
 import io.pielock.limiter.KeyedLimits;
 import io.pielock.limiter.Limit;
 
@@ -76,7 +77,8 @@ public final class RateLimitOperation {
 
     /**
      * Two expressions gave the same key: one set of limits, where of two limits with one window the stricter
-     * stands (both must admit a call, so that is what they mean together).
+     * stands (both must admit a call, so that is what they mean together): the smaller count, and of equal
+     * counts the sliding window, which GCRA's bursts never exceed.
      */
     private static List<Limit> merge(List<Limit> first, List<Limit> second) {
         Map<Duration, Limit> byWindow = new LinkedHashMap<>();
@@ -84,9 +86,16 @@ public final class RateLimitOperation {
             byWindow.put(limit.window(), limit);
         }
         for (Limit limit : second) {
-            byWindow.merge(limit.window(), limit, (a, b) -> (a.count() <= b.count()) ? a : b);
+            byWindow.merge(limit.window(), limit, RateLimitOperation::stricter);
         }
         return List.copyOf(byWindow.values());
+    }
+
+    private static Limit stricter(Limit a, Limit b) {
+        if (a.count() != b.count()) {
+            return (a.count() < b.count()) ? a : b;
+        }
+        return (b.algorithm() == Algorithm.SLIDING_WINDOW) ? b : a;
     }
 
     /**

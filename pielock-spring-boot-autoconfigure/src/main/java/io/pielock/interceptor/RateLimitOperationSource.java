@@ -57,8 +57,8 @@ public class RateLimitOperationSource extends OperationSource<RateLimitOperation
         Limit limit;
         try {
             Duration window = this.attributes.duration(ANNOTATION, method, "window", annotation.window());
-            limit = (window != null) ? Limit.of(annotation.count(), window)
-                    : Limit.of(annotation.count(), annotation.per());
+            limit = (window != null) ? Limit.of(annotation.count(), window, annotation.algorithm())
+                    : Limit.of(annotation.count(), annotation.per(), annotation.algorithm());
         }
         catch (IllegalArgumentException ex) {
             throw new AnnotationConfigurationException(ANNOTATION, method, ex.getMessage(), ex);

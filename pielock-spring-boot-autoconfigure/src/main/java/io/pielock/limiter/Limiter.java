@@ -1,6 +1,5 @@
 package io.pielock.limiter;
 
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -25,19 +24,23 @@ import io.pielock.key.Keys;
  * }</pre>
  * Semantics:
  * <ul>
- * <li><b>Exact sliding window.</b> At any instant, at most {@code count} calls were allowed for a key in the
- * preceding {@code window}, also around what a fixed window would call its boundary. Denied calls are not
- * counted.</li>
+ * <li><b>Exact sliding window, by default.</b> At any instant, at most {@code count} calls were allowed for a
+ * key in the preceding {@code window}, also around what a fixed window would call its boundary. Denied calls
+ * are not counted. A limit may count by {@link Algorithm#GCRA} instead: constant memory, a burst of
+ * {@code count} and then one call per {@code window / count}; not a sliding window (see there for its
+ * bounds).</li>
  * <li><b>One atomic decision, on the store's clock.</b> On Redis, one Lua script per key decides all of the key's
  * limits in one round trip, on the server's {@code TIME}, so clients with skewed clocks agree.</li>
  * <li><b>All or nothing.</b> With several limits ({@link #allow(String, List)}, {@link #allow(List)}) a call
  * passes only if every limit admits it, and a call denied by one limit is counted by none. Limits of one key are
  * decided in one atomic step; several keys (which may live in different Redis Cluster slots) are decided in
  * order, and a key that denies makes the limiter take the call back from the keys before it. Until it has done
- * so, a concurrent call may find those keys one call fuller: the error is always towards denying, never towards
- * allowing more than {@code count}.</li>
- * <li><b>Bounded memory.</b> A store keeps at most {@code count} timestamps per key and window, and forgets a
- * key once its window has passed without calls.</li>
+ * so, a concurrent call may find those keys one call fuller; and a GCRA limit gives a call back only where that
+ * is exact, keeping it counted otherwise: the error is always towards denying, never towards allowing more
+ * than the limit's bound.</li>
+ * <li><b>Bounded memory.</b> A sliding window keeps at most {@code count} timestamps per key and window (on Redis
+ * 8 bytes each, and only as many as the calls inside the window have needed), a GCRA limit one number; a store
+ * forgets a key once it holds nothing that could deny a call.</li>
  * <li><b>Store unreachable.</b> Failing closed (the default), the call is denied with a
  * {@link LimiterUnavailableException} whose cause is the store's error, never reported as an exceeded limit.
  * Failing open, the call is allowed unchecked, counted ({@link #getFailOpenCount()}) and logged at WARN at most
@@ -52,12 +55,6 @@ public class Limiter {
 
     /** How often, at most, failing open is logged. */
     static final Duration WARNING_INTERVAL = Duration.ofSeconds(10);
-
-    /** Random per JVM (from a secure source, once), so permits of two processes never collide. */
-    private static final String PROCESS_ID = Long.toHexString(new SecureRandom().nextLong()) + ":";
-
-    /** Per JVM, not per limiter: two limiters in one JVM (two contexts) must not issue the same permit. */
-    private static final AtomicLong PERMITS = new AtomicLong();
 
     private final RateLimitStore store;
 
@@ -138,21 +135,25 @@ public class Limiter {
      */
     public LimitResult allow(List<KeyedLimits> keys) {
         requireDistinctKeys(keys);
-        String permit = PROCESS_ID + Long.toHexString(PERMITS.incrementAndGet());
+        // what earlier keys recorded, to take back if a later key denies; only several keys need it
+        LimitAttempt[] recorded = (keys.size() > 1) ? new LimitAttempt[keys.size()] : null;
         String tightestKey = null;
         WindowState tightest = null;
         for (int i = 0; i < keys.size(); i++) {
             KeyedLimits current = keys.get(i);
             LimitAttempt attempt;
             try {
-                attempt = this.store.tryConsume(current.key(), current.limits(), permit);
+                attempt = this.store.tryConsume(current.key(), current.limits());
             }
             catch (RuntimeException ex) {
-                return unreachable(current, keys.subList(0, i), permit, ex);
+                return unreachable(current, keys, recorded, i, ex);
             }
             if (!attempt.allowed()) {
-                refund(keys.subList(0, i), permit);
+                refund(keys, recorded, i);
                 return denied(current.key(), attempt);
+            }
+            if (recorded != null) {
+                recorded[i] = attempt;
             }
             for (WindowState window : attempt.windows()) {
                 if (tightest == null || window.remaining() < tightest.remaining()) {
@@ -188,10 +189,10 @@ public class Limiter {
         return LimitResult.denied(key, longest.limit(), longest.retryAfter());
     }
 
-    private LimitResult unreachable(KeyedLimits current, List<KeyedLimits> consumed, String permit,
-            RuntimeException ex) {
+    private LimitResult unreachable(KeyedLimits current, List<KeyedLimits> keys, LimitAttempt[] recorded,
+            int failed, RuntimeException ex) {
         if (!this.failOpen) {
-            refund(consumed, permit);
+            refund(keys, recorded, failed);
             throw new LimiterUnavailableException(current.key(), ex);
         }
         this.failOpenCount.increment();
@@ -209,10 +210,12 @@ public class Limiter {
         }
     }
 
-    private void refund(List<KeyedLimits> consumed, String permit) {
-        for (KeyedLimits keyed : consumed) {
+    /** Takes the call back from the keys before {@code until}, which recorded it. */
+    private void refund(List<KeyedLimits> keys, LimitAttempt[] recorded, int until) {
+        for (int i = 0; i < until; i++) {
+            KeyedLimits keyed = keys.get(i);
             try {
-                this.store.refund(keyed.key(), keyed.limits(), permit);
+                this.store.refund(keyed.key(), recorded[i]);
             }
             catch (RuntimeException ex) {
                 logger.warn("Could not take back a denied call from rate limit key: " + keyed.key()

@@ -68,9 +68,12 @@ public class RateLimitExceptionHandler {
             .body(problem);
     }
 
-    /** A name for the policy that identifies the limit without the key, for example {@code 2-per-1s}. */
+    /**
+     * A name for the policy that identifies the limit without the key, for example {@code 2-per-1s} or
+     * {@code 2-per-1s-GCRA}.
+     */
     static String policyName(Limit limit) {
-        return limit.toString().replace(' ', '-');
+        return limit.toString().replace(",", "").replace(' ', '-');
     }
 
     /** Whole seconds, rounded up, and at least 1: the fields take no fractions, and 0 would invite a retry now. */

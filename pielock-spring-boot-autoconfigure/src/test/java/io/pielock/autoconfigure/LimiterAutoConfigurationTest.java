@@ -94,12 +94,12 @@ class LimiterAutoConfigurationTest {
     private static final class OwnStore implements RateLimitStore {
 
         @Override
-        public LimitAttempt tryConsume(String key, List<Limit> limits, String permit) {
+        public LimitAttempt tryConsume(String key, List<Limit> limits) {
             throw new UnsupportedOperationException();
         }
 
         @Override
-        public void refund(String key, List<Limit> limits, String permit) {
+        public void refund(String key, LimitAttempt recorded) {
             throw new UnsupportedOperationException();
         }
     }

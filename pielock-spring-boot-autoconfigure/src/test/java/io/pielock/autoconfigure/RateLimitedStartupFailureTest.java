@@ -12,6 +12,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import io.pielock.annotation.RateLimited;
 import io.pielock.interceptor.AnnotationConfigurationException;
+import io.pielock.limiter.Algorithm;
 import io.pielock.limiter.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,7 +33,9 @@ class RateLimitedStartupFailureTest {
                 Arguments.of(KeyThatDoesNotParse.class, "key expression \"#user +\" does not parse"),
                 Arguments.of(UnknownFallback.class, "fallback method 'nowhere' not found"),
                 Arguments.of(TwoFallbacks.class, "different fallbacks ('a' and 'b')"),
-                Arguments.of(TwoLimitsWithOneWindow.class, "share the window of 2 per 1m and 5 per 1m"));
+                Arguments.of(TwoLimitsWithOneWindow.class, "share the window of 2 per 1m and 5 per 1m"),
+                Arguments.of(SlidingWindowTooLarge.class, "Algorithm.GCRA keeps one number per key"),
+                Arguments.of(GcraFasterThanItsClock.class, "at most one per microsecond of the window"));
     }
 
     @ParameterizedTest
@@ -116,6 +119,20 @@ class RateLimitedStartupFailureTest {
 
         @RateLimited(key = "#user", per = TimeUnit.MINUTE, count = 2)
         @RateLimited(key = "#user", window = "60s", count = 5)
+        public void call(String user) {
+        }
+    }
+
+    public static class SlidingWindowTooLarge {
+
+        @RateLimited(per = TimeUnit.MONTH, count = 5_000_000)
+        public void call(String user) {
+        }
+    }
+
+    public static class GcraFasterThanItsClock {
+
+        @RateLimited(window = "1ms", count = 2000, algorithm = Algorithm.GCRA)
         public void call(String user) {
         }
     }

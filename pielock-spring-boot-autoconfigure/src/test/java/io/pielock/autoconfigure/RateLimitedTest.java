@@ -20,6 +20,7 @@ import io.pielock.annotation.DistributedLocked;
 import io.pielock.annotation.RateLimited;
 import io.pielock.interceptor.DistributedLockAdvisor;
 import io.pielock.interceptor.RateLimitAdvisor;
+import io.pielock.limiter.Algorithm;
 import io.pielock.limiter.Limit;
 import io.pielock.limiter.Limiter;
 import io.pielock.limiter.RateLimitExceededException;
@@ -63,7 +64,7 @@ class RateLimitedTest {
         this.runner.withBean("tenant", Tenant.class, () -> new Tenant("acme")).run(context -> {
             Api api = context.getBean(Api.class);
             api.byOrder(new Order("o-1"));
-            assertThat(redis(context).hasKey(this.prefix + "limit:{acme:o-1}:60000ms")).isTrue();
+            assertThat(redis(context).hasKey(this.prefix + "limit:{acme:o-1}:60000ms:sliding")).isTrue();
         });
     }
 
@@ -93,7 +94,8 @@ class RateLimitedTest {
             Api api = context.getBean(Api.class);
             for (String literal : HostileKeys.expressionLookalikes(marker)) {
                 api.byId(literal);
-                assertThat(redis(context).hasKey(new RedisKeys(this.prefix).limit(literal, Duration.ofMinutes(1))))
+                String limitKey = new RedisKeys(this.prefix).limit(literal, Limit.of(5, TimeUnit.MINUTE));
+                assertThat(redis(context).hasKey(limitKey))
                     .as("limited as '%s'", literal)
                     .isTrue();
             }
@@ -105,7 +107,22 @@ class RateLimitedTest {
     void windowAttributeTakesDurationTextWithPlaceholders() {
         this.runner.withPropertyValues("test.window=90m").run(context -> {
             context.getBean(Api.class).everyWindow();
-            assertThat(redis(context).hasKey(this.prefix + "limit:{everyWindow}:5400000ms")).isTrue();
+            assertThat(redis(context).hasKey(this.prefix + "limit:{everyWindow}:5400000ms:sliding")).isTrue();
+        });
+    }
+
+    @Test
+    void algorithmAttributeCountsByGcraUnderItsOwnKey() {
+        this.runner.run(context -> {
+            Api api = context.getBean(Api.class);
+            for (int i = 0; i < 3; i++) {
+                api.gcra();
+            }
+            assertThat(redis(context).hasKey(this.prefix + "limit:{gcra}:60000ms:gcra")).isTrue();
+            assertThatExceptionOfType(RateLimitExceededException.class).isThrownBy(api::gcra)
+                .withMessageStartingWith("Rate limit exceeded key: gcra for Api.gcra() (3 per 1m, GCRA); retry after ")
+                .satisfies(ex -> assertThat(ex.getRetryAfter()).isPositive()
+                    .isLessThanOrEqualTo(Duration.ofSeconds(20)));
         });
     }
 
@@ -132,7 +149,7 @@ class RateLimitedTest {
             Api api = context.getBean(Api.class);
             String methodKey = Api.class.getName() + ".shared()";
             api.shared();
-            assertThat(redis(context).hasKey(this.prefix + "limit:{" + methodKey + "}:60000ms")).isTrue();
+            assertThat(redis(context).hasKey(this.prefix + "limit:{" + methodKey + "}:60000ms:sliding")).isTrue();
             assertThatExceptionOfType(RateLimitExceededException.class).isThrownBy(api::shared)
                 .satisfies(ex -> assertThat(ex.getKey()).isEqualTo(methodKey));
         });
@@ -241,6 +258,10 @@ class RateLimitedTest {
 
         @RateLimited(per = TimeUnit.MINUTE, count = 1)
         public void shared() {
+        }
+
+        @RateLimited(key = "'gcra'", per = TimeUnit.MINUTE, count = 3, algorithm = Algorithm.GCRA)
+        public void gcra() {
         }
 
         @RateLimited(key = "'everyWindow'", window = "${test.window:1h}", count = 3)

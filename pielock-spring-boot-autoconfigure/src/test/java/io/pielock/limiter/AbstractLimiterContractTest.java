@@ -123,6 +123,107 @@ abstract class AbstractLimiterContractTest {
     }
 
     @Test
+    void aWindowHasRoomAgainExactlyWhenRetryAfterSays() throws Exception {
+        Limiter limiter = newProcess();
+        Limit limit = Limit.of(3, Duration.ofMillis(400));
+        for (int i = 0; i < 3; i++) {
+            assertThat(limiter.allow(this.key, List.of(limit)).allowed()).isTrue();
+        }
+        long deniedSent = System.nanoTime();
+        LimitResult denied = limiter.allow(this.key, List.of(limit));
+        long deniedAnswered = System.nanoTime();
+        assertThat(denied.allowed()).isFalse();
+        LimitResult again = limiter.allow(this.key, List.of(limit));
+        if (System.nanoTime() - deniedSent < denied.retryAfter().toNanos()) {
+            assertThat(again.allowed()).as("asked and answered before retry-after had passed").isFalse();
+        }
+        Thread.sleep(Duration.ofNanos(deniedAnswered + denied.retryAfter().toNanos() - System.nanoTime())
+            .plusMillis(1).toMillis());
+        assertThat(limiter.allow(this.key, List.of(limit)).allowed()).as("asked after retry-after").isTrue();
+    }
+
+    @Test
+    void aThousandPerMinuteAdmitsExactlyAThousandCountingDown() {
+        Limiter limiter = newProcess();
+        List<Long> remaining = new ArrayList<>();
+        int denied = 0;
+        for (int i = 0; i < 1100; i++) {
+            LimitResult result = limiter.allow(this.key, TimeUnit.MINUTE, 1000);
+            if (result.allowed()) {
+                remaining.add(result.remaining());
+            }
+            else {
+                denied++;
+            }
+        }
+        assertThat(remaining).hasSize(1000);
+        assertThat(remaining.get(0)).isEqualTo(999);
+        assertThat(remaining.get(500)).isEqualTo(499);
+        assertThat(remaining.get(999)).isZero();
+        assertThat(denied).isEqualTo(100);
+    }
+
+    @Test
+    void remainingCountsTheCallsStillInsideTheWindowAsOthersLeaveIt() throws Exception {
+        // bursts into a window of 300 calls, so that many calls leave it between two calls
+        Limiter limiter = newProcess();
+        Limit limit = Limit.of(300, Duration.ofMillis(400));
+        List<Call> allowed = new ArrayList<>();
+        for (int burst = 0; burst < 8; burst++) {
+            for (int i = 0; i < 100; i++) {
+                long sent = System.nanoTime();
+                LimitResult result = limiter.allow(this.key, List.of(limit));
+                long answered = System.nanoTime();
+                if (!result.allowed()) {
+                    continue;
+                }
+                // each earlier call was decided within [sent, answered] of its own
+                long window = limit.window().toNanos();
+                long surelyInside = allowed.stream().filter(call -> call.sent() > answered - window).count();
+                long perhapsInside = allowed.stream().filter(call -> call.answered() > sent - window).count();
+                assertThat(limit.count() - 1 - result.remaining()).as("other calls inside the window")
+                    .isBetween(surelyInside, perhapsInside);
+                allowed.add(new Call(sent, answered));
+            }
+            Thread.sleep(150);
+        }
+        assertThat(allowed).hasSizeGreaterThan(300);
+    }
+
+    @Test
+    void limitsWithDifferentCountsOnOneKeyAndWindowCountTheSameCalls() {
+        // two instances mid-deployment, one still with the old count: each admits while fewer than its count
+        // calls are inside the window
+        Limiter three = newProcess();
+        Limiter five = newProcess();
+        for (int i = 0; i < 3; i++) {
+            assertThat(three.allow(this.key, TimeUnit.MINUTE, 3).allowed()).isTrue();
+        }
+        assertThat(three.allow(this.key, TimeUnit.MINUTE, 3).allowed()).isFalse();
+        assertThat(five.allow(this.key, TimeUnit.MINUTE, 5).remaining()).isEqualTo(1);
+        assertThat(five.allow(this.key, TimeUnit.MINUTE, 5).remaining()).isZero();
+        assertThat(five.allow(this.key, TimeUnit.MINUTE, 5).allowed()).isFalse();
+        assertThat(three.allow(this.key, TimeUnit.MINUTE, 3).allowed()).isFalse();
+    }
+
+    @Test
+    void aCallTakenBackAfterLaterCallsLeavesExactlyTheOthersCounted() {
+        RateLimitStore store = newStore();
+        List<Limit> fivePerMinute = List.of(Limit.of(5, TimeUnit.MINUTE));
+        LimitAttempt first = store.tryConsume(this.key, fivePerMinute);
+        LimitAttempt second = store.tryConsume(this.key, fivePerMinute);
+        store.tryConsume(this.key, fivePerMinute);
+        store.refund(this.key, second);
+        store.refund(this.key, first);
+        List<Long> remaining = new ArrayList<>();
+        LimitAttempt attempt;
+        while ((attempt = store.tryConsume(this.key, fivePerMinute)).allowed()) {
+            remaining.add(attempt.windows().get(0).remaining());
+        }
+        assertThat(remaining).as("one call left counted, four admitted").containsExactly(3L, 2L, 1L, 0L);
+    }
+
+    @Test
     void callDeniedByOneLimitOfAKeyIsCountedByNoneOfItsLimits() {
         Limiter limiter = newProcess();
         Limit onePerMinute = Limit.of(1, TimeUnit.MINUTE);
@@ -179,6 +280,7 @@ abstract class AbstractLimiterContractTest {
         Limiter limiter = newProcess();
         // a window long enough that a busy machine still finds the call held just after making it
         Limit limit = Limit.of(2, Duration.ofSeconds(2));
+        assertThat(holdsCalls(this.key, limit)).as("nothing before the first call").isFalse();
         limiter.allow(this.key, List.of(limit));
         assertThat(holdsCalls(this.key, limit)).isTrue();
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
@@ -186,6 +288,143 @@ abstract class AbstractLimiterContractTest {
             Thread.sleep(50);
         }
         assertThat(holdsCalls(this.key, limit)).as("forgotten well under 20 s after a 2 s window").isFalse();
+    }
+
+    @Test
+    void gcraAdmitsABurstOfCountFromRestThenOneCallPerInterval() throws Exception {
+        Limiter limiter = newProcess();
+        Limit limit = Limit.of(5, Duration.ofSeconds(1), Algorithm.GCRA);
+        Duration interval = Duration.ofMillis(200);
+        long burstSent = System.nanoTime();
+        List<Long> remaining = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            LimitResult result = limiter.allow(this.key, List.of(limit));
+            assertThat(result.allowed()).isTrue();
+            remaining.add(result.remaining());
+        }
+        assertThat(remaining).containsExactly(4L, 3L, 2L, 1L, 0L);
+        LimitResult denied = limiter.allow(this.key, List.of(limit));
+        long deniedAnswered = System.nanoTime();
+        assertThat(denied.allowed()).isFalse();
+        assertThat(denied.message()).startsWith("Rate limit exceeded key: " + this.key + " (5 per 1s, GCRA)");
+        assertThat(denied.retryAfter()).as("one interval after the burst").isPositive()
+            .isLessThanOrEqualTo(interval);
+
+        Thread.sleep(Duration.ofNanos(deniedAnswered + denied.retryAfter().toNanos() - System.nanoTime())
+            .plusMillis(1).toMillis());
+        assertThat(limiter.allow(this.key, List.of(limit)).allowed()).as("one call per interval").isTrue();
+        LimitResult next = limiter.allow(this.key, List.of(limit));
+        if (System.nanoTime() - burstSent < 2 * interval.toNanos()) {
+            assertThat(next.allowed()).as("the next interval has not passed").isFalse();
+        }
+    }
+
+    @Test
+    void gcraNeverAllowsMoreThanCountPlusOnePerIntervalInAnySpanOfTime() throws Exception {
+        // the bound Algorithm.GCRA documents: count + floor(span / interval), so at most 2 x count - 1 in a window
+        Limit limit = Limit.of(4, Duration.ofMillis(400), Algorithm.GCRA);
+        long interval = Duration.ofMillis(100).toNanos();
+        List<Call> allowed = hammer(16, limit, Integer.MAX_VALUE, 1200);
+        List<Call> bySent = new ArrayList<>(allowed);
+        bySent.sort(Comparator.comparingLong(Call::sent));
+        for (int first = 0; first < bySent.size(); first++) {
+            long lastAnswered = 0;
+            for (int last = first; last < bySent.size(); last++) {
+                // every call from first to last was decided between first's sending and the latest answer
+                lastAnswered = Math.max(lastAnswered, bySent.get(last).answered());
+                long span = lastAnswered - bySent.get(first).sent();
+                assertThat(last - first + 1L).as("calls allowed within %s", Duration.ofNanos(span))
+                    .isLessThanOrEqualTo(limit.count() + span / interval);
+            }
+        }
+        assertThat(allowed).as("a burst, then refills").hasSizeGreaterThan(4);
+    }
+
+    @Test
+    void gcraCallDeniedByALaterKeyIsTakenBackFromTheEarlierKeys() {
+        Limiter limiter = newProcess();
+        String user = this.key + ":user";
+        String global = this.key + ":global";
+        Limit userLimit = Limit.of(5, TimeUnit.MINUTE, Algorithm.GCRA);
+        List<KeyedLimits> both = List.of(KeyedLimits.of(user, userLimit),
+                KeyedLimits.of(global, Limit.of(1, TimeUnit.MINUTE, Algorithm.GCRA)));
+        assertThat(limiter.allow(both).allowed()).isTrue();
+        for (int i = 0; i < 3; i++) {
+            assertThat(limiter.allow(both).allowed()).isFalse();
+        }
+        LimitResult userOnly = limiter.allow(user, List.of(userLimit));
+        assertThat(userOnly.remaining()).as("the denied calls were taken back from the user's limit").isEqualTo(3);
+    }
+
+    @Test
+    void gcraGivesACallBackAfterLaterCallsWhenNoneOfThemCanHaveDependedOnIt() {
+        // 3 a minute: one call per 20 s, a burst of 3. The taken-back call was made while the key was already
+        // 20 s ahead, so the calls after it were decided on a time it had pushed, and giving it back is exact.
+        RateLimitStore store = newStore();
+        List<Limit> threePerMinute = List.of(Limit.of(3, TimeUnit.MINUTE, Algorithm.GCRA));
+        store.tryConsume(this.key, threePerMinute);
+        LimitAttempt second = store.tryConsume(this.key, threePerMinute);
+        assertThat(store.tryConsume(this.key, threePerMinute).allowed()).isTrue();
+        store.refund(this.key, second);
+        LimitAttempt again = store.tryConsume(this.key, threePerMinute);
+        assertThat(again.allowed()).isTrue();
+        assertThat(store.tryConsume(this.key, threePerMinute).allowed()).isFalse();
+    }
+
+    @Test
+    void gcraKeepsACallCountedWhenItCannotTellThatGivingItBackIsExact() {
+        // 2 a minute: the taken-back call was the first from rest, and another came after it. Where the key would
+        // stand without it depends on when that other call came, which one number does not tell: taking a whole
+        // interval back could admit more than the bound allows, so the call stays counted
+        RateLimitStore store = newStore();
+        List<Limit> twoPerMinute = List.of(Limit.of(2, TimeUnit.MINUTE, Algorithm.GCRA));
+        LimitAttempt first = store.tryConsume(this.key, twoPerMinute);
+        assertThat(store.tryConsume(this.key, twoPerMinute).allowed()).isTrue();
+        store.refund(this.key, first);
+        assertThat(store.tryConsume(this.key, twoPerMinute).allowed()).as("the error is towards denying").isFalse();
+    }
+
+    @Test
+    void aKeyMayMixAlgorithmsAndACallDeniedByOneIsCountedByNone() {
+        Limiter limiter = newProcess();
+        Limit twoPerMinute = Limit.of(2, TimeUnit.MINUTE);
+        Limit threePerHour = Limit.of(3, TimeUnit.HOUR, Algorithm.GCRA);
+        assertThat(limiter.allow(this.key, List.of(twoPerMinute, threePerHour)).remaining()).isEqualTo(1);
+        assertThat(limiter.allow(this.key, List.of(twoPerMinute, threePerHour)).remaining()).isZero();
+        LimitResult denied = limiter.allow(this.key, List.of(twoPerMinute, threePerHour));
+        assertThat(denied.allowed()).isFalse();
+        assertThat(denied.limit()).isEqualTo(twoPerMinute);
+        assertThat(limiter.allow(this.key, List.of(threePerHour)).remaining()).as("GCRA counted two calls").isZero();
+    }
+
+    @Test
+    void gcraTakesCountsBeyondWhatASlidingWindowMayKeep() {
+        Limiter limiter = newProcess();
+        LimitResult first = limiter.allow(this.key, List.of(Limit.of(5_000_000, TimeUnit.MONTH, Algorithm.GCRA)));
+        assertThat(first.remaining()).isEqualTo(4_999_999);
+        assertThatIllegalArgumentException().isThrownBy(() -> limiter.allow(this.key, TimeUnit.MONTH, 5_000_000))
+            .withMessage("Rate limit count of a sliding window must be at most 1000000 (a store keeps one "
+                    + "timestamp per call in the window), but was 5000000 per 30d; Algorithm.GCRA keeps one "
+                    + "number per key, for any count");
+        assertThatIllegalArgumentException()
+            .isThrownBy(() -> Limit.of(1001, Duration.ofMillis(1), Algorithm.GCRA))
+            .withMessage("Rate limit count of GCRA must be at most one per microsecond of the window (1000 per "
+                    + "1ms), but was 1001");
+    }
+
+    @Test
+    void aGcraKeyIsForgottenOnceItHasRefilled() throws Exception {
+        Limiter limiter = newProcess();
+        Limit limit = Limit.of(3, Duration.ofMillis(300), Algorithm.GCRA);
+        assertThat(holdsCalls(this.key, limit)).as("nothing before the first call").isFalse();
+        limiter.allow(this.key, List.of(limit));
+        limiter.allow(this.key, List.of(limit));
+        assertThat(holdsCalls(this.key, limit)).isTrue();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (holdsCalls(this.key, limit) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(holdsCalls(this.key, limit)).as("forgotten well under 10 s after 200 ms of refill").isFalse();
     }
 
     @Test

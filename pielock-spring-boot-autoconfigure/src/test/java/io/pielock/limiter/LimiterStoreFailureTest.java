@@ -20,16 +20,16 @@ class LimiterStoreFailureTest {
     private final RateLimitStore failingForGlobal = new RateLimitStore() {
 
         @Override
-        public LimitAttempt tryConsume(String key, List<Limit> limits, String permit) {
+        public LimitAttempt tryConsume(String key, List<Limit> limits) {
             if (key.equals("global")) {
                 throw new IllegalStateException("node of 'global' unreachable");
             }
-            return LimiterStoreFailureTest.this.memory.tryConsume(key, limits, permit);
+            return LimiterStoreFailureTest.this.memory.tryConsume(key, limits);
         }
 
         @Override
-        public void refund(String key, List<Limit> limits, String permit) {
-            LimiterStoreFailureTest.this.memory.refund(key, limits, permit);
+        public void refund(String key, LimitAttempt recorded) {
+            LimiterStoreFailureTest.this.memory.refund(key, recorded);
         }
     };
 

@@ -63,7 +63,7 @@ class RedisClusterLimiterTest extends RedisLimiterTest {
     private Map<RedisClusterNode, Integer> limitsPerMaster(List<String> names, List<Limit> limits) {
         try (RedisClusterConnection cluster = connect().getClusterConnection()) {
             return ClusterSlots.groupsPerMaster(cluster, names.stream()
-                .map(name -> limits.stream().map(limit -> KEYS.limit(name, limit.window())).toList())
+                .map(name -> limits.stream().map(limit -> KEYS.limit(name, limit)).toList())
                 .toList());
         }
     }

@@ -1,25 +1,25 @@
 package io.pielock.store.memory;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.pielock.limiter.Algorithm;
 import io.pielock.limiter.Limit;
 import io.pielock.limiter.LimitAttempt;
 import io.pielock.limiter.RateLimitStore;
 import io.pielock.limiter.WindowState;
 
 /**
- * A {@link RateLimitStore} inside this JVM, with the same semantics as the Redis store: an exact sliding window
- * per key and window, all windows of a key decided in one atomic step, at most {@code count} timestamps kept per
- * window, idle keys forgotten. Time is this JVM's monotonic clock. For tests and for one application instance;
- * it limits nothing across processes.
+ * A {@link RateLimitStore} inside this JVM, with the same semantics and the same state per key and window as the
+ * Redis store: for a sliding window a ring of call times ({@code limit-ring.lua}), for GCRA one arrival time; all
+ * windows of a key decided in one atomic step, idle keys forgotten. Time is this JVM's monotonic clock, in
+ * nanoseconds. For tests and for one application instance; it limits nothing across processes.
  */
 public class InMemoryRateLimitStore implements RateLimitStore {
 
@@ -30,23 +30,24 @@ public class InMemoryRateLimitStore implements RateLimitStore {
     private final AtomicLong operations = new AtomicLong();
 
     @Override
-    public LimitAttempt tryConsume(String key, List<Limit> limits, String permit) {
+    public LimitAttempt tryConsume(String key, List<Limit> limits) {
         sweepOccasionally();
         long now = System.nanoTime();
         LimitAttempt[] attempt = new LimitAttempt[1];
         // compute() holds the key's bin, which makes the decision atomic and keeps sweeps from racing it
         this.keys.compute(key, (k, existing) -> {
             Windows windows = (existing != null) ? existing : new Windows();
-            attempt[0] = windows.consume(limits, permit, now);
+            attempt[0] = windows.consume(limits, now);
             return windows.isEmpty() ? null : windows;
         });
         return attempt[0];
     }
 
     @Override
-    public void refund(String key, List<Limit> limits, String permit) {
+    public void refund(String key, LimitAttempt recorded) {
+        long now = System.nanoTime();
         this.keys.computeIfPresent(key, (k, windows) -> {
-            windows.refund(limits, permit);
+            windows.refund(recorded.windows(), now);
             return windows.isEmpty() ? null : windows;
         });
     }
@@ -73,74 +74,197 @@ public class InMemoryRateLimitStore implements RateLimitStore {
     /** The windows of one key; only touched inside the map's compute methods. */
     private static final class Windows {
 
-        private final Map<Duration, ArrayDeque<Call>> calls = new HashMap<>(4);
+        private final Map<Duration, Ring> rings = new HashMap<>(4);
 
-        LimitAttempt consume(List<Limit> limits, String permit, long now) {
+        /** GCRA limits: each window's theoretical arrival time. */
+        private final Map<Duration, Long> arrivals = new HashMap<>(4);
+
+        LimitAttempt consume(List<Limit> limits, long now) {
             List<WindowState> states = new ArrayList<>(limits.size());
             boolean allowed = true;
             for (Limit limit : limits) {
-                ArrayDeque<Call> window = this.calls.computeIfAbsent(limit.window(), w -> new ArrayDeque<>());
-                long windowNanos = limit.window().toNanos();
-                trim(window, windowNanos, now);
-                long used = window.size();
-                if (used < limit.count()) {
-                    states.add(new WindowState(limit, limit.count() - used, Duration.ZERO));
-                }
-                else {
-                    allowed = false;
-                    long filler = nth(window, used - limit.count()).at;
-                    states.add(new WindowState(limit, 0, Duration.ofNanos(filler + windowNanos - now)));
-                }
+                WindowState state = (limit.algorithm() == Algorithm.GCRA) ? checkArrival(limit, now)
+                        : checkRing(limit, now);
+                allowed &= state.hadRoom();
+                states.add(state);
             }
             if (allowed) {
                 for (int i = 0; i < limits.size(); i++) {
-                    this.calls.get(limits.get(i).window()).addLast(new Call(now, permit));
-                    WindowState state = states.get(i);
-                    states.set(i, new WindowState(state.limit(), state.remaining() - 1, Duration.ZERO));
+                    Limit limit = limits.get(i);
+                    long mark = (limit.algorithm() == Algorithm.GCRA) ? recordArrival(limit, now)
+                            : this.rings.computeIfAbsent(limit.window(), w -> new Ring())
+                                .record(now, now - limit.window().toNanos(), (int) limit.count());
+                    states.set(i, new WindowState(limit, states.get(i).remaining() - 1, Duration.ZERO, mark));
                 }
             }
-            this.calls.values().removeIf(ArrayDeque::isEmpty);
             return new LimitAttempt(allowed, states);
         }
 
-        void refund(List<Limit> limits, String permit) {
-            for (Limit limit : limits) {
-                ArrayDeque<Call> window = this.calls.get(limit.window());
-                if (window != null) {
-                    window.removeIf(call -> call.permit.equals(permit));
+        private WindowState checkRing(Limit limit, long now) {
+            Ring ring = this.rings.get(limit.window());
+            long since = now - limit.window().toNanos();
+            int count = (int) limit.count();
+            int slots = (ring != null) ? ring.slots() : 0;
+            if (slots >= count && ring.newest(count) > since) {
+                return new WindowState(limit, 0, Duration.ofNanos(ring.newest(count) - since), 0);
+            }
+            int inside = (ring != null) ? ring.firstAtOrBefore(since, Math.min(slots, count - 1)) - 1 : 0;
+            return new WindowState(limit, count - inside, Duration.ZERO, 0);
+        }
+
+        /** GCRA, as in {@code limit-consume.lua}, in nanoseconds. */
+        private WindowState checkArrival(Limit limit, long now) {
+            long interval = interval(limit);
+            long tolerance = (limit.count() - 1) * interval;
+            long late = arrival(limit, now) - now;
+            if (late > tolerance) {
+                return new WindowState(limit, 0, Duration.ofNanos(late - tolerance), 0);
+            }
+            return new WindowState(limit, (tolerance - late) / interval + 1, Duration.ZERO, 0);
+        }
+
+        private long recordArrival(Limit limit, long now) {
+            long arrival = arrival(limit, now) + interval(limit);
+            this.arrivals.put(limit.window(), arrival);
+            return arrival;
+        }
+
+        private long arrival(Limit limit, long now) {
+            Long arrival = this.arrivals.get(limit.window());
+            return (arrival != null) ? Math.max(arrival, now) : now;
+        }
+
+        private static long interval(Limit limit) {
+            long window = limit.window().toNanos();
+            return (window + limit.count() - 1) / limit.count();
+        }
+
+        void refund(List<WindowState> recorded, long now) {
+            for (WindowState window : recorded) {
+                Limit limit = window.limit();
+                if (limit.algorithm() == Algorithm.GCRA) {
+                    refundArrival(limit, window.mark(), now);
+                }
+                else {
+                    Ring ring = this.rings.get(limit.window());
+                    if (ring != null) {
+                        ring.remove(window.mark());
+                    }
                 }
             }
-            this.calls.values().removeIf(ArrayDeque::isEmpty);
+        }
+
+        /** Exact or not at all, as in {@code limit-refund.lua}. */
+        private void refundArrival(Limit limit, long mark, long now) {
+            Long arrival = this.arrivals.get(limit.window());
+            long interval = interval(limit);
+            if (arrival != null && (arrival == mark || (arrival > mark && now <= mark - interval))) {
+                if (arrival - interval <= now) {
+                    this.arrivals.remove(limit.window());
+                }
+                else {
+                    this.arrivals.put(limit.window(), arrival - interval);
+                }
+            }
         }
 
         /** @return whether nothing is left */
         boolean trim(long now) {
-            this.calls.entrySet().removeIf(entry -> {
-                trim(entry.getValue(), entry.getKey().toNanos(), now);
-                return entry.getValue().isEmpty();
-            });
+            this.rings.entrySet().removeIf(entry -> entry.getValue().leftBy(now - entry.getKey().toNanos()));
+            this.arrivals.values().removeIf(arrival -> arrival <= now);
             return isEmpty();
         }
 
         boolean isEmpty() {
-            return this.calls.isEmpty();
-        }
-
-        private static void trim(ArrayDeque<Call> window, long windowNanos, long now) {
-            while (!window.isEmpty() && now - window.peekFirst().at >= windowNanos) {
-                window.pollFirst();
-            }
-        }
-
-        private static Call nth(ArrayDeque<Call> window, long index) {
-            Iterator<Call> calls = window.iterator();
-            for (long i = 0; i < index; i++) {
-                calls.next();
-            }
-            return calls.next();
+            return this.rings.isEmpty() && this.arrivals.isEmpty();
         }
     }
 
-    private record Call(long at, String permit) {
+    /**
+     * The times of the calls one window allowed, as in {@code limit-ring.lua}: read from {@code head} round to
+     * the newest, they rise; a slot is reused only once its call has left the window, and the ring
+     * doubles (up to count) only when every slot holds a call inside it.
+     */
+    private static final class Ring {
+
+        /** An unused slot: a call long gone. */
+        private static final long GONE = Long.MIN_VALUE;
+
+        private long[] times = new long[0];
+
+        /** The slot of the oldest call, which the next call takes. */
+        private int head;
+
+        int slots() {
+            return this.times.length;
+        }
+
+        /** @return the time of the k-th newest call (k from 1) */
+        long newest(int k) {
+            return this.times[slotOf(k)];
+        }
+
+        /** @return the smallest k in 1..limit whose k-th newest call is at or before {@code time}, or limit + 1 */
+        int firstAtOrBefore(long time, int limit) {
+            int after = 0;
+            int at = 1;
+            while (at <= limit && newest(at) > time) {
+                after = at;
+                at *= 2;
+            }
+            at = Math.min(at, limit + 1);
+            while (at - after > 1) {
+                int mid = (after + at) >>> 1;
+                if (newest(mid) > time) {
+                    after = mid;
+                }
+                else {
+                    at = mid;
+                }
+            }
+            return at;
+        }
+
+        /** @return the time the call was recorded with: after the newest, so a time names one call */
+        long record(long now, long since, int count) {
+            long stamp = (slots() > 0) ? Math.max(now, newest(1) + 1) : now;
+            if (slots() > 0 && this.times[this.head] <= since) {
+                this.times[this.head] = stamp;
+                this.head = (this.head + 1) % slots();
+                return stamp;
+            }
+            int slots = Math.max(1, Math.min(count, 2 * slots()));
+            long[] grown = new long[slots];
+            Arrays.fill(grown, GONE);
+            int old = slots();
+            System.arraycopy(this.times, this.head, grown, 0, old - this.head);
+            System.arraycopy(this.times, 0, grown, old - this.head, this.head);
+            grown[old] = stamp;
+            this.times = grown;
+            this.head = (old + 1) % slots;
+            return stamp;
+        }
+
+        /** Removes one call recorded with {@code stamp}, if still held: newer calls move one slot back. */
+        void remove(long stamp) {
+            int k = firstAtOrBefore(stamp, slots());
+            if (k > slots() || newest(k) != stamp) {
+                return;
+            }
+            for (int j = k; j > 1; j--) {
+                this.times[slotOf(j)] = this.times[slotOf(j - 1)];
+            }
+            this.head = slotOf(1);
+            this.times[this.head] = GONE;
+        }
+
+        /** @return whether every call left the window by {@code since} */
+        boolean leftBy(long since) {
+            return slots() == 0 || newest(1) <= since;
+        }
+
+        private int slotOf(int k) {
+            return Math.floorMod(this.head - k, this.times.length);
+        }
     }
 }

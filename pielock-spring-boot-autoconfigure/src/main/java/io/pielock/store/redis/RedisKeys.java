@@ -1,8 +1,9 @@
 package io.pielock.store.redis;
 
-import java.time.Duration;
-
 import org.springframework.util.Assert;
+
+import io.pielock.limiter.Algorithm;
+import io.pielock.limiter.Limit;
 
 /**
  * How pielock names its Redis keys: {@code <key-prefix><kind>:{<name>}}, for example
@@ -64,12 +65,15 @@ public final class RedisKeys {
 
     /**
      * @param name the limit's name
-     * @param window one of its windows
-     * @return the sorted set counting the calls of that window, for example {@code pielock:limit:{mylist}:1000ms};
-     *         all windows of a name share its hash tag, so one script can decide them together
+     * @param limit one of its limits
+     * @return the key counting the calls of that limit's window, for example
+     *         {@code pielock:limit:{mylist}:1000ms:sliding}, or {@code …:1000ms:gcra} for {@link Algorithm#GCRA}
+     *         (the algorithm in the name keeps the two kinds of value apart); all windows of a name share its
+     *         hash tag, so one script can decide them together
      */
-    public String limit(String name, Duration window) {
-        return limit(name) + ":" + window.toMillis() + "ms";
+    public String limit(String name, Limit limit) {
+        return limit(name) + ":" + limit.window().toMillis()
+                + ((limit.algorithm() == Algorithm.GCRA) ? "ms:gcra" : "ms:sliding");
     }
 
     /** @return the pub/sub channel on which releases are announced */

@@ -1,12 +1,15 @@
 package io.pielock.store.redis;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
+import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.connection.ReturnType;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
+import io.pielock.limiter.Algorithm;
 import io.pielock.limiter.Limit;
 import io.pielock.limiter.LimitAttempt;
 import io.pielock.limiter.RateLimitStore;
@@ -17,55 +20,138 @@ import io.pielock.limiter.WindowState;
  * is one Lua script ({@code limit-consume.lua} beside this class), so one round trip and atomic, on the
  * server's clock ({@code TIME}), never the client's.
  * <p>
- * Each limit of a key is a sorted set of the calls its window admitted, named
- * {@link RedisKeys#limit(String, Duration)}, for example {@code pielock:limit:{mylist}:1000ms}: the window in
- * the name keeps limits of different windows apart, and the shared hash tag puts all of a key's windows in one
- * Cluster slot so one script decides them together. Every call trims the set; a denied call adds nothing, so a
- * set holds at most {@code count} members (measured on Redis 7: about 40 bytes each up to 128 members, about
- * 130 beyond). The set expires one window after its newest call, so idle keys vanish.
+ * Each limit of a key is one Redis string, named {@link RedisKeys#limit(String, Limit)}, for example
+ * {@code pielock:limit:{mylist}:1000ms:sliding}: the window in the name keeps limits of different windows
+ * apart, and the shared hash tag puts all of a key's windows in one Cluster slot so one script decides them
+ * together.
+ * <ul>
+ * <li>A sliding window's string is a ring of the times of the calls the window allowed, 8 bytes each
+ * ({@code limit-ring.lua} describes it): a decision reads the call {@code count} back, and writes one slot if
+ * allowed; a denied call writes nothing. The ring grows, doubling, only while all its calls are inside the
+ * window, up to {@code count} slots (measured on Redis 7: about 1,000 bytes per key for 100 calls a minute after
+ * 100 calls). It expires one window after its newest call, so idle keys vanish.</li>
+ * <li>A GCRA limit's string is one 8-byte number, its theoretical arrival time in microseconds (about 100
+ * bytes per key, whatever the count), expiring {@code count} intervals after the last allowed call, by when that
+ * time has passed.</li>
+ * </ul>
+ * Scripts run by SHA on a connection straight from the factory (not through {@code RedisTemplate}, whose
+ * per-call proxy and serializers cost more than a decision). On Lettuce with a shared native connection (Spring
+ * Boot's default) every call goes through one connection object: its commands all travel over the shared,
+ * thread-safe native connection, and a new {@code LettuceConnection} per call (eleven command facades, two
+ * loggers) cost a tenth of a decision. Otherwise (Jedis, or a native connection per operation) each call takes
+ * and closes its own.
  */
 public class RedisRateLimitStore implements RateLimitStore {
 
-    private final StringRedisTemplate redis;
+    private static final byte[] SLIDING = "sliding".getBytes(StandardCharsets.US_ASCII);
+
+    private static final byte[] GCRA = "gcra".getBytes(StandardCharsets.US_ASCII);
+
+    private final RedisConnectionFactory connectionFactory;
 
     private final RedisKeys keys;
+
+    /** Whether every connection of the factory sends its commands through one thread-safe native connection. */
+    private final boolean sharesNativeConnection;
+
+    /** The connection every call uses when {@link #sharesNativeConnection}; replaced after an error. */
+    private volatile RedisConnection shared;
 
     /**
      * @param connectionFactory the Redis connections to use (nothing connects until the first call)
      * @param keys how keys are named
      */
     public RedisRateLimitStore(RedisConnectionFactory connectionFactory, RedisKeys keys) {
-        this.redis = new StringRedisTemplate(connectionFactory);
+        this.connectionFactory = connectionFactory;
         this.keys = keys;
+        this.sharesNativeConnection = connectionFactory instanceof LettuceConnectionFactory lettuce
+                && lettuce.getShareNativeConnection();
     }
 
     @Override
-    public LimitAttempt tryConsume(String key, List<Limit> limits, String permit) {
-        Object[] args = new Object[1 + 2 * limits.size()];
-        args[0] = permit;
-        for (int i = 0; i < limits.size(); i++) {
-            args[1 + 2 * i] = Long.toString(limits.get(i).window().toMillis());
-            args[2 + 2 * i] = Long.toString(limits.get(i).count());
+    public LimitAttempt tryConsume(String key, List<Limit> limits) {
+        int count = limits.size();
+        byte[][] keysAndArgs = new byte[5 * count][];
+        for (int i = 0; i < count; i++) {
+            keysAndArgs[i] = windowKey(key, limits.get(i));
+            arguments(limits.get(i), keysAndArgs, count + 4 * i);
         }
-        List<Long> reply = this.redis.execute(LimitScripts.CONSUME, windowKeys(key, limits), args);
-        List<WindowState> windows = new ArrayList<>(limits.size());
-        for (int i = 0; i < limits.size(); i++) {
-            windows.add(new WindowState(limits.get(i), reply.get(1 + 2 * i),
-                    Duration.ofNanos(Math.multiplyExact(reply.get(2 + 2 * i), 1000L))));
+        List<?> reply = run(LimitScripts.CONSUME, ReturnType.MULTI, count, keysAndArgs);
+        WindowState[] windows = new WindowState[count];
+        for (int i = 0; i < count; i++) {
+            windows[i] = new WindowState(limits.get(i), (Long) reply.get(1 + 3 * i),
+                    Duration.ofNanos(Math.multiplyExact((Long) reply.get(2 + 3 * i), 1000L)),
+                    (Long) reply.get(3 + 3 * i));
         }
-        return new LimitAttempt(reply.get(0) == 1L, windows);
+        return new LimitAttempt((Long) reply.get(0) == 1L, List.of(windows));
     }
 
     @Override
-    public void refund(String key, List<Limit> limits, String permit) {
-        this.redis.execute(LimitScripts.REFUND, windowKeys(key, limits), permit);
+    public void refund(String key, LimitAttempt recorded) {
+        List<WindowState> windows = recorded.windows();
+        int count = windows.size();
+        byte[][] keysAndArgs = new byte[6 * count][];
+        for (int i = 0; i < count; i++) {
+            keysAndArgs[i] = windowKey(key, windows.get(i).limit());
+            arguments(windows.get(i).limit(), keysAndArgs, count + 5 * i);
+            keysAndArgs[count + 5 * i + 4] = ascii(windows.get(i).mark());
+        }
+        run(LimitScripts.REFUND, ReturnType.INTEGER, count, keysAndArgs);
     }
 
-    private List<String> windowKeys(String key, List<Limit> limits) {
-        List<String> names = new ArrayList<>(limits.size());
-        for (Limit limit : limits) {
-            names.add(this.keys.limit(key, limit.window()));
+    /**
+     * A limit as the scripts take it, all as text (Redis formats Lua numbers with {@code sprintf}, so the
+     * scripts pass on what they are given): algorithm; window (sliding) or interval (GCRA) in microseconds;
+     * count; how long the key lives after an allowed call, in milliseconds.
+     */
+    private static void arguments(Limit limit, byte[][] into, int at) {
+        long window = limit.window().toMillis() * 1000;
+        if (limit.algorithm() == Algorithm.GCRA) {
+            long interval = ceilDiv(window, limit.count());
+            into[at] = GCRA;
+            into[at + 1] = ascii(interval);
+            // the theoretical arrival time is at most count intervals ahead
+            into[at + 3] = ascii(ceilDiv(limit.count() * interval, 1000));
         }
-        return names;
+        else {
+            into[at] = SLIDING;
+            into[at + 1] = ascii(window);
+            into[at + 3] = ascii(limit.window().toMillis());
+        }
+        into[at + 2] = ascii(limit.count());
+    }
+
+    private static long ceilDiv(long dividend, long divisor) {
+        return (dividend + divisor - 1) / divisor;
+    }
+
+    private <R> R run(LuaScript<?> script, ReturnType returnType, int numKeys, byte[][] keysAndArgs) {
+        if (!this.sharesNativeConnection) {
+            try (RedisConnection connection = this.connectionFactory.getConnection()) {
+                return script.run(connection, returnType, numKeys, keysAndArgs);
+            }
+        }
+        RedisConnection connection = this.shared;
+        if (connection == null) {
+            // two threads may both get one here: either will do
+            connection = this.connectionFactory.getConnection();
+            this.shared = connection;
+        }
+        try {
+            return script.run(connection, returnType, numKeys, keysAndArgs);
+        }
+        catch (RuntimeException ex) {
+            // the factory may have replaced its native connection (reset, restart): ask it again next time
+            this.shared = null;
+            throw ex;
+        }
+    }
+
+    private byte[] windowKey(String key, Limit limit) {
+        return this.keys.limit(key, limit).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] ascii(long number) {
+        return Long.toString(number).getBytes(StandardCharsets.US_ASCII);
     }
 }

@@ -1,37 +1,111 @@
--- Decides one call against every limit of one key: an exact sliding window per limit, over a sorted set of the
--- calls it admitted (score: server time in microseconds; member: the call's permit, unique to the call, so two
--- calls in the same microsecond stay two members).
--- KEYS[i] the sorted set of limit i (all in one hash tag, so one Cluster slot and one atomic decision)
--- ARGV[1] permit; ARGV[2i] window of limit i in ms; ARGV[2i+1] count of limit i
--- Returns {allowed (1 or 0), remaining of limit 1, retry-after of limit 1 in us, remaining of limit 2, ...}.
--- A denied call is recorded nowhere, so the sets never hold more than count members.
-local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
-local reply = {1}
-for i = 1, #KEYS do
-    local window = tonumber(ARGV[2 * i]) * 1000
-    local count = tonumber(ARGV[2 * i + 1])
-    -- a call made at or before now - window has left the window (%.0f: Lua would print 1.7e+15 otherwise)
-    redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', string.format('%.0f', now - window))
-    local used = redis.call('ZCARD', KEYS[i])
-    if used < count then
-        reply[2 * i] = count - used
-        reply[2 * i + 1] = 0
-    else
-        -- room again once the call that filled the window leaves it
-        local filler = redis.call('ZRANGE', KEYS[i], used - count, used - count, 'WITHSCORES')
-        reply[1] = 0
-        reply[2 * i] = 0
-        reply[2 * i + 1] = tonumber(filler[2]) + window - now
+-- Decides one call against every limit of one key, in one atomic step on the server's clock. A denied call is
+-- recorded nowhere. Each limit counts calls by its algorithm:
+-- 'sliding': an exact sliding window, a ring of the times of the calls it allowed (limit-ring.lua, joined in
+--   front of this). The key expires when its newest call leaves the window, so idle keys vanish.
+-- 'gcra': the generic cell rate algorithm: one number, the theoretical arrival time (TAT) in microseconds, 8
+--   bytes big-endian. With interval = window / count (rounded up) and tolerance = (count - 1) * interval, a
+--   call at `now` is allowed if TAT - now <= tolerance, and moves TAT to max(TAT, now) + interval: a burst of
+--   count from rest, then one call per interval. The key expires count intervals after the last allowed call,
+--   by when TAT has passed: a key at rest holds nothing.
+-- KEYS[i] limit i's key (all in one hash tag, so one Cluster slot and one atomic decision)
+-- ARGV[4i-3] limit i's algorithm ('sliding' or 'gcra'); ARGV[4i-2] its window (sliding) or interval (gcra) in
+-- us; ARGV[4i-1] its count; ARGV[4i] how long its key lives after an allowed call, in ms (the window; for gcra
+-- count intervals, rounded up)
+-- Returns {allowed (1 or 0), then per limit i: remaining, retry-after in us, the call's mark for
+-- limit-refund.lua (sliding: the time it was recorded with; gcra: the TAT it wrote; 0 if not recorded)}.
+local time = call('TIME')
+local now = time[1] * 1000000 + time[2]
+
+-- Records the call in a ring (r: what the decision read): in the oldest slot if its call has left the window,
+-- else in a ring twice the size (up to count). Whole rings are written back whole: one SET is cheaper than two
+-- SETRANGEs and a PEXPIRE.
+local function record(key, r, window, count, ttl)
+    local bytes, head, whole, slots = r[1], r[2], r[3], r[4]
+    local stamp = now
+    if slots > 0 then
+        stamp = max(now, newest(key, bytes, head, slots, 1) + 1)
+        if stamp > now then
+            ttl = ttl + ceil((stamp - now) / 1000)
+        end
     end
+    local entry = pack('>i8', stamp)
+    local inside = r[5] + 1
+    if slots == 0 then
+        call('SET', key, pack('>I4I4I4', 0, 1, 1) .. entry, 'PX', ttl)
+    elseif slots >= count or newest(key, bytes, head, slots, slots) <= now - window then
+        -- the oldest call has left the window (with count slots or more, it is older than the count-th newest)
+        local at = HEADER + 8 * head
+        if whole then
+            call('SET', key, pack('>I4I4I4', (head + 1) % slots, inside, slots) .. string.sub(bytes, HEADER + 1, at)
+                .. entry .. string.sub(bytes, at + 9), 'PX', ttl)
+        else
+            call('SETRANGE', key, at, entry)
+            call('SETRANGE', key, '0', pack('>I4I4', (head + 1) % slots, inside))
+            call('PEXPIRE', key, ttl)
+        end
+    else
+        local grown = min(count, 2 * slots)
+        call('SET', key, pack('>I4I4I4', (slots + 1) % grown, inside, grown)
+            .. read_slots(key, bytes, whole, slots, head, slots) .. entry .. string.rep('\0', 8 * (grown - slots - 1)),
+            'PX', ttl)
+    end
+    return stamp
+end
+
+local reply = {1}
+local states = {}
+for i = 1, #KEYS do
+    local key = KEYS[i]
+    local span = ARGV[4 * i - 2] + 0
+    local count = ARGV[4 * i - 1] + 0
+    local state
+    if ARGV[4 * i - 3] == 'gcra' then
+        local tolerance = (count - 1) * span
+        local held = call('GET', key)
+        local tat = (held and #held == 8) and unpack('>i8', held) or now
+        if tat < now then
+            tat = now
+        end
+        if tat - now > tolerance then
+            reply[1] = 0
+            reply[3 * i - 1] = 0
+            reply[3 * i] = tat - now - tolerance
+        else
+            -- calls that fit now, this one included
+            reply[3 * i - 1] = floor((tolerance - (tat - now)) / span) + 1
+            reply[3 * i] = 0
+            state = tat + span
+        end
+    else
+        -- a call made at or before `since` has left the window
+        local since = now - span
+        local bytes, head, inside, slots, whole = open(key)
+        local filler = (slots >= count) and newest(key, bytes, head, slots, count) or since
+        if filler > since then
+            -- count calls inside the window: room again once the count-th newest leaves it
+            reply[1] = 0
+            reply[3 * i - 1] = 0
+            reply[3 * i] = filler - since
+        else
+            inside = after(key, bytes, head, slots, since, min(slots, count - 1), inside)
+            reply[3 * i - 1] = count - inside
+            reply[3 * i] = 0
+            state = {bytes, head, whole, slots, inside}
+        end
+    end
+    reply[3 * i + 1] = 0
+    states[i] = state
 end
 if reply[1] == 1 then
-    local score = string.format('%.0f', now)
     for i = 1, #KEYS do
-        redis.call('ZADD', KEYS[i], score, ARGV[1])
-        -- the newest call leaves the window when the key expires: idle keys vanish
-        redis.call('PEXPIRE', KEYS[i], ARGV[2 * i])
-        reply[2 * i] = reply[2 * i] - 1
+        local key, state, ttl = KEYS[i], states[i], ARGV[4 * i]
+        if ARGV[4 * i - 3] == 'gcra' then
+            call('SET', key, pack('>i8', state), 'PX', ttl)
+            reply[3 * i + 1] = state
+        else
+            reply[3 * i + 1] = record(key, state, ARGV[4 * i - 2] + 0, ARGV[4 * i - 1] + 0, ttl)
+        end
+        reply[3 * i - 1] = reply[3 * i - 1] - 1
     end
 end
 return reply
