@@ -20,8 +20,8 @@ public final class PielockLimiter implements LimiterContender {
     @Override
     public String description() {
         return "`Limiter.allow(key, window, count)` over `RedisRateLimitStore` on a Boot-style "
-                + "`LettuceConnectionFactory`: an exact sliding window (a sorted set of admitted calls on Redis "
-                + "server time), 1 round trip.";
+                + "`LettuceConnectionFactory`: an exact sliding window (a ring of the last "
+                + "count call times in one string, on Redis server time), 1 round trip.";
     }
 
     @Override
