@@ -44,6 +44,9 @@ import io.pielock.lock.LockStore;
  * owner, new lease, new fencing token) instead of a release and an acquisition, unless a waiter of another
  * process has marked the lock; then the lock is released for it.
  * <p>
+ * Scripts run by SHA on a connection straight from the factory; on Spring Boot's default Lettuce set-up, one
+ * connection object serves every call ({@link ScriptRunner}).
+ * <p>
  * With {@code minReplicasAcked} above zero, an acquisition also waits (Redis {@code WAIT}, on the connection
  * that wrote the lock) until that many replicas have it, for at most a third of the lease and never more than
  * {@link #MAX_REPLICA_WAIT}; a shortfall releases the lock and throws {@link ReplicaAcknowledgementException}.
@@ -69,6 +72,8 @@ public class RedisLockStore implements LockStore, DisposableBean {
     private static final byte[] NOT_WAITING = { '0' };
 
     private final RedisConnectionFactory connectionFactory;
+
+    private final ScriptRunner scripts;
 
     private final byte[] channel;
 
@@ -103,6 +108,7 @@ public class RedisLockStore implements LockStore, DisposableBean {
                     + minReplicasAcked);
         }
         this.connectionFactory = connectionFactory;
+        this.scripts = new ScriptRunner(connectionFactory);
         this.keys = keys;
         this.channel = bytes(keys.releaseChannel());
         this.minReplicasAcked = minReplicasAcked;
@@ -134,15 +140,22 @@ public class RedisLockStore implements LockStore, DisposableBean {
     }
 
     /**
-     * Runs a script that may give the lock to {@code token} (keys: lock, fence, waiters), on a connection of its
-     * own, and waits there for replicas when configured to ({@code WAIT} applies to what that connection wrote).
+     * Runs a script that may give the lock to {@code token} (keys: lock, fence, waiters). When replicas must
+     * acknowledge, it runs on a connection of its own, which then waits for them ({@code WAIT} applies to what
+     * that connection wrote).
      */
     private LockAttempt attempt(String key, String token, Duration lease, LuaScript<?> script, byte[]... args) {
+        byte[][] keysAndArgs = keysAndArgs(lockKeys(key), args);
         List<Object> reply;
-        try (RedisConnection connection = this.connectionFactory.getConnection()) {
-            reply = script.run(connection, ReturnType.MULTI, 3, keysAndArgs(lockKeys(key), args));
-            if (this.minReplicasAcked > 0 && (Long) reply.get(0) == 1L) {
-                awaitReplicas(connection, key, token, lease);
+        if (this.minReplicasAcked == 0) {
+            reply = this.scripts.run(script, ReturnType.MULTI, 3, keysAndArgs);
+        }
+        else {
+            try (RedisConnection connection = this.connectionFactory.getConnection()) {
+                reply = script.run(connection, ReturnType.MULTI, 3, keysAndArgs);
+                if ((Long) reply.get(0) == 1L) {
+                    awaitReplicas(connection, key, token, lease);
+                }
             }
         }
         if ((Long) reply.get(0) == 1L) {
@@ -175,10 +188,8 @@ public class RedisLockStore implements LockStore, DisposableBean {
 
     /** Runs a script that answers 1 (done) or 0. */
     private boolean run(LuaScript<?> script, byte[][] keys, byte[]... args) {
-        try (RedisConnection connection = this.connectionFactory.getConnection()) {
-            Long reply = script.run(connection, ReturnType.INTEGER, keys.length, keysAndArgs(keys, args));
-            return reply != null && reply == 1L;
-        }
+        Long reply = this.scripts.run(script, ReturnType.INTEGER, keys.length, keysAndArgs(keys, args));
+        return reply != null && reply == 1L;
     }
 
     private byte[][] lockKeys(String key) {

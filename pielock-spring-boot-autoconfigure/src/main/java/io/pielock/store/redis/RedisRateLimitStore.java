@@ -4,10 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
-import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.ReturnType;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import io.pielock.limiter.Algorithm;
 import io.pielock.limiter.Limit;
@@ -34,12 +32,9 @@ import io.pielock.limiter.WindowState;
  * bytes per key, whatever the count), expiring {@code count} intervals after the last allowed call, by when that
  * time has passed.</li>
  * </ul>
- * Scripts run by SHA on a connection straight from the factory (not through {@code RedisTemplate}, whose
- * per-call proxy and serializers cost more than a decision). On Lettuce with a shared native connection (Spring
- * Boot's default) every call goes through one connection object: its commands all travel over the shared,
- * thread-safe native connection, and a new {@code LettuceConnection} per call (eleven command facades, two
- * loggers) cost a tenth of a decision. Otherwise (Jedis, or a native connection per operation) each call takes
- * and closes its own.
+ * Scripts run by SHA on a connection straight from the factory, not through {@code RedisTemplate}, whose
+ * per-call proxy and serializers cost more than a decision; on Spring Boot's default Lettuce set-up, one
+ * connection object serves every call ({@link ScriptRunner}).
  */
 public class RedisRateLimitStore implements RateLimitStore {
 
@@ -47,25 +42,17 @@ public class RedisRateLimitStore implements RateLimitStore {
 
     private static final byte[] GCRA = "gcra".getBytes(StandardCharsets.US_ASCII);
 
-    private final RedisConnectionFactory connectionFactory;
+    private final ScriptRunner scripts;
 
     private final RedisKeys keys;
-
-    /** Whether every connection of the factory sends its commands through one thread-safe native connection. */
-    private final boolean sharesNativeConnection;
-
-    /** The connection every call uses when {@link #sharesNativeConnection}; replaced after an error. */
-    private volatile RedisConnection shared;
 
     /**
      * @param connectionFactory the Redis connections to use (nothing connects until the first call)
      * @param keys how keys are named
      */
     public RedisRateLimitStore(RedisConnectionFactory connectionFactory, RedisKeys keys) {
-        this.connectionFactory = connectionFactory;
+        this.scripts = new ScriptRunner(connectionFactory);
         this.keys = keys;
-        this.sharesNativeConnection = connectionFactory instanceof LettuceConnectionFactory lettuce
-                && lettuce.getShareNativeConnection();
     }
 
     @Override
@@ -76,7 +63,7 @@ public class RedisRateLimitStore implements RateLimitStore {
             keysAndArgs[i] = windowKey(key, limits.get(i));
             arguments(limits.get(i), keysAndArgs, count + 4 * i);
         }
-        List<?> reply = run(LimitScripts.CONSUME, ReturnType.MULTI, count, keysAndArgs);
+        List<?> reply = this.scripts.run(LimitScripts.CONSUME, ReturnType.MULTI, count, keysAndArgs);
         WindowState[] windows = new WindowState[count];
         for (int i = 0; i < count; i++) {
             windows[i] = new WindowState(limits.get(i), (Long) reply.get(1 + 3 * i),
@@ -96,7 +83,7 @@ public class RedisRateLimitStore implements RateLimitStore {
             arguments(windows.get(i).limit(), keysAndArgs, count + 5 * i);
             keysAndArgs[count + 5 * i + 4] = ascii(windows.get(i).mark());
         }
-        run(LimitScripts.REFUND, ReturnType.INTEGER, count, keysAndArgs);
+        this.scripts.run(LimitScripts.REFUND, ReturnType.INTEGER, count, keysAndArgs);
     }
 
     /**
@@ -123,28 +110,6 @@ public class RedisRateLimitStore implements RateLimitStore {
 
     private static long ceilDiv(long dividend, long divisor) {
         return (dividend + divisor - 1) / divisor;
-    }
-
-    private <R> R run(LuaScript<?> script, ReturnType returnType, int numKeys, byte[][] keysAndArgs) {
-        if (!this.sharesNativeConnection) {
-            try (RedisConnection connection = this.connectionFactory.getConnection()) {
-                return script.run(connection, returnType, numKeys, keysAndArgs);
-            }
-        }
-        RedisConnection connection = this.shared;
-        if (connection == null) {
-            // two threads may both get one here: either will do
-            connection = this.connectionFactory.getConnection();
-            this.shared = connection;
-        }
-        try {
-            return script.run(connection, returnType, numKeys, keysAndArgs);
-        }
-        catch (RuntimeException ex) {
-            // the factory may have replaced its native connection (reset, restart): ask it again next time
-            this.shared = null;
-            throw ex;
-        }
     }
 
     private byte[] windowKey(String key, Limit limit) {
