@@ -207,6 +207,27 @@ abstract class AbstractLimiterContractTest {
     }
 
     @Test
+    void aLimitDecidedAloneOrBesideOthersCountsTheSameCalls() {
+        // one instance checks the key against one limit, another against that limit and a second one (the Redis
+        // store decides the two cases with different scripts): both count every call, for each algorithm
+        RateLimitStore alone = newStore();
+        RateLimitStore beside = newStore();
+        for (Algorithm algorithm : Algorithm.values()) {
+            String key = this.key + ":" + algorithm;
+            Limit fivePerMinute = Limit.of(5, TimeUnit.MINUTE, algorithm);
+            Limit wide = Limit.of(1000, TimeUnit.HOUR);
+            List<Long> remaining = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                LimitAttempt attempt = (i % 2 == 0) ? alone.tryConsume(key, List.of(fivePerMinute))
+                        : beside.tryConsume(key, List.of(wide, fivePerMinute));
+                remaining.add(attempt.allowed() ? attempt.windows().get(i % 2).remaining() : -1L);
+            }
+            assertThat(remaining).as(algorithm + ": remaining after each call, -1 once denied")
+                .containsExactly(4L, 3L, 2L, 1L, 0L, -1L);
+        }
+    }
+
+    @Test
     void aCallTakenBackAfterLaterCallsLeavesExactlyTheOthersCounted() {
         RateLimitStore store = newStore();
         List<Limit> fivePerMinute = List.of(Limit.of(5, TimeUnit.MINUTE));

@@ -15,7 +15,8 @@ import io.pielock.limiter.WindowState;
 
 /**
  * A {@link RateLimitStore} on Redis (standalone, Sentinel or Cluster, through Spring Data Redis). Each decision
- * is one Lua script ({@code limit-consume.lua} beside this class), so one round trip and atomic, on the
+ * is one Lua script ({@code limit-sliding.lua} or {@code limit-gcra.lua} for a key's single limit,
+ * {@code limit-consume.lua} for several, beside this class), so one round trip and atomic, on the
  * server's clock ({@code TIME}), never the client's.
  * <p>
  * Each limit of a key is one Redis string, named {@link RedisKeys#limit(String, Limit)}, for example
@@ -58,12 +59,24 @@ public class RedisRateLimitStore implements RateLimitStore {
     @Override
     public LimitAttempt tryConsume(String key, List<Limit> limits) {
         int count = limits.size();
-        byte[][] keysAndArgs = new byte[5 * count][];
-        for (int i = 0; i < count; i++) {
-            keysAndArgs[i] = windowKey(key, limits.get(i));
-            arguments(limits.get(i), keysAndArgs, count + 4 * i);
+        List<?> reply;
+        if (count == 1) {
+            // the common case has scripts of its own, with less work per call
+            Limit limit = limits.get(0);
+            byte[][] keyAndArgs = new byte[4][];
+            arguments(limit, keyAndArgs, 0);
+            keyAndArgs[0] = windowKey(key, limit); // in place of the algorithm, which the script is
+            reply = this.scripts.run(limit.algorithm() == Algorithm.GCRA ? LimitScripts.GCRA : LimitScripts.SLIDING,
+                    ReturnType.MULTI, 1, keyAndArgs);
         }
-        List<?> reply = this.scripts.run(LimitScripts.CONSUME, ReturnType.MULTI, count, keysAndArgs);
+        else {
+            byte[][] keysAndArgs = new byte[5 * count][];
+            for (int i = 0; i < count; i++) {
+                keysAndArgs[i] = windowKey(key, limits.get(i));
+                arguments(limits.get(i), keysAndArgs, count + 4 * i);
+            }
+            reply = this.scripts.run(LimitScripts.CONSUME, ReturnType.MULTI, count, keysAndArgs);
+        }
         WindowState[] windows = new WindowState[count];
         for (int i = 0; i < count; i++) {
             windows[i] = new WindowState(limits.get(i), (Long) reply.get(1 + 3 * i),

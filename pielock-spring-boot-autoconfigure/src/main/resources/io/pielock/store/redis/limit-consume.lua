@@ -16,42 +16,6 @@
 local time = call('TIME')
 local now = time[1] * 1000000 + time[2]
 
--- Records the call in a ring (r: what the decision read): in the oldest slot if its call has left the window,
--- else in a ring twice the size (up to count). Whole rings are written back whole: one SET is cheaper than two
--- SETRANGEs and a PEXPIRE.
-local function record(key, r, window, count, ttl)
-    local bytes, head, whole, slots = r[1], r[2], r[3], r[4]
-    local stamp = now
-    if slots > 0 then
-        stamp = max(now, newest(key, bytes, head, slots, 1) + 1)
-        if stamp > now then
-            ttl = ttl + ceil((stamp - now) / 1000)
-        end
-    end
-    local entry = pack('>i8', stamp)
-    local inside = r[5] + 1
-    if slots == 0 then
-        call('SET', key, pack('>I4I4I4', 0, 1, 1) .. entry, 'PX', ttl)
-    elseif slots >= count or newest(key, bytes, head, slots, slots) <= now - window then
-        -- the oldest call has left the window (with count slots or more, it is older than the count-th newest)
-        local at = HEADER + 8 * head
-        if whole then
-            call('SET', key, pack('>I4I4I4', (head + 1) % slots, inside, slots) .. string.sub(bytes, HEADER + 1, at)
-                .. entry .. string.sub(bytes, at + 9), 'PX', ttl)
-        else
-            call('SETRANGE', key, at, entry)
-            call('SETRANGE', key, '0', pack('>I4I4', (head + 1) % slots, inside))
-            call('PEXPIRE', key, ttl)
-        end
-    else
-        local grown = min(count, 2 * slots)
-        call('SET', key, pack('>I4I4I4', (slots + 1) % grown, inside, grown)
-            .. read_slots(key, bytes, whole, slots, head, slots) .. entry .. string.rep('\0', 8 * (grown - slots - 1)),
-            'PX', ttl)
-    end
-    return stamp
-end
-
 local reply = {1}
 local states = {}
 for i = 1, #KEYS do
@@ -103,7 +67,8 @@ if reply[1] == 1 then
             call('SET', key, pack('>i8', state), 'PX', ttl)
             reply[3 * i + 1] = state
         else
-            reply[3 * i + 1] = record(key, state, ARGV[4 * i - 2] + 0, ARGV[4 * i - 1] + 0, ttl)
+            reply[3 * i + 1] = record(key, now, state[1], state[2], state[3], state[4], state[5], ARGV[4 * i - 2] + 0,
+                ARGV[4 * i - 1] + 0, ttl)
         end
         reply[3 * i - 1] = reply[3 * i - 1] - 1
     end

@@ -7,7 +7,7 @@
 -- only once the call has left the window, and the ring grows (doubling, up to count) only when every slot holds
 -- a call inside it. So the ring holds every call still inside the window, and "count calls are inside the
 -- window" is one read: the count-th newest is still inside.
--- Shared by limit-consume.lua and limit-refund.lua (the store joins it in front of them).
+-- Shared by limit-sliding.lua, limit-consume.lua and limit-refund.lua (the store joins it in front of them).
 -- This runs on every decision, so: arguments to redis.call are strings wherever they can be (Redis formats a
 -- Lua number with sprintf, which costs more than the command), and values stay in locals, not tables.
 local call, pack, unpack = redis.call, struct.pack, struct.unpack
@@ -82,5 +82,40 @@ local function read_slots(key, bytes, whole, slots, first, n)
         return range(HEADER + 8 * first, HEADER + 8 * (first + n) - 1)
     end
     return range(HEADER + 8 * first, HEADER + 8 * slots - 1) .. range(HEADER, HEADER + 8 * (n - before_end) - 1)
+end
+
+-- Records a call made at `now` in a ring, given what the decision read of it (open: bytes, head, whole, slots; after:
+-- inside): in the oldest slot if its call has left the window, else in a ring twice the size (up to count). Whole rings are written back whole: one SET is cheaper than two
+-- SETRANGEs and a PEXPIRE.
+local function record(key, now, bytes, head, whole, slots, inside, window, count, ttl)
+    local stamp = now
+    if slots > 0 then
+        stamp = max(now, newest(key, bytes, head, slots, 1) + 1)
+        if stamp > now then
+            ttl = ttl + ceil((stamp - now) / 1000)
+        end
+    end
+    local entry = pack('>i8', stamp)
+    inside = inside + 1
+    if slots == 0 then
+        call('SET', key, pack('>I4I4I4', 0, 1, 1) .. entry, 'PX', ttl)
+    elseif slots >= count or newest(key, bytes, head, slots, slots) <= now - window then
+        -- the oldest call has left the window (with count slots or more, it is older than the count-th newest)
+        local at = HEADER + 8 * head
+        if whole then
+            call('SET', key, pack('>I4I4I4', (head + 1) % slots, inside, slots) .. string.sub(bytes, HEADER + 1, at)
+                .. entry .. string.sub(bytes, at + 9), 'PX', ttl)
+        else
+            call('SETRANGE', key, at, entry)
+            call('SETRANGE', key, '0', pack('>I4I4', (head + 1) % slots, inside))
+            call('PEXPIRE', key, ttl)
+        end
+    else
+        local grown = min(count, 2 * slots)
+        call('SET', key, pack('>I4I4I4', (slots + 1) % grown, inside, grown)
+            .. read_slots(key, bytes, whole, slots, head, slots) .. entry .. string.rep('\0', 8 * (grown - slots - 1)),
+            'PX', ttl)
+    end
+    return stamp
 end
 
