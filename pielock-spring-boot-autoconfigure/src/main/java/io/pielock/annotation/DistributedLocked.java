@@ -76,11 +76,23 @@ public @interface DistributedLocked {
     String retryAfter() default "";
 
     /**
-     * The maximum number of attempts: {@code 0} means no limit but the timeout; the default {@code -1} means
-     * {@code pielock.lock.tries} (default 0).
+     * The maximum number of attempts, spaced by {@code retryAfter}, whether the holder is another process or
+     * another thread of this application (so the call gives up after about {@code (tries - 1) × retryAfter}, or
+     * at {@code timeout} if that comes first): {@code 0} means no limit but the timeout; the default {@code -1}
+     * means {@code pielock.lock.tries} (default 0).
      * @return the number of tries
      */
     int tries() default -1;
+
+    /**
+     * Whether a thread that already holds this lock may take it again, for example when the method calls itself
+     * or is re-entered from a callback. {@code true} (the default) follows {@code pielock.lock.reentrant}
+     * (default {@code true}); {@code false} makes this method's lock non-reentrant whatever the property says:
+     * such a call fails at once with {@link io.pielock.lock.LockAcquisitionException.Reason#ALREADY_HELD} (or
+     * calls the fallback), as the original pie-lock's second {@code acquire} of a held key did.
+     * @return whether the lock is reentrant
+     */
+    boolean reentrant() default true;
 
     /**
      * The name of a method on the same bean, called instead (its result returned) when the lock cannot be had.

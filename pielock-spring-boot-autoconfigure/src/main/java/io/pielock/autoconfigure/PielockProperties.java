@@ -114,9 +114,16 @@ public class PielockProperties {
         private Duration retryAfter = Duration.ofSeconds(1);
 
         /**
-         * Maximum number of attempts per acquisition; 0 means no limit but the timeout.
+         * Maximum number of attempts per acquisition, spaced by 'retry-after', whether the holder is another
+         * process or another thread of this application; 0 means no limit but the timeout.
          */
         private int tries = 0;
+
+        /**
+         * Whether the thread that holds a lock may acquire it again (and must release it as often). When false, such
+         * an acquisition fails at once, as in the original pie-lock.
+         */
+        private boolean reentrant = true;
 
         /**
          * Whether held locks have their lease renewed in the background (about every third of 'expires').
@@ -176,6 +183,14 @@ public class PielockProperties {
             this.renew = renew;
         }
 
+        public boolean isReentrant() {
+            return this.reentrant;
+        }
+
+        public void setReentrant(boolean reentrant) {
+            this.reentrant = reentrant;
+        }
+
         public int getAspectOrder() {
             return this.aspectOrder;
         }
@@ -194,7 +209,8 @@ public class PielockProperties {
 
         LockOptions toOptions() {
             try {
-                return new LockOptions(this.expires, this.timeout, this.retryAfter, this.tries, this.renew);
+                return new LockOptions(this.expires, this.timeout, this.retryAfter, this.tries, this.renew,
+                        this.reentrant);
             }
             catch (IllegalArgumentException | NullPointerException ex) {
                 throw new InvalidPielockPropertyException("pielock.lock", ex.getMessage(), ex);

@@ -29,12 +29,14 @@ public final class LockOperation {
 
     private final int tries;
 
+    private final boolean reentrant;
+
     private final FallbackMethod fallback;
 
     private volatile Resolved resolved;
 
     LockOperation(Method method, Expression key, String keyText, String prefix, Duration expires, Duration timeout,
-            Duration retryAfter, int tries, FallbackMethod fallback) {
+            Duration retryAfter, int tries, boolean reentrant, FallbackMethod fallback) {
         this.method = method;
         this.key = key;
         this.keyText = keyText;
@@ -43,6 +45,7 @@ public final class LockOperation {
         this.timeout = timeout;
         this.retryAfter = retryAfter;
         this.tries = tries;
+        this.reentrant = reentrant;
         this.fallback = fallback;
         options(LockOptions.defaults()); // validates the overrides now, at startup
     }
@@ -84,6 +87,7 @@ public final class LockOperation {
             options = (this.timeout != null) ? options.withTimeout(this.timeout) : options;
             options = (this.retryAfter != null) ? options.withRetryAfter(this.retryAfter) : options;
             options = (this.tries >= 0) ? options.withTries(this.tries) : options;
+            options = this.reentrant ? options : options.withReentrant(false);
             current = new Resolved(defaults, options);
             this.resolved = current;
         }

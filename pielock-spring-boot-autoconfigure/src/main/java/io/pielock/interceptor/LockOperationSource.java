@@ -38,7 +38,7 @@ public class LockOperationSource extends OperationSource<LockOperation> {
                     this.attributes.duration(ANNOTATION, method, "expires", locked.expires()),
                     this.attributes.duration(ANNOTATION, method, "timeout", locked.timeout()),
                     this.attributes.duration(ANNOTATION, method, "retryAfter", locked.retryAfter()), locked.tries(),
-                    FallbackMethod.resolve(ANNOTATION, method, targetClass, locked.fallback(),
+                    locked.reentrant(), FallbackMethod.resolve(ANNOTATION, method, targetClass, locked.fallback(),
                             LockAcquisitionException.class));
         }
         catch (IllegalArgumentException ex) {

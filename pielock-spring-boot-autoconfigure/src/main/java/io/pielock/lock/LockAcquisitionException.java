@@ -14,8 +14,11 @@ public class LockAcquisitionException extends RuntimeException {
     public enum Reason {
         /** The wait ran out: another process held the lock for the whole {@code timeout}. */
         TIMEOUT("timed out waiting for the holder to release it"),
-        /** Every one of {@code tries} attempts found the lock held. */
-        TRIES_EXHAUSTED("every try found it held by another process"),
+        /**
+         * Every one of {@code tries} attempts, spaced by {@code retryAfter}, found the lock held (by another
+         * thread of this JVM or another process).
+         */
+        TRIES_EXHAUSTED("every try found it held"),
         /** One attempt ({@code timeout} zero) found the lock held. */
         HELD_ELSEWHERE("it is held by another process"),
         /** The store (Redis) could not be reached; see the cause. */
@@ -23,7 +26,9 @@ public class LockAcquisitionException extends RuntimeException {
         /** The waiting thread was interrupted. */
         INTERRUPTED("the waiting thread was interrupted"),
         /** This thread already held the lock, but its lease had been lost. */
-        LEASE_LOST("this thread's earlier hold on it lost its lease");
+        LEASE_LOST("this thread's earlier hold on it lost its lease"),
+        /** This thread already holds the lock, and the acquisition was not reentrant ({@code reentrant = false}). */
+        ALREADY_HELD("this thread already holds it and the acquisition is not reentrant");
 
         private final String description;
 

@@ -4,7 +4,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How one acquisition behaves: lease length, how long to wait, how often to poll, how many tries.
+ * How one acquisition behaves: lease length, how long to wait, how often to poll, how many tries, whether the
+ * lease is renewed and whether the thread that holds the lock may take it again (reentrancy).
  * <p>
  * Immutable; each {@code with…} method returns a copy. Start from the configured defaults
  * ({@link LockTemplate#defaults()}) or from {@link #defaults()}:
@@ -16,13 +17,30 @@ import java.util.Objects;
 public final class LockOptions {
 
     private static final LockOptions DEFAULTS = new LockOptions(Duration.ofSeconds(30), Duration.ofSeconds(60),
-            Duration.ofSeconds(1), 0, true);
+            Duration.ofSeconds(1), 0, true, true);
 
     private final Duration expires;
     private final Duration timeout;
     private final Duration retryAfter;
     private final int tries;
     private final boolean renew;
+    private final boolean reentrant;
+
+    /**
+     * Creates reentrant options, validating each value.
+     * @param expires lease length: the lock frees itself this long after it was acquired or last renewed
+     *        (at least 1 ms)
+     * @param timeout how long {@link LockTemplate#acquire(String, LockOptions)} may wait; {@code ZERO} means
+     *        one attempt
+     * @param retryAfter the fallback poll interval while waiting (waiters are normally woken on release), and
+     *        the spacing of {@code tries}
+     * @param tries the maximum number of attempts, {@code 0} for no limit but the timeout
+     * @param renew whether the lease is renewed in the background while the lock is held
+     * @throws IllegalArgumentException if a value is out of range
+     */
+    public LockOptions(Duration expires, Duration timeout, Duration retryAfter, int tries, boolean renew) {
+        this(expires, timeout, retryAfter, tries, renew, true);
+    }
 
     /**
      * Creates options, validating each value.
@@ -30,12 +48,16 @@ public final class LockOptions {
      *        (at least 1 ms)
      * @param timeout how long {@link LockTemplate#acquire(String, LockOptions)} may wait; {@code ZERO} means
      *        one attempt
-     * @param retryAfter the fallback poll interval while waiting (waiters are normally woken on release)
+     * @param retryAfter the fallback poll interval while waiting (waiters are normally woken on release), and
+     *        the spacing of {@code tries}
      * @param tries the maximum number of attempts, {@code 0} for no limit but the timeout
      * @param renew whether the lease is renewed in the background while the lock is held
+     * @param reentrant whether the thread that holds the lock may acquire it again (and must release it as
+     *        often); when {@code false}, such an acquisition fails at once
      * @throws IllegalArgumentException if a value is out of range
      */
-    public LockOptions(Duration expires, Duration timeout, Duration retryAfter, int tries, boolean renew) {
+    public LockOptions(Duration expires, Duration timeout, Duration retryAfter, int tries, boolean renew,
+            boolean reentrant) {
         this.expires = requireAtLeastOneMilli("expires", expires);
         this.timeout = requireNotNegative("timeout", timeout);
         this.retryAfter = requireAtLeastOneMilli("retryAfter", retryAfter);
@@ -44,11 +66,12 @@ public final class LockOptions {
         }
         this.tries = tries;
         this.renew = renew;
+        this.reentrant = reentrant;
     }
 
     /**
      * The library's own defaults: {@code expires} 30 s, {@code timeout} 60 s, {@code retryAfter} 1 s,
-     * no limit on tries, renewal on. Applications usually start from {@link LockTemplate#defaults()}, which
+     * no limit on tries, renewal on, reentrant. Applications usually start from {@link LockTemplate#defaults()}, which
      * reflects {@code pielock.lock.*}.
      * @return the library defaults
      */
@@ -71,7 +94,13 @@ public final class LockOptions {
         return this.retryAfter;
     }
 
-    /** @return the maximum number of attempts, {@code 0} for no limit but the timeout */
+    /**
+     * The most attempts one acquisition makes, spaced by {@link #retryAfter()}, wherever the holder is: a thread
+     * of this JVM or another process. An acquisition with {@code tries} n gives up after about
+     * {@code (n - 1) × retryAfter} (sooner at {@code timeout}), or after n attempts on the store when releases
+     * wake it sooner.
+     * @return the maximum number of attempts, {@code 0} for no limit but the timeout
+     */
     public int tries() {
         return this.tries;
     }
@@ -82,11 +111,20 @@ public final class LockOptions {
     }
 
     /**
+     * @return whether the thread that holds the lock may acquire it again; when {@code false}, such an
+     *         acquisition fails at once ({@link LockAcquisitionException.Reason#ALREADY_HELD}), as the original
+     *         pie-lock's did
+     */
+    public boolean reentrant() {
+        return this.reentrant;
+    }
+
+    /**
      * @param expires the new lease length
      * @return a copy with the given lease length
      */
     public LockOptions withExpires(Duration expires) {
-        return new LockOptions(expires, this.timeout, this.retryAfter, this.tries, this.renew);
+        return new LockOptions(expires, this.timeout, this.retryAfter, this.tries, this.renew, this.reentrant);
     }
 
     /**
@@ -94,7 +132,7 @@ public final class LockOptions {
      * @return a copy with the given wait limit
      */
     public LockOptions withTimeout(Duration timeout) {
-        return new LockOptions(this.expires, timeout, this.retryAfter, this.tries, this.renew);
+        return new LockOptions(this.expires, timeout, this.retryAfter, this.tries, this.renew, this.reentrant);
     }
 
     /**
@@ -102,7 +140,7 @@ public final class LockOptions {
      * @return a copy with the given poll interval
      */
     public LockOptions withRetryAfter(Duration retryAfter) {
-        return new LockOptions(this.expires, this.timeout, retryAfter, this.tries, this.renew);
+        return new LockOptions(this.expires, this.timeout, retryAfter, this.tries, this.renew, this.reentrant);
     }
 
     /**
@@ -110,7 +148,7 @@ public final class LockOptions {
      * @return a copy with the given number of tries
      */
     public LockOptions withTries(int tries) {
-        return new LockOptions(this.expires, this.timeout, this.retryAfter, tries, this.renew);
+        return new LockOptions(this.expires, this.timeout, this.retryAfter, tries, this.renew, this.reentrant);
     }
 
     /**
@@ -118,7 +156,15 @@ public final class LockOptions {
      * @return a copy with renewal switched as given
      */
     public LockOptions withRenew(boolean renew) {
-        return new LockOptions(this.expires, this.timeout, this.retryAfter, this.tries, renew);
+        return new LockOptions(this.expires, this.timeout, this.retryAfter, this.tries, renew, this.reentrant);
+    }
+
+    /**
+     * @param reentrant whether the thread that holds the lock may acquire it again
+     * @return a copy with reentrancy switched as given
+     */
+    public LockOptions withReentrant(boolean reentrant) {
+        return new LockOptions(this.expires, this.timeout, this.retryAfter, this.tries, this.renew, reentrant);
     }
 
     private static Duration requireAtLeastOneMilli(String name, Duration value) {
@@ -141,17 +187,17 @@ public final class LockOptions {
     public boolean equals(Object other) {
         return other instanceof LockOptions that && this.expires.equals(that.expires)
                 && this.timeout.equals(that.timeout) && this.retryAfter.equals(that.retryAfter)
-                && this.tries == that.tries && this.renew == that.renew;
+                && this.tries == that.tries && this.renew == that.renew && this.reentrant == that.reentrant;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(this.expires, this.timeout, this.retryAfter, this.tries, this.renew);
+        return Objects.hash(this.expires, this.timeout, this.retryAfter, this.tries, this.renew, this.reentrant);
     }
 
     @Override
     public String toString() {
         return "LockOptions[expires=" + this.expires + ", timeout=" + this.timeout + ", retryAfter="
-                + this.retryAfter + ", tries=" + this.tries + ", renew=" + this.renew + "]";
+                + this.retryAfter + ", tries=" + this.tries + ", renew=" + this.renew + ", reentrant=" + this.reentrant + "]";
     }
 }

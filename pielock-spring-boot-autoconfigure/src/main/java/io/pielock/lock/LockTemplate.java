@@ -24,8 +24,12 @@ import io.pielock.lock.LockAcquisitionException.Reason;
  * <ul>
  * <li><b>Owner-safe.</b> Each acquisition stores its own random token; renewal and release compare it
  * atomically, so a process never deletes a lock that has passed to someone else.</li>
- * <li><b>Reentrant.</b> The thread that holds a key may acquire it again and must release it as often; the
- * count is kept in this JVM, the store holds one token.</li>
+ * <li><b>Reentrant</b> by default. The thread that holds a key may acquire it again and must release it as often;
+ * the count is kept in this JVM, the store holds one token. With {@link LockOptions#withReentrant(boolean)
+ * reentrant} off, such an acquisition fails at once instead (the original pie-lock's behaviour).</li>
+ * <li><b>Bounded tries.</b> With {@code tries} n, an acquisition gives up after n attempts spaced by
+ * {@code retryAfter} (about {@code (n - 1) × retryAfter}), whether the holder is another process or a thread of
+ * this JVM, or sooner at {@code timeout}.</li>
  * <li><b>Leased.</b> A lock frees itself {@code expires} after it was acquired or last renewed, so a crashed
  * process cannot hold it forever. While held, it is renewed about every third of {@code expires} (unless
  * {@code renew} is off); a lost lease is logged at WARN and reported by the release.</li>
@@ -258,23 +262,31 @@ public class LockTemplate implements AutoCloseable {
         Objects.requireNonNull(options, "options must not be null");
         Hold current = this.holds.get(key);
         if (current != null && current.owner() == Thread.currentThread()) {
+            if (!options.reentrant()) {
+                // waiting could never succeed: this very thread would have to let go first
+                return Entry.failed(Reason.ALREADY_HELD, null);
+            }
             if (!current.isValid()) {
                 return Entry.failed(Reason.LEASE_LOST, null);
             }
             current.reenter();
             return Entry.acquired(new LockHandle(current));
         }
-        long deadline = System.nanoTime() + options.timeout().toNanos();
+        long started = System.nanoTime();
+        long deadline = started + options.timeout().toNanos();
+        // tries bound the wait for a thread of this JVM too: the last try is due (tries - 1) × retryAfter from now
+        long localWait = Math.min(options.timeout().toNanos(), triesSpan(options));
         LocalGates.Gate gate = this.gates.enter(key);
         boolean permitted = false;
         Entry entry = null;
         try {
-            permitted = options.timeout().isZero() ? gate.permit.tryAcquire()
-                    : gate.permit.tryAcquire(options.timeout().toNanos(), TimeUnit.NANOSECONDS);
+            permitted = (localWait == 0) ? gate.permit.tryAcquire()
+                    : gate.permit.tryAcquire(localWait, TimeUnit.NANOSECONDS);
             if (!permitted) {
-                return Entry.failed(options.timeout().isZero() ? Reason.HELD_ELSEWHERE : Reason.TIMEOUT, null);
+                return Entry.failed(options.timeout().isZero() ? Reason.HELD_ELSEWHERE
+                        : (localWait < options.timeout().toNanos()) ? Reason.TRIES_EXHAUSTED : Reason.TIMEOUT, null);
             }
-            entry = acquireFromStore(key, options, deadline, gate);
+            entry = acquireFromStore(key, options, deadline, storeTries(options, System.nanoTime() - started), gate);
             return entry;
         }
         catch (InterruptedException ex) {
@@ -291,7 +303,25 @@ public class LockTemplate implements AutoCloseable {
         }
     }
 
-    private Entry acquireFromStore(String key, LockOptions options, long deadline, LocalGates.Gate gate) {
+    /** @return how long after the first try the last is due: (tries - 1) × retryAfter, or no bound */
+    private static long triesSpan(LockOptions options) {
+        if (options.tries() == 0) {
+            return Long.MAX_VALUE;
+        }
+        long spacing = options.retryAfter().toNanos();
+        return (options.tries() - 1 > Long.MAX_VALUE / spacing) ? Long.MAX_VALUE : (options.tries() - 1) * spacing;
+    }
+
+    /** @return the tries left for the store once the JVM-local wait has used some (one per retryAfter waited) */
+    private static int storeTries(LockOptions options, long waitedLocally) {
+        if (options.tries() == 0) {
+            return 0;
+        }
+        long used = waitedLocally / options.retryAfter().toNanos();
+        return (int) Math.max(1, options.tries() - used);
+    }
+
+    private Entry acquireFromStore(String key, LockOptions options, long deadline, int tries, LocalGates.Gate gate) {
         boolean once = options.timeout().isZero();
         StoreWaiter waiter = new StoreWaiter(Thread.currentThread());
         if (!once) {
@@ -324,7 +354,7 @@ public class LockTemplate implements AutoCloseable {
                 if (once) {
                     return Entry.failed(Reason.HELD_ELSEWHERE, null);
                 }
-                if (options.tries() > 0 && attempt >= options.tries()) {
+                if (tries > 0 && attempt >= tries) {
                     return Entry.failed(Reason.TRIES_EXHAUSTED, null);
                 }
                 long remaining = deadline - System.nanoTime();
@@ -464,10 +494,12 @@ public class LockTemplate implements AutoCloseable {
         return switch (reason) {
             case TIMEOUT -> "Timeout while waiting for lock key: " + key + " (waited " + options.timeout() + ")";
             case HELD_ELSEWHERE -> "Lock already acquired by another process key: " + key;
-            case TRIES_EXHAUSTED -> "Lock still held by another process after " + options.tries()
-                    + " tries key: " + key;
+            case TRIES_EXHAUSTED -> "Lock still held after " + options.tries() + " tries key: " + key
+                    + " (one every " + options.retryAfter() + ")";
             case INTERRUPTED -> "Interrupted while waiting for lock key: " + key;
             case LEASE_LOST -> "Lease lost on the hold this thread already has key: " + key;
+            case ALREADY_HELD -> "Lock already held by this thread key: " + key
+                    + " (not reentrant: release it before acquiring it again)";
             case STORE_UNAVAILABLE -> "Lock store unreachable key: " + key;
         };
     }

@@ -168,6 +168,24 @@ class DistributedLockedTest {
     }
 
     @Test
+    void aNonReentrantMethodCalledAgainByItsHolderFailsAtOnce() {
+        this.runner.run(context -> {
+            Reentrant reentrant = context.getBean(Reentrant.class);
+            reentrant.setSelf(reentrant);
+            String key = "recursive:" + UUID.randomUUID();
+            assertThat(reentrant.recurse(key, 0)).as("a call that does not nest runs").isZero();
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> reentrant.recurse(key, 1))
+                .isInstanceOfSatisfying(LockAcquisitionException.class,
+                        ex -> assertThat(ex.getReason()).isEqualTo(Reason.ALREADY_HELD))
+                .hasMessageContaining(key)
+                .hasMessageContaining("Reentrant.recurse()");
+            assertThat(System.nanoTime() - start).as("not after its 30 s timeout").isLessThan(20_000_000_000L);
+            assertThat(otherProcess().tryAcquire(key).acquired()).as("the outer call released it").isTrue();
+        });
+    }
+
+    @Test
     void lockIsReleasedWhenTheMethodThrows() {
         this.runner.run(context -> {
             String key = "throws:" + UUID.randomUUID();
@@ -196,6 +214,9 @@ class DistributedLockedTest {
             .run(context -> assertThat(context.getBean(LockTemplate.class).defaults()).isEqualTo(
                     new LockOptions(java.time.Duration.ofSeconds(7), java.time.Duration.ZERO,
                             java.time.Duration.ofSeconds(1), 2, true)));
+        this.runner.withPropertyValues("pielock.lock.reentrant=false")
+            .run(context -> assertThat(context.getBean(LockTemplate.class).defaults())
+                .isEqualTo(LockOptions.defaults().withReentrant(false)));
     }
 
     private static LockTemplate otherProcess() {

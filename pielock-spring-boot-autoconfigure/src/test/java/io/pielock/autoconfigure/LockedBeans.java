@@ -153,6 +153,11 @@ final class LockedBeans {
             return LockContext.current().fencingToken();
         }
 
+        @DistributedLocked(key = "#key", timeout = "30s", reentrant = false)
+        public int recurse(String key, int depth) {
+            return (depth == 0) ? 0 : 1 + this.self.recurse(key, depth - 1);
+        }
+
         @DistributedLocked(key = "#key")
         public void fails(String key) {
             throw new IllegalStateException("failed inside the lock");

@@ -169,6 +169,79 @@ abstract class AbstractLockTemplateContractTest {
     }
 
     @Test
+    void triesBoundTheWaitWhenTheHolderIsAThreadOfThisJvm() throws Exception {
+        LockTemplate template = newProcess();
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(1);
+        ExecutorService holder = Executors.newSingleThreadExecutor();
+        try {
+            holder.submit(() -> {
+                template.acquire(this.key);
+                held.countDown();
+                done.await();
+                return template.release(this.key);
+            });
+            assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
+            LockOptions twoTries = template.defaults().withTries(2).withRetryAfter(Duration.ofMillis(100))
+                .withTimeout(Duration.ofSeconds(60));
+            long start = System.nanoTime();
+            LockResult result = template.acquire(this.key, twoTries);
+            Duration waited = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(result.acquired()).isFalse();
+            assertThat(result.message())
+                .isEqualTo("Lock still held after 2 tries key: " + this.key + " (one every PT0.1S)");
+            assertThat(waited).as("about one retryAfter, not the 60 s timeout")
+                .isGreaterThanOrEqualTo(Duration.ofMillis(100)).isLessThan(Duration.ofSeconds(20));
+            assertThatThrownBy(() -> template.lock(this.key, twoTries.withTries(1)))
+                .isInstanceOfSatisfying(LockAcquisitionException.class, ex -> assertThat(ex.getReason())
+                    .isEqualTo(LockAcquisitionException.Reason.TRIES_EXHAUSTED));
+        }
+        finally {
+            done.countDown();
+            holder.shutdown();
+            assertThat(holder.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(template.tryAcquire(this.key).acquired()).as("free once its holder let go").isTrue();
+    }
+
+    @Test
+    void aNonReentrantAcquisitionByTheHolderFailsAtOnceAndLeavesTheHoldAlone() {
+        LockTemplate template = newProcess();
+        LockTemplate other = newProcess();
+        LockOptions notReentrant = template.defaults().withReentrant(false).withTimeout(Duration.ofSeconds(60));
+        // the original pie-lock's optimistic lock: acquiring a held key again fails, whoever holds it
+        long start = System.nanoTime();
+        List<Boolean> acquired = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            acquired.add(template.acquire(this.key, notReentrant).acquired());
+        }
+        assertThat(acquired).containsExactly(true, false, false);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("failed at once, not after the 60 s timeout")
+            .isLessThan(Duration.ofSeconds(20));
+        assertThat(template.acquire(this.key, notReentrant).message()).isEqualTo("Lock already held by this thread key: "
+                + this.key + " (not reentrant: release it before acquiring it again)");
+        assertThatThrownBy(() -> template.lock(this.key, notReentrant))
+            .isInstanceOfSatisfying(LockAcquisitionException.class, ex -> assertThat(ex.getReason())
+                .isEqualTo(LockAcquisitionException.Reason.ALREADY_HELD))
+            .hasMessageContaining(this.key);
+        assertThat(other.tryAcquire(this.key).acquired()).as("the first hold is untouched").isFalse();
+        assertThat(template.release(this.key).released()).as("one release frees it").isTrue();
+        assertThat(template.release(this.key).released()).as("the refused attempts counted nothing").isFalse();
+        assertThat(template.acquire(this.key, notReentrant).acquired()).isTrue();
+        assertThat(template.release(this.key).released()).isTrue();
+    }
+
+    @Test
+    void reentrancyCanBeSwitchedOffForAWholeTemplate() {
+        LockTemplate template = newProcess(LockOptions.defaults().withReentrant(false));
+        assertThat(template.tryAcquire(this.key).acquired()).isTrue();
+        assertThat(template.tryAcquire(this.key).acquired()).isFalse();
+        assertThat(template.acquire(this.key).acquired()).isFalse();
+        assertThat(template.release(this.key).released()).isTrue();
+        assertThat(template.tryAcquire(this.key).acquired()).isTrue();
+    }
+
+    @Test
     void waiterIsWokenByTheReleaseLongBeforeRetryAfter() throws Exception {
         LockTemplate holder = newProcess();
         LockTemplate waiter = newProcess(LockOptions.defaults().withRetryAfter(Duration.ofSeconds(30)));
