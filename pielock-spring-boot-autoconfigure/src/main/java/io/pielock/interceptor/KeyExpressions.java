@@ -1,9 +1,14 @@
 package io.pielock.interceptor;
 
 import java.lang.reflect.Method;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.context.expression.BeanFactoryResolver;
@@ -13,7 +18,10 @@ import org.springframework.core.ParameterNameDiscoverer;
 import org.springframework.expression.Expression;
 import org.springframework.expression.ParseException;
 import org.springframework.expression.spel.SpelCompilerMode;
+import org.springframework.expression.spel.SpelNode;
 import org.springframework.expression.spel.SpelParserConfiguration;
+import org.springframework.expression.spel.ast.VariableReference;
+import org.springframework.expression.spel.standard.SpelExpression;
 import org.springframework.expression.spel.standard.SpelExpressionParser;
 import org.springframework.util.ReflectionUtils;
 
@@ -36,7 +44,12 @@ public final class KeyExpressions {
     private static final SpelExpressionParser PARSER = new SpelExpressionParser(
             new SpelParserConfiguration(SpelCompilerMode.MIXED, KeyExpressions.class.getClassLoader()));
 
-    private final ParameterNameDiscoverer parameterNames = new DefaultParameterNameDiscoverer();
+    /** {@code #p0}, {@code #a1}: parameters by position, always available. */
+    private static final Pattern POSITIONAL = Pattern.compile("[pa](\\d+)");
+
+    private static final ParameterNameDiscoverer PARAMETER_NAMES = new DefaultParameterNameDiscoverer();
+
+    private final ParameterNameDiscoverer parameterNames = PARAMETER_NAMES;
 
     private final BeanFactoryResolver beanResolver;
 
@@ -52,7 +65,8 @@ public final class KeyExpressions {
      * @param method the annotated method
      * @param text the expression
      * @return the parsed expression
-     * @throws AnnotationConfigurationException if it does not parse
+     * @throws AnnotationConfigurationException if it does not parse, or names a variable ({@code #name}) that
+     *         is not one of the method's parameters (or parameter names are not available at all)
      */
     static Expression parse(String annotation, Method method, String text) {
         if (text == null || text.isBlank()) {
@@ -60,14 +74,72 @@ public final class KeyExpressions {
                     "key must not be empty; give a SpEL expression such as \"#order.id\" or \"'nightly-report'\"",
                     null);
         }
+        Expression expression;
         try {
-            return PARSER.parseExpression(text);
+            expression = PARSER.parseExpression(text);
         }
         catch (ParseException ex) {
             throw new AnnotationConfigurationException(annotation, method,
                     "key expression \"" + text + "\" does not parse: " + ex.getMessage()
                             + ". Quote literals ('nightly-report') and refer to parameters as #name, #p0 or #a0",
                     ex);
+        }
+        checkVariables(annotation, method, text, expression, PARAMETER_NAMES.getParameterNames(method));
+        return expression;
+    }
+
+    /**
+     * Checks, at startup, that every variable an expression names will exist when it is evaluated: a
+     * parameter's name, {@code #p0}/{@code #a0} within the parameter count, {@code #root} or {@code #this}.
+     * Otherwise a typo, or a build without {@code -parameters}, would only show at the first call, as a
+     * {@code null} key.
+     * @param parameterNames the method's parameter names, or {@code null} if they are not available
+     */
+    static void checkVariables(String annotation, Method method, String text, Expression expression,
+            String[] parameterNames) {
+        if (!(expression instanceof SpelExpression spel)) {
+            return;
+        }
+        Set<String> variables = new LinkedHashSet<>();
+        collectVariables(spel.getAST(), variables);
+        for (String variable : variables) {
+            if (variable.equals("root") || variable.equals("this")) {
+                continue;
+            }
+            Matcher positional = POSITIONAL.matcher(variable);
+            boolean named = parameterNames != null && Arrays.asList(parameterNames).contains(variable);
+            if (positional.matches() && !named) {
+                String index = positional.group(1);
+                if (index.length() > 9 || Integer.parseInt(index) >= method.getParameterCount()) {
+                    throw new AnnotationConfigurationException(annotation, method, "key expression \"" + text
+                            + "\" refers to #" + variable + ", but the method has " + method.getParameterCount()
+                            + " parameter(s), numbered from 0", null);
+                }
+                continue;
+            }
+            if (parameterNames == null) {
+                throw new AnnotationConfigurationException(annotation, method, "key expression \"" + text
+                        + "\" refers to #" + variable + " by name, but the method's parameter names are not "
+                        + "available at runtime. Compile with -parameters (Maven: "
+                        + "<maven.compiler.parameters>true</maven.compiler.parameters>, which "
+                        + "spring-boot-starter-parent sets; Gradle: Spring Boot's plugin sets it), or refer to the "
+                        + "parameter by position as #p0 or #a0", null);
+            }
+            if (!named) {
+                throw new AnnotationConfigurationException(annotation, method, "key expression \"" + text
+                        + "\" refers to #" + variable + ", which is not a parameter of the method; its parameters are "
+                        + (parameterNames.length == 0 ? "none" : "#" + String.join(", #", parameterNames))
+                        + " (or #p0, #a0 … by position; #root for the method, target and arguments)", null);
+            }
+        }
+    }
+
+    private static void collectVariables(SpelNode node, Set<String> into) {
+        if (node instanceof VariableReference) {
+            into.add(node.toStringAST().substring(1)); // "#name"
+        }
+        for (int i = 0; i < node.getChildCount(); i++) {
+            collectVariables(node.getChild(i), into);
         }
     }
 

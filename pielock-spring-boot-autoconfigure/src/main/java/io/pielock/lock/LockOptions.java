@@ -187,7 +187,8 @@ public final class LockOptions {
     public boolean equals(Object other) {
         return other instanceof LockOptions that && this.expires.equals(that.expires)
                 && this.timeout.equals(that.timeout) && this.retryAfter.equals(that.retryAfter)
-                && this.tries == that.tries && this.renew == that.renew && this.reentrant == that.reentrant;
+                && this.tries == that.tries && this.renew == that.renew
+                && this.reentrant == that.reentrant;
     }
 
     @Override

@@ -61,6 +61,24 @@ class DistributedLockedValidationTest {
     }
 
     @Test
+    void aKeyNamingNoParameterFailsStartupListingTheParameters() {
+        assertStartupFails(MisspelledKey.class, "MisspelledKey.ship(String, int)",
+                "key expression \"#ordrId\" refers to #ordrId, which is not a parameter of the method; "
+                        + "its parameters are #orderId, #copies");
+    }
+
+    @Test
+    void aKeyNamingAParameterPositionTheMethodLacksFailsStartup() {
+        assertStartupFails(PositionOutOfRange.class, "PositionOutOfRange.reserve(String)",
+                "refers to #p1, but the method has 1 parameter(s)");
+    }
+
+    @Test
+    void keysNamingParametersPositionsRootAndThisStart() {
+        this.runner.withBean(WellNamedKeys.class).run(context -> assertThat(context).hasNotFailed());
+    }
+
+    @Test
     void failureAnalyzerDescribesTheProblemAndTheFix() {
         this.runner.withBean(UnknownFallback.class).run(context -> {
             FailureAnalysis analysis = new PielockFailureAnalyzer().analyze(context.getStartupFailure());
@@ -137,6 +155,31 @@ class DistributedLockedValidationTest {
 
         @DistributedLocked(key = "#sku", tries = -2)
         public void reserve(String sku) {
+        }
+    }
+
+    static class MisspelledKey {
+
+        @DistributedLocked(key = "#ordrId")
+        public void ship(String orderId, int copies) {
+        }
+    }
+
+    static class PositionOutOfRange {
+
+        @DistributedLocked(key = "#p0 + #p1")
+        public void reserve(String sku) {
+        }
+    }
+
+    static class WellNamedKeys {
+
+        @DistributedLocked(key = "#orderId + ':' + #p1 + ':' + #a1 + ':' + #root.methodName")
+        public void ship(String orderId, int copies) {
+        }
+
+        @DistributedLocked(key = "{'a', 'b'}.?[#this == 'a'][0] + #sku")
+        public void select(String sku) {
         }
     }
 }
