@@ -19,6 +19,7 @@ import io.pielock.interceptor.DistributedLockAdvisor;
 import io.pielock.interceptor.DistributedLockInterceptor;
 import io.pielock.interceptor.KeyExpressions;
 import io.pielock.interceptor.LockOperationSource;
+import io.pielock.interceptor.UninterceptableMethods;
 import io.pielock.lock.LockStore;
 import io.pielock.lock.LockTemplate;
 
@@ -45,6 +46,13 @@ public final class PielockAutoConfiguration {
     @ConditionalOnMissingBean
     static KeyExpressions pielockKeyExpressions(ConfigurableBeanFactory beanFactory) {
         return new KeyExpressions(beanFactory);
+    }
+
+    @Bean
+    @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+    @ConditionalOnMissingBean
+    static UninterceptableMethods pielockUninterceptableMethods() {
+        return new UninterceptableMethods();
     }
 
     @Configuration(proxyBeanMethods = false)

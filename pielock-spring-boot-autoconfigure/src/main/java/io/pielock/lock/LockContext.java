@@ -25,7 +25,9 @@ public final class LockContext {
     public static LockHandle current() {
         return find().orElseThrow(() -> new IllegalStateException(
                 "No lock is held by this thread: LockContext.current() works inside @DistributedLocked methods "
-                        + "and LockTemplate.execute/run"));
+                        + "and LockTemplate.execute/run. If this runs in a @DistributedLocked method, the call did "
+                        + "not go through the bean's proxy: a call through 'this' (self-invocation), or a private, "
+                        + "final or static method, runs without the lock; call it on the injected bean"));
     }
 
     /** @return the innermost lock held by the running locked call, if any */
