@@ -37,8 +37,8 @@ public final class PielockAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    LockTemplate lockTemplate(PielockProperties properties, LockStore lockStore) {
-        return new LockTemplate(lockStore, properties.getLock().toOptions());
+    LockTemplate lockTemplate(PielockProperties properties, LockStore lockStore, Environment environment) {
+        return new LockTemplate(lockStore, properties.getLock().toOptions(environment));
     }
 
     @Bean

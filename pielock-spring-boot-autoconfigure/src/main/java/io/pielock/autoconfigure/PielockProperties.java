@@ -207,14 +207,43 @@ public class PielockProperties {
             this.minReplicasAcked = minReplicasAcked;
         }
 
-        LockOptions toOptions() {
-            try {
-                return new LockOptions(this.expires, this.timeout, this.retryAfter, this.tries, this.renew,
-                        this.reentrant);
+        /**
+         * @param environment where the values were written, to quote them as written in an error
+         * @return the options these properties give
+         * @throws InvalidPielockPropertyException naming the property, its value as written and its default
+         */
+        LockOptions toOptions(Environment environment) {
+            LockOptions defaults = LockOptions.defaults();
+            requireAtLeastOneMilli(environment, "pielock.lock.expires", this.expires, defaults.expires());
+            if (this.timeout == null || this.timeout.isNegative()) {
+                throw invalid(environment, "pielock.lock.timeout", "must not be negative", this.timeout,
+                        text(defaults.timeout()) + "; 0 means one attempt");
             }
-            catch (IllegalArgumentException | NullPointerException ex) {
-                throw new InvalidPielockPropertyException("pielock.lock", ex.getMessage(), ex);
+            requireAtLeastOneMilli(environment, "pielock.lock.retry-after", this.retryAfter, defaults.retryAfter());
+            if (this.tries < 0) {
+                throw invalid(environment, "pielock.lock.tries", "must be 0 (no limit) or positive", this.tries,
+                        "0");
             }
+            return new LockOptions(this.expires, this.timeout, this.retryAfter, this.tries, this.renew,
+                    this.reentrant);
+        }
+
+        private static void requireAtLeastOneMilli(Environment environment, String property, Duration value,
+                Duration defaultValue) {
+            if (value == null || value.toMillis() < 1) {
+                throw invalid(environment, property, "must be at least 1ms", value, text(defaultValue));
+            }
+        }
+
+        private static InvalidPielockPropertyException invalid(Environment environment, String property,
+                String rule, Object value, String defaultValue) {
+            String written = (environment != null) ? environment.getProperty(property) : null;
+            return new InvalidPielockPropertyException(property, rule + ", but was "
+                    + ((written != null) ? written : value) + " (default " + defaultValue + ")", null);
+        }
+
+        private static String text(Duration duration) {
+            return (duration.toMillis() % 1000 == 0) ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
         }
     }
 

@@ -118,12 +118,20 @@ class PielockAutoConfigurationTest {
         this.runner.withPropertyValues("pielock.lock.expires=0s").run(context -> {
             assertThat(context).hasFailed();
             assertThat(Causes.find(context.getStartupFailure(), InvalidPielockPropertyException.class))
-                .hasMessageContaining("pielock.lock")
-                .hasMessageContaining("expires must be at least 1ms");
+                .hasMessage("Invalid pielock.lock.expires: must be at least 1ms, but was 0s (default 30s)");
+            assertThat(new PielockFailureAnalyzer().analyze(context.getStartupFailure()).getAction())
+                .startsWith("Correct pielock.lock.expires in your configuration");
         });
+        this.runner.withPropertyValues("pielock.lock.timeout=-5s").run(context -> assertThat(
+                Causes.find(context.getStartupFailure(), InvalidPielockPropertyException.class))
+            .hasMessage("Invalid pielock.lock.timeout: must not be negative, but was -5s (default 60s; 0 means one "
+                    + "attempt)"));
+        this.runner.withPropertyValues("pielock.lock.retry-after=500us").run(context -> assertThat(
+                Causes.find(context.getStartupFailure(), InvalidPielockPropertyException.class))
+            .hasMessage("Invalid pielock.lock.retry-after: must be at least 1ms, but was 500us (default 1s)"));
         this.runner.withPropertyValues("pielock.lock.tries=-1")
             .run(context -> assertThat(context.getStartupFailure()).rootCause()
-                .hasMessageContaining("tries must be 0 (no limit) or positive"));
+                .hasMessage("Invalid pielock.lock.tries: must be 0 (no limit) or positive, but was -1 (default 0)"));
     }
 
     @Test
