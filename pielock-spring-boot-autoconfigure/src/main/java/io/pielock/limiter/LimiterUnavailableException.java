@@ -55,7 +55,8 @@ public class LimiterUnavailableException extends RuntimeException {
             text.append(" for ").append(method.getDeclaringClass().getSimpleName()).append('.')
                 .append(method.getName()).append("()");
         }
-        text.append(": the rate limit store could not be reached, so the call is denied (fail-closed)");
+        text.append(": the rate limit store could not be reached, so the call is denied (fail-closed; "
+                + "pielock.limiter.fail-open=true allows calls unchecked while it is unreachable)");
         if (cause != null) {
             text.append(" (").append(cause.getClass().getSimpleName()).append(": ").append(cause.getMessage())
                 .append(')');

@@ -48,20 +48,34 @@ public class LockAcquisitionException extends RuntimeException {
 
     private final Method method;
 
+    private final String detail;
+
     /**
      * @param key the lock's name
      * @param reason why it was not acquired
      * @param cause the store's error, or {@code null}
      */
     public LockAcquisitionException(String key, Reason reason, Throwable cause) {
-        this(key, reason, null, cause);
+        this(key, reason, (String) null, cause);
     }
 
-    private LockAcquisitionException(String key, Reason reason, Method method, Throwable cause) {
-        super(message(key, reason, method, cause), cause);
+    /**
+     * @param key the lock's name
+     * @param reason why it was not acquired
+     * @param detail what the message adds to the reason, for example how long it waited and what sets that, or
+     *        {@code null}
+     * @param cause the store's error, or {@code null}
+     */
+    public LockAcquisitionException(String key, Reason reason, String detail, Throwable cause) {
+        this(key, reason, null, detail, cause);
+    }
+
+    private LockAcquisitionException(String key, Reason reason, Method method, String detail, Throwable cause) {
+        super(message(key, reason, method, detail, cause), cause);
         this.key = key;
         this.reason = reason;
         this.method = method;
+        this.detail = detail;
     }
 
     /**
@@ -70,7 +84,8 @@ public class LockAcquisitionException extends RuntimeException {
      * @return a new exception with the same key, reason and cause
      */
     public LockAcquisitionException forMethod(Method method) {
-        LockAcquisitionException copy = new LockAcquisitionException(this.key, this.reason, method, getCause());
+        LockAcquisitionException copy = new LockAcquisitionException(this.key, this.reason, method, this.detail,
+                getCause());
         copy.setStackTrace(getStackTrace());
         return copy;
     }
@@ -90,13 +105,16 @@ public class LockAcquisitionException extends RuntimeException {
         return this.method;
     }
 
-    private static String message(String key, Reason reason, Method method, Throwable cause) {
+    private static String message(String key, Reason reason, Method method, String detail, Throwable cause) {
         StringBuilder text = new StringBuilder("Could not acquire lock '").append(key).append("'");
         if (method != null) {
             text.append(" for ").append(method.getDeclaringClass().getSimpleName()).append('.')
                 .append(method.getName()).append("()");
         }
         text.append(": ").append(reason.description());
+        if (detail != null) {
+            text.append(" (").append(detail).append(')');
+        }
         if (cause != null) {
             text.append(" (").append(cause.getClass().getSimpleName()).append(": ").append(cause.getMessage())
                 .append(')');

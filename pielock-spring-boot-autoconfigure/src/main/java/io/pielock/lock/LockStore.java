@@ -86,4 +86,12 @@ public interface LockStore {
      *         should try again at once rather than wait for an event
      */
     boolean awaitReleases(Duration within);
+
+    /**
+     * @return where locks live, for error messages: for example {@code "Redis at localhost:6379"}; never
+     *         credentials
+     */
+    default String describe() {
+        return getClass().getSimpleName();
+    }
 }

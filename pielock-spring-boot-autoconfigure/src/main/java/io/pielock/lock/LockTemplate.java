@@ -114,7 +114,7 @@ public class LockTemplate implements AutoCloseable {
             return LockResult.acquired(key, entry.handle.fencingToken());
         }
         if (entry.reason == Reason.STORE_UNAVAILABLE) {
-            throw new LockAcquisitionException(key, entry.reason, entry.cause);
+            throw new LockAcquisitionException(key, entry.reason, detail(entry.reason, options), entry.cause);
         }
         return LockResult.failed(failureMessage(key, entry.reason, options));
     }
@@ -165,7 +165,7 @@ public class LockTemplate implements AutoCloseable {
     public LockHandle lock(String key, LockOptions options) {
         Entry entry = enter(key, options);
         if (entry.handle == null) {
-            throw new LockAcquisitionException(key, entry.reason, entry.cause);
+            throw new LockAcquisitionException(key, entry.reason, detail(entry.reason, options), entry.cause);
         }
         return entry.handle;
     }
@@ -488,6 +488,27 @@ public class LockTemplate implements AutoCloseable {
 
     int localGateCount() {
         return this.gates.size();
+    }
+
+    /** @return what an exception adds to its reason: the wait and what sets it, or where the store is */
+    private String detail(Reason reason, LockOptions options) {
+        return switch (reason) {
+            case TIMEOUT -> "waited " + text(options.timeout())
+                    + "; the wait is the timeout attribute or pielock.lock.timeout";
+            case TRIES_EXHAUSTED -> options.tries() + " tries, one every " + text(options.retryAfter())
+                    + "; set by tries and retryAfter, or pielock.lock.tries and pielock.lock.retry-after";
+            case HELD_ELSEWHERE -> "one attempt: timeout 0";
+            case STORE_UNAVAILABLE -> this.store.describe();
+            default -> null;
+        };
+    }
+
+    /** @return a duration as configuration text: {@code 5s}, {@code 250ms} */
+    private static String text(Duration duration) {
+        if (duration.getNano() % 1_000_000 != 0) {
+            return duration.toString();
+        }
+        return (duration.toMillis() % 1000 == 0) ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
     }
 
     private static String failureMessage(String key, Reason reason, LockOptions options) {

@@ -40,7 +40,8 @@ class LimiterRedisUnreachableTest {
             long start = System.nanoTime();
             assertThatExceptionOfType(LimiterUnavailableException.class).isThrownBy(() -> api.call("alice"))
                 .withMessageStartingWith("Could not check rate limit key: user:alice for RateLimitedCalls.call(): the "
-                        + "rate limit store could not be reached, so the call is denied (fail-closed)")
+                        + "rate limit store could not be reached, so the call is denied (fail-closed; "
+                        + "pielock.limiter.fail-open=true allows calls unchecked while it is unreachable)")
                 .withCauseInstanceOf(DataAccessException.class)
                 .isNotInstanceOf(RateLimitExceededException.class)
                 .satisfies(ex -> assertThat(ex.getMethod().getName()).isEqualTo("call"));

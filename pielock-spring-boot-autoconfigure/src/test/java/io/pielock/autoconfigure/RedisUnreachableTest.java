@@ -21,10 +21,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** With no Redis listening, the application starts, and lock calls fail fast and clearly, never as contention. */
 class RedisUnreachableTest {
 
+    private final int port = RedisServer.freePort();
+
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
         .withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, DataRedisAutoConfiguration.class,
                 PielockAutoConfiguration.class))
-        .withPropertyValues("spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + RedisServer.freePort(),
+        .withPropertyValues("spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + this.port,
                 "spring.data.redis.timeout=1s", "pielock.lock.timeout=60s")
         .withBean(Guarded.class);
 
@@ -46,7 +48,7 @@ class RedisUnreachableTest {
                         ex -> assertThat(ex.getReason()).isEqualTo(Reason.STORE_UNAVAILABLE))
                 .hasMessageContaining("'report'")
                 .hasMessageContaining("Guarded.run()")
-                .hasMessageContaining("could not be reached")
+                .hasMessageContaining("the lock store could not be reached (Redis at 127.0.0.1:" + this.port + ")")
                 .hasCauseInstanceOf(DataAccessException.class);
             assertThat(Duration.ofNanos(System.nanoTime() - start)).as("not the 60 s lock timeout")
                 .isLessThan(Duration.ofSeconds(20));

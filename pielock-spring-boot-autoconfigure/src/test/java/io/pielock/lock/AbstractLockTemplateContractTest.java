@@ -153,6 +153,10 @@ abstract class AbstractLockTemplateContractTest {
         assertThat(result.acquired()).isFalse();
         assertThat(result.message()).startsWith("Timeout while waiting for lock key: " + this.key);
         assertThat(waited).isGreaterThanOrEqualTo(Duration.ofMillis(300)).isLessThan(Duration.ofSeconds(20));
+        assertThatThrownBy(() -> other.lock(this.key, other.defaults().withTimeout(Duration.ofMillis(300))))
+            .isInstanceOf(LockAcquisitionException.class)
+            .hasMessageContaining("timed out waiting for the holder to release it (waited 300ms; the wait is the "
+                    + "timeout attribute or pielock.lock.timeout)");
     }
 
     @Test
@@ -163,7 +167,8 @@ abstract class AbstractLockTemplateContractTest {
         LockOptions threeTries = other.defaults().withTries(3).withRetryAfter(Duration.ofMillis(10));
         assertThatThrownBy(() -> other.lock(this.key, threeTries)).isInstanceOf(LockAcquisitionException.class)
             .hasMessageContaining(this.key)
-            .hasMessageContaining("every try")
+            .hasMessageContaining("every try found it held (3 tries, one every 10ms; set by tries and retryAfter, "
+                    + "or pielock.lock.tries and pielock.lock.retry-after)")
             .satisfies(ex -> assertThat(((LockAcquisitionException) ex).getReason())
                 .isEqualTo(LockAcquisitionException.Reason.TRIES_EXHAUSTED));
     }

@@ -130,6 +130,11 @@ public class InMemoryLockStore implements LockStore {
     }
 
     @Override
+    public String describe() {
+        return "the in-memory store of this JVM";
+    }
+
+    @Override
     public boolean awaitReleases(Duration within) {
         return false; // events are delivered synchronously by release()
     }

@@ -215,6 +215,14 @@ public class RedisLockStore implements LockStore, DisposableBean {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * @return the Redis this store uses, as {@link RedisEndpoints} describes it (hosts and ports, no credentials)
+     */
+    @Override
+    public String describe() {
+        return RedisEndpoints.describe(this.connectionFactory);
+    }
+
     @Override
     public void addReleaseListener(Consumer<String> listener) {
         this.listeners.add(listener);
