@@ -193,7 +193,7 @@ public class Limiter {
             int failed, RuntimeException ex) {
         if (!this.failOpen) {
             refund(keys, recorded, failed);
-            throw new LimiterUnavailableException(current.key(), ex);
+            throw new LimiterUnavailableException(current.key(), this.store.describe(), ex);
         }
         this.failOpenCount.increment();
         warnAtMostEveryInterval(current.key(), ex);

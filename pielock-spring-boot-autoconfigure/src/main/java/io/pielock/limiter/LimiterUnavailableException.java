@@ -14,18 +14,31 @@ public class LimiterUnavailableException extends RuntimeException {
 
     private final transient Method method;
 
+    private final String store;
+
     /**
      * @param key the rate limit's key
      * @param cause the store's error
      */
     public LimiterUnavailableException(String key, Throwable cause) {
-        this(key, null, cause);
+        this(key, null, null, cause);
     }
 
-    private LimiterUnavailableException(String key, Method method, Throwable cause) {
-        super(message(key, method, cause), cause);
+    /**
+     * @param key the rate limit's key
+     * @param store where the limits live, for the message (for example {@code "Redis at localhost:6379"}), or
+     *        {@code null}
+     * @param cause the store's error
+     */
+    public LimiterUnavailableException(String key, String store, Throwable cause) {
+        this(key, null, store, cause);
+    }
+
+    private LimiterUnavailableException(String key, Method method, String store, Throwable cause) {
+        super(message(key, method, store, cause), cause);
         this.key = key;
         this.method = method;
+        this.store = store;
     }
 
     /**
@@ -34,7 +47,8 @@ public class LimiterUnavailableException extends RuntimeException {
      * @return a new exception with the same key and cause
      */
     public LimiterUnavailableException forMethod(Method method) {
-        LimiterUnavailableException copy = new LimiterUnavailableException(this.key, method, getCause());
+        LimiterUnavailableException copy = new LimiterUnavailableException(this.key, method, this.store,
+                getCause());
         copy.setStackTrace(getStackTrace());
         return copy;
     }
@@ -49,14 +63,18 @@ public class LimiterUnavailableException extends RuntimeException {
         return this.method;
     }
 
-    private static String message(String key, Method method, Throwable cause) {
+    private static String message(String key, Method method, String store, Throwable cause) {
         StringBuilder text = new StringBuilder("Could not check rate limit key: ").append(key);
         if (method != null) {
             text.append(" for ").append(method.getDeclaringClass().getSimpleName()).append('.')
                 .append(method.getName()).append("()");
         }
-        text.append(": the rate limit store could not be reached, so the call is denied (fail-closed; "
-                + "pielock.limiter.fail-open=true allows calls unchecked while it is unreachable)");
+        text.append(": the rate limit store could not be reached");
+        if (store != null) {
+            text.append(" (").append(store).append(')');
+        }
+        text.append(", so the call is denied (fail-closed; pielock.limiter.fail-open=true allows calls unchecked "
+                + "while it is unreachable)");
         if (cause != null) {
             text.append(" (").append(cause.getClass().getSimpleName()).append(": ").append(cause.getMessage())
                 .append(')');

@@ -37,4 +37,12 @@ public interface RateLimitStore {
      * @param recorded what {@code tryConsume} answered for the call (allowed)
      */
     void refund(String key, LimitAttempt recorded);
+
+    /**
+     * @return where the limits live, for error messages: for example {@code "Redis at localhost:6379"}; never
+     *         credentials
+     */
+    default String describe() {
+        return getClass().getSimpleName();
+    }
 }

@@ -26,10 +26,12 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 @ExtendWith(OutputCaptureExtension.class)
 class LimiterRedisUnreachableTest {
 
+    private final int port = RedisServer.freePort();
+
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
         .withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, AopAutoConfiguration.class,
                 PielockAutoConfiguration.class))
-        .withPropertyValues("spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + RedisServer.freePort(),
+        .withPropertyValues("spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + this.port,
                 "spring.data.redis.timeout=500ms", "spring.data.redis.connect-timeout=500ms")
         .withBean(RateLimitedCalls.class);
 
@@ -40,7 +42,8 @@ class LimiterRedisUnreachableTest {
             long start = System.nanoTime();
             assertThatExceptionOfType(LimiterUnavailableException.class).isThrownBy(() -> api.call("alice"))
                 .withMessageStartingWith("Could not check rate limit key: user:alice for RateLimitedCalls.call(): the "
-                        + "rate limit store could not be reached, so the call is denied (fail-closed; "
+                        + "rate limit store could not be reached (Redis at 127.0.0.1:" + this.port + "), so the "
+                        + "call is denied (fail-closed; "
                         + "pielock.limiter.fail-open=true allows calls unchecked while it is unreachable)")
                 .withCauseInstanceOf(DataAccessException.class)
                 .isNotInstanceOf(RateLimitExceededException.class)

@@ -23,6 +23,11 @@ import io.pielock.limiter.WindowState;
  */
 public class InMemoryRateLimitStore implements RateLimitStore {
 
+    @Override
+    public String describe() {
+        return "the in-memory store of this JVM";
+    }
+
     private static final int SWEEP_EVERY = 1024;
 
     private final ConcurrentHashMap<String, Windows> keys = new ConcurrentHashMap<>();

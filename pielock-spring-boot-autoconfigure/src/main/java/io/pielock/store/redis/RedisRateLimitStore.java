@@ -45,6 +45,8 @@ public class RedisRateLimitStore implements RateLimitStore {
 
     private final ScriptRunner scripts;
 
+    private final String endpoint;
+
     private final RedisKeys keys;
 
     /**
@@ -53,6 +55,7 @@ public class RedisRateLimitStore implements RateLimitStore {
      */
     public RedisRateLimitStore(RedisConnectionFactory connectionFactory, RedisKeys keys) {
         this.scripts = new ScriptRunner(connectionFactory);
+        this.endpoint = RedisEndpoints.describe(connectionFactory);
         this.keys = keys;
     }
 
@@ -123,6 +126,12 @@ public class RedisRateLimitStore implements RateLimitStore {
 
     private static long ceilDiv(long dividend, long divisor) {
         return (dividend + divisor - 1) / divisor;
+    }
+
+    /** @return the Redis this store uses (hosts and ports, no credentials) */
+    @Override
+    public String describe() {
+        return this.endpoint;
     }
 
     private byte[] windowKey(String key, Limit limit) {
