@@ -52,7 +52,8 @@ final class StoreConfigurations {
                 return new RedisKeys(properties.getKeyPrefix());
             }
             catch (IllegalArgumentException ex) {
-                throw new InvalidPielockPropertyException("pielock.key-prefix", ex.getMessage(), ex);
+                throw new InvalidPielockPropertyException("pielock.key-prefix",
+                        ex.getMessage() + " (default pielock:)", ex);
             }
         }
 
@@ -70,7 +71,8 @@ final class StoreConfigurations {
             int minReplicasAcked = properties.getLock().getMinReplicasAcked();
             if (minReplicasAcked < 0) {
                 throw new InvalidPielockPropertyException("pielock.lock.min-replicas-acked",
-                        "must be 0 (do not wait for replicas) or positive, but was " + minReplicasAcked, null);
+                        "must be 0 (do not wait for replicas) or positive, but was " + minReplicasAcked + " (default 0)",
+                        null);
             }
             return new RedisLockStore(connection.factory(), keys, minReplicasAcked);
         }
