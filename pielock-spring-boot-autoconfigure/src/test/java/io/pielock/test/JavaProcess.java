@@ -45,17 +45,36 @@ public final class JavaProcess implements AutoCloseable {
     }
 
     /**
-     * Starts {@code main} in a new JVM.
+     * Starts {@code main} in a new JVM tuned to start fast (small heap, C1 only), its log in a temporary file.
      * @param main the class whose {@code main} method to run; it must be on the test class path
      * @param args its arguments
      * @return the running process
      */
     public static JavaProcess start(Class<?> main, String... args) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-            .toString(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", classPath(), main.getName()));
+        try {
+            return start(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"),
+                    Files.createTempFile("pielock-" + main.getSimpleName() + "-", ".log"), main, args);
+        }
+        catch (IOException ex) {
+            throw new IllegalStateException("Could not create a log file for " + main.getName(), ex);
+        }
+    }
+
+    /**
+     * Starts {@code main} in a new JVM.
+     * @param jvmOptions options for the new JVM, for example {@code -Xmx512m}
+     * @param log where its output other than answers goes
+     * @param main the class whose {@code main} method to run; it must be on the class path
+     * @param args its arguments
+     * @return the running process
+     */
+    public static JavaProcess start(List<String> jvmOptions, Path log, Class<?> main, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", classPath(), main.getName()));
         command.addAll(List.of(args));
         try {
-            Path log = Files.createTempFile("pielock-" + main.getSimpleName() + "-", ".log");
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
             return new JavaProcess(process, log);
@@ -121,6 +140,27 @@ public final class JavaProcess implements AutoCloseable {
     /** Thaws a frozen JVM (SIGCONT). */
     public void resume() {
         Signals.send(this.process, "CONT");
+    }
+
+    /**
+     * Asks the JVM to end (sends {@code goodbye}), and kills it if it has not ended within {@code grace}.
+     * @param goodbye the line that makes the child exit
+     * @param grace how long it may take
+     */
+    public void stop(String goodbye, Duration grace) {
+        if (!this.process.isAlive()) {
+            return;
+        }
+        send(goodbye);
+        try {
+            if (!this.process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                kill();
+            }
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            kill();
+        }
     }
 
     /** Kills the JVM with SIGKILL: no shutdown hooks, no finally blocks, no releases. */

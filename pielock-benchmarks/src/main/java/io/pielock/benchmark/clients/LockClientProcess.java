@@ -18,10 +18,11 @@ import io.pielock.benchmark.measure.CriticalSection;
 import io.pielock.benchmark.measure.LockCycles;
 import io.pielock.benchmark.measure.LockLoop;
 import io.pielock.benchmark.measure.Threads;
+import io.pielock.test.JavaProcess;
 
 /**
  * The {@code main} of one client process in the four-client scenario. It reads tab-separated commands from
- * standard input and answers each with one line starting with {@value #REPLY}:
+ * standard input and answers each with one line ({@link JavaProcess#reply(String)}):
  * <ul>
  * <li>{@code open <contender> <host> <port>}: connects a new client (and takes a few locks to open its
  * connections);</li>
@@ -32,9 +33,6 @@ import io.pielock.benchmark.measure.Threads;
  * </ul>
  */
 public final class LockClientProcess {
-
-    /** Marks the lines that answer a command; everything else on standard output is log. */
-    static final String REPLY = "#bench-reply ";
 
     private LockClient client;
 
@@ -114,7 +112,6 @@ public final class LockClientProcess {
     }
 
     private static void reply(String line) {
-        System.out.println(REPLY + line);
-        System.out.flush();
+        JavaProcess.reply(line);
     }
 }
