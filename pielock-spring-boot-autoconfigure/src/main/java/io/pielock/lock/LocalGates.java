@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * A {@link Semaphore} (not a lock) because a {@link LockHandle} may be closed by another thread.
  * Entries are reference counted and removed when no thread uses them, so distinct keys do not accumulate.
  * <p>
- * A releasing thread with local threads queued behind it may leave its lock in the store and put its token on the
- * gate ({@link Gate#handedOver}): the next thread to take the permit then takes the lock over in one store call.
+ * A releasing thread with local threads queued behind it passes its lock, in one store call, to a new owner token
+ * that it puts on the gate ({@link Gate#handedOver}): the next thread to take the permit holds the lock at once.
  */
 final class LocalGates {
 
@@ -26,11 +26,11 @@ final class LocalGates {
     }
 
     /**
-     * @return the owner token of a lock handed over to nobody, when the last thread leaves a gate whose handover
-     *         no thread took (it gave up waiting meanwhile): the caller must release it in the store
+     * @return a lock handed over to nobody, when the last thread leaves a gate whose handover no thread took (it
+     *         gave up waiting meanwhile): the caller must release it in the store
      */
-    String leave(String key, Gate gate) {
-        String[] orphan = new String[1];
+    Grant leave(String key, Gate gate) {
+        Grant[] orphan = new Grant[1];
         this.gates.computeIfPresent(key, (k, current) -> {
             if (current == gate && --current.users == 0) {
                 orphan[0] = current.handedOver.getAndSet(null);
@@ -49,10 +49,20 @@ final class LocalGates {
 
         final Semaphore permit = new Semaphore(1, true);
 
-        /** The owner token of a lock left to the next thread that takes the permit, or null. */
-        final AtomicReference<String> handedOver = new AtomicReference<>();
+        /** A lock passed on to the next thread that takes the permit, or null. */
+        final AtomicReference<Grant> handedOver = new AtomicReference<>();
 
         // guarded by the map's compute lock for this key
         int users;
+    }
+
+    /**
+     * A lock that a releasing thread passed on in the store to a new owner token, for the next local thread.
+     * @param token the new owner token, already the lock's owner in the store
+     * @param fencingToken the fencing token the handover issued
+     * @param sentAt when the handover was sent ({@link System#nanoTime()}): the lease counts from there
+     * @param leaseNanos the lease the handover set
+     */
+    record Grant(String token, long fencingToken, long sentAt, long leaseNanos) {
     }
 }

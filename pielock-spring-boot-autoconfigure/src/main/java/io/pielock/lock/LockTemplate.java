@@ -36,10 +36,10 @@ import io.pielock.lock.LockAcquisitionException.Reason;
  * <li><b>No busy polling.</b> One thread per key in each JVM waits on the store; it is woken when any process
  * releases the key, and polls every {@code retryAfter} only as a fallback (or sooner, when the holder's lease
  * runs out). Other local threads queue in the JVM, first come first served.</li>
- * <li><b>Local handover.</b> A thread releasing a key that other threads of this JVM wait for leaves the lock in
- * the store; the next thread takes it over in one store call (new owner token, new lease, new fencing token)
- * instead of a release and an acquisition. When a process elsewhere waits for the key, the takeover releases
- * it instead, so processes take turns.</li>
+ * <li><b>Local handover.</b> A thread releasing a key that other threads of this JVM wait for passes the lock on
+ * in one store call (new owner token, new lease, new fencing token) instead of a release and an acquisition;
+ * the next local thread holds it as soon as it is let through. When a process elsewhere waits for the key, that
+ * call releases it instead, so processes take turns.</li>
  * <li><b>Fenced.</b> Each acquisition gets a fencing token strictly greater than every earlier one for the
  * key.</li>
  * </ul>
@@ -329,19 +329,20 @@ public class LockTemplate implements AutoCloseable {
             this.storeWaiters.put(key, waiter);
         }
         try {
+            LocalGates.Grant grant = gate.handedOver.getAndSet(null);
+            if (grant != null) {
+                Entry granted = takeGrant(key, grant, options, gate);
+                if (granted != null) {
+                    return granted;
+                }
+            }
             String token = newToken();
-            String handedOver = gate.handedOver.getAndSet(null);
             for (int attempt = 1;; attempt++) {
                 long sentAt = System.nanoTime();
                 waiter.released = false; // a release from here on means: look again
                 LockAttempt result;
                 try {
-                    // a lock handed over by the previous local holder is taken over; if that yields to a waiter
-                    // elsewhere, this thread waits for its release like any waiter
-                    result = (handedOver != null && attempt == 1)
-                            ? this.store.handOver(key, handedOver, token, options.expires(),
-                                    retryWithin(deadline, options))
-                            : once ? this.store.tryAcquire(key, token, options.expires())
+                    result = once ? this.store.tryAcquire(key, token, options.expires())
                                     : this.store.tryAcquire(key, token, options.expires(),
                                             retryWithin(deadline, options));
                 }
@@ -373,6 +374,29 @@ public class LockTemplate implements AutoCloseable {
             if (!once) {
                 this.storeWaiters.remove(key, waiter);
             }
+        }
+    }
+
+    /**
+     * Takes a lock that the previous local holder passed on to this thread: already ours in the store, with its
+     * lease. When this acquisition asks for another lease, or the grant has waited half its lease (its taker was
+     * slow to come), one renewal confirms it and sets this acquisition's lease.
+     * @return the entry, or null if the lock was lost meanwhile (then acquire as usual)
+     */
+    private Entry takeGrant(String key, LocalGates.Grant grant, LockOptions options, LocalGates.Gate gate) {
+        if (grant.leaseNanos() == options.expires().toNanos()
+                && System.nanoTime() - grant.sentAt() < grant.leaseNanos() / 2) {
+            return Entry.acquired(startHold(key, grant.token(), grant.fencingToken(), options, grant.sentAt(), gate));
+        }
+        long sentAt = System.nanoTime();
+        try {
+            if (this.store.renew(key, grant.token(), options.expires())) {
+                return Entry.acquired(startHold(key, grant.token(), grant.fencingToken(), options, sentAt, gate));
+            }
+            return null;
+        }
+        catch (RuntimeException ex) {
+            return Entry.failed(Reason.STORE_UNAVAILABLE, ex);
         }
     }
 
@@ -427,14 +451,10 @@ public class LockTemplate implements AutoCloseable {
         hold.end();
         this.holds.remove(key, hold);
         LocalGates.Gate gate = hold.gate();
-        if (hold.lostReason() == null && hold.isValid() && gate.permit.hasQueuedThreads()) {
-            // a thread of this JVM waits for the key: leave the lock in the store for it to take over
-            gate.handedOver.set(hold.token());
-            gate.permit.release();
-            leaveGate(key, gate);
-            return new ReleaseResult(true, "Lock released key: " + key + " (handed to a waiting thread)");
-        }
         try {
+            if (hold.lostReason() == null && hold.isValid() && gate.permit.hasQueuedThreads()) {
+                return handOverInStore(hold, gate);
+            }
             return releaseInStore(hold);
         }
         finally {
@@ -445,15 +465,42 @@ public class LockTemplate implements AutoCloseable {
 
     /** Leaves the key's gate; a lock handed over to nobody (its waiters gave up meanwhile) is released. */
     private void leaveGate(String key, LocalGates.Gate gate) {
-        String orphan = this.gates.leave(key, gate);
+        LocalGates.Grant orphan = this.gates.leave(key, gate);
         if (orphan != null) {
             try {
-                this.store.release(key, orphan);
+                this.store.release(key, orphan.token());
             }
             catch (RuntimeException ex) {
                 logger.warn("Could not release lock key: " + key + "; it frees itself when its lease runs out", ex);
             }
         }
+    }
+
+    /**
+     * A thread of this JVM waits for the key: passes the lock to a new owner token for it in one store call (new
+     * lease, new fencing token), so it holds the lock as soon as it takes the permit; the store releases the lock
+     * instead when a process elsewhere waits for it, so processes take turns.
+     */
+    private ReleaseResult handOverInStore(Hold hold, LocalGates.Gate gate) {
+        String key = hold.key();
+        String next = newToken();
+        long sentAt = System.nanoTime();
+        LockAttempt result;
+        try {
+            result = this.store.handOver(key, hold.token(), next, Duration.ofNanos(hold.leaseNanos()),
+                    this.defaults.retryAfter());
+        }
+        catch (RuntimeException ex) {
+            return unreachableAtRelease(key, ex);
+        }
+        if (result.acquired()) {
+            gate.handedOver.set(new LocalGates.Grant(next, result.fencingToken(), sentAt, hold.leaseNanos()));
+            return new ReleaseResult(true, "Lock released key: " + key + " (handed to a waiting thread)");
+        }
+        if (result.holderTtl() == null) {
+            return new ReleaseResult(true, "Lock released key: " + key + " (for a waiter in another process)");
+        }
+        return expiredAtRelease(hold);
     }
 
     private ReleaseResult releaseInStore(Hold hold) {
@@ -468,13 +515,21 @@ public class LockTemplate implements AutoCloseable {
             }
         }
         catch (RuntimeException ex) {
-            logger.warn("Could not release lock key: " + key + "; it frees itself when its lease runs out", ex);
-            return new ReleaseResult(false, "Could not reach the lock store to release key: " + key
-                    + " (" + ex + "); the lock frees itself when its lease runs out");
+            return unreachableAtRelease(key, ex);
         }
-        logger.warn("Lock key: " + key + " (fencing token " + hold.fencingToken()
+        return expiredAtRelease(hold);
+    }
+
+    private static ReleaseResult unreachableAtRelease(String key, RuntimeException ex) {
+        logger.warn("Could not release lock key: " + key + "; it frees itself when its lease runs out", ex);
+        return new ReleaseResult(false, "Could not reach the lock store to release key: " + key
+                + " (" + ex + "); the lock frees itself when its lease runs out");
+    }
+
+    private static ReleaseResult expiredAtRelease(Hold hold) {
+        logger.warn("Lock key: " + hold.key() + " (fencing token " + hold.fencingToken()
                 + ") had expired before release; another process may have held it meanwhile");
-        return new ReleaseResult(false, "Lock lease was lost before release key: " + key
+        return new ReleaseResult(false, "Lock lease was lost before release key: " + hold.key()
                 + " (it expired and may be held by another process); nothing was changed in the store");
     }
 
