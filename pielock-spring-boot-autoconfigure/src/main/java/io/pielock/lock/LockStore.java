@@ -38,17 +38,19 @@ public interface LockStore {
 
     /**
      * Passes the lock from {@code fromToken} to {@code toToken} in one atomic step with a new fencing token, for
-     * a handover between threads of one process: unless a caller elsewhere waits for the lock (as recorded by
-     * {@link #tryAcquire(String, String, Duration, Duration)}); then the lock is released instead, the release
-     * announced, and the caller recorded as waiting, so that processes take turns.
+     * a handover between threads of one process (the releasing thread calls it for the next one): unless a caller
+     * elsewhere waits for the lock (as recorded by {@link #tryAcquire(String, String, Duration, Duration)}); then
+     * the lock is released instead, the release announced, and the lock marked as waited for (by the next local
+     * thread, which now has to wait its turn), so that processes take turns.
      * @param key the lock's name
      * @param fromToken the current owner's token
      * @param toToken the next owner's token
      * @param lease the next owner's lease
-     * @param retryWithin the longest the caller waits before its next attempt, if not handed over
+     * @param retryWithin how soon the next owner tries again if the lock is not handed over (how long the mark
+     *        must last)
      * @return acquired with the new fencing token; otherwise not handed over, with the remaining lease of
      *         whoever holds it ({@code 0} if free: {@code fromToken} lost it) or {@code null} when it was released
-     *         for a waiter elsewhere, and the caller waits as after a failed attempt
+     *         for a waiter elsewhere
      */
     LockAttempt handOver(String key, String fromToken, String toToken, Duration lease, Duration retryWithin);
 
