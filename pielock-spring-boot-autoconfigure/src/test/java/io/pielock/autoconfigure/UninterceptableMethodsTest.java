@@ -44,6 +44,21 @@ class UninterceptableMethodsTest {
     }
 
     @Test
+    void annotatedMethodsOfABeanThatWasNotProxiedAreWarnedAbout() {
+        // no AopAutoConfiguration: nothing creates proxies, so even the public method runs unguarded
+        try (CapturedLogs logs = CapturedLogs.capture()) {
+            new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(PielockAutoConfiguration.class))
+                .withPropertyValues("pielock.store=memory")
+                .withBean(Mixed.class)
+                .run(context -> assertThat(logs.text())
+                    .contains("@DistributedLocked on io.pielock.autoconfigure.UninterceptableMethodsTest$Mixed"
+                            + ".open(String) (bean ")
+                    .contains("has no effect: the bean was not proxied"));
+        }
+    }
+
+    @Test
     void lockContextOutsideTheProxyNamesSelfInvocation() {
         this.runner.run(context -> assertThatThrownBy(() -> context.getBean(Mixed.class).callsItself("k"))
             .isInstanceOf(IllegalStateException.class)
