@@ -111,4 +111,29 @@ class RedisLockTemplateTest extends AbstractLockTemplateContractTest {
         assertThat(KEYS.lock(hostile)).isEqualTo("pielock:lock:{" + this.key + "%7D%7Bx}");
         template.release(hostile);
     }
+
+    @Test
+    void releasedNamesLeaveNothingInRedisOnceTheirLeaseHasPassedAndTokensStillRise() throws Exception {
+        Duration lease = Duration.ofMillis(800);
+        LockTemplate template = newProcess(LockOptions.defaults().withExpires(lease));
+        int names = 2_000;
+        long firstToken = 0;
+        for (int i = 0; i < names; i++) {
+            try (LockHandle handle = template.lock(this.key + ":" + i)) {
+                firstToken = i == 0 ? handle.fencingToken() : firstToken;
+            }
+        }
+        StringRedisTemplate redis = redis();
+        String pattern = "pielock:*{" + this.key + ":*";
+        long issued = System.nanoTime();
+        assertThat(redis.keys(pattern)).as("fencing counters while their lease runs").isNotEmpty()
+            .allMatch(k -> k.startsWith("pielock:fence:"));
+        Thread.sleep(lease.plusMillis(200).toMillis());
+        assertThat(System.nanoTime() - issued).isGreaterThan(lease.toNanos());
+        assertThat(redis.keys(pattern)).as("nothing left one lease after the last acquisition").isEmpty();
+        try (LockHandle again = template.lock(this.key + ":0")) {
+            assertThat(again.fencingToken()).as("higher than before although its counter expired (server time)")
+                .isGreaterThan(firstToken);
+        }
+    }
 }

@@ -57,9 +57,6 @@ public class RedisLockStore implements LockStore, DisposableBean {
 
     private static final Log logger = LogFactory.getLog(RedisLockStore.class);
 
-    /** How long a lock's fencing counter outlives its last acquisition; tokens rise with server time anyway. */
-    static final Duration FENCE_RETENTION = Duration.ofHours(1);
-
     /** The longest the first waiter of a JVM waits for Redis to confirm the release subscription. */
     static final Duration SUBSCRIPTION_WAIT = Duration.ofSeconds(2);
 
@@ -123,20 +120,19 @@ public class RedisLockStore implements LockStore, DisposableBean {
 
     @Override
     public LockAttempt tryAcquire(String key, String token, Duration lease) {
-        return attempt(key, token, lease, LockScripts.ACQUIRE, bytes(token), millis(lease), fenceRetention(lease),
-                NOT_WAITING);
+        return attempt(key, token, lease, LockScripts.ACQUIRE, bytes(token), millis(lease), NOT_WAITING);
     }
 
     @Override
     public LockAttempt tryAcquire(String key, String token, Duration lease, Duration retryWithin) {
-        return attempt(key, token, lease, LockScripts.ACQUIRE, bytes(token), millis(lease), fenceRetention(lease),
+        return attempt(key, token, lease, LockScripts.ACQUIRE, bytes(token), millis(lease),
                 waiterMarker(retryWithin));
     }
 
     @Override
     public LockAttempt handOver(String key, String fromToken, String toToken, Duration lease, Duration retryWithin) {
         return attempt(key, toToken, lease, LockScripts.HAND_OVER, bytes(fromToken), bytes(toToken), millis(lease),
-                fenceRetention(lease), this.channel, bytes(key), waiterMarker(retryWithin));
+                this.channel, bytes(key), waiterMarker(retryWithin));
     }
 
     /**
@@ -205,10 +201,6 @@ public class RedisLockStore implements LockStore, DisposableBean {
     /** How long a waiter's mark lives: until well after its next attempt. */
     private static byte[] waiterMarker(Duration retryWithin) {
         return millis(retryWithin.plus(max(retryWithin, WAITER_MARGIN)));
-    }
-
-    private static byte[] fenceRetention(Duration lease) {
-        return millis(max(lease, FENCE_RETENTION));
     }
 
     private static byte[] bytes(String text) {

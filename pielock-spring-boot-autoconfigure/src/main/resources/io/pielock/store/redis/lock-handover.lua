@@ -2,8 +2,8 @@
 -- a local handover costs one round trip instead of a release and an acquisition. Yields instead when a waiter
 -- in another process has marked the lock: then the lock is released and announced, so processes take turns.
 -- KEYS[1] lock key, KEYS[2] fencing counter, KEYS[3] waiters marker (one hash tag)
--- ARGV[1] current owner token, ARGV[2] next owner token, ARGV[3] lease in ms, ARGV[4] fencing counter retention
--- in ms, ARGV[5] release channel, ARGV[6] lock name (the message), ARGV[7] how long (ms) to mark the next owner
+-- ARGV[1] current owner token, ARGV[2] next owner token, ARGV[3] lease in ms (the fencing counter is kept as
+-- long), ARGV[4] release channel, ARGV[5] lock name (the message), ARGV[6] how long (ms) to mark the next owner
 -- as waiting when the lock goes to another process instead
 -- Returns {1, fencing token} when handed over, {0, -1} when released for another process's waiter (the next
 -- owner then waits for its release), {0, ttl} when the current owner no longer holds it (ttl: remaining lease of
@@ -16,17 +16,17 @@ if holder == ARGV[2] then
     if issued then
         return {1, tonumber(issued)}
     end
-    return {1, issue_fencing_token(KEYS[2], ARGV[4])}
+    return {1, issue_fencing_token(KEYS[2], ARGV[3])}
 end
 if holder ~= ARGV[1] then
     return {0, math.max(0, redis.call('PTTL', KEYS[1]))}
 end
 if redis.call('GET', KEYS[3]) then
     redis.call('DEL', KEYS[1])
-    redis.call('PUBLISH', ARGV[5], ARGV[6])
+    redis.call('PUBLISH', ARGV[4], ARGV[5])
     -- the next owner waits its turn: the other process's release must announce itself to it
-    redis.call('SET', KEYS[3], '1', 'PX', ARGV[7])
+    redis.call('SET', KEYS[3], '1', 'PX', ARGV[6])
     return {0, -1}
 end
 redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
-return {1, issue_fencing_token(KEYS[2], ARGV[4])}
+return {1, issue_fencing_token(KEYS[2], ARGV[3])}
