@@ -12,7 +12,7 @@ command -v redis-server >/dev/null || { echo "redis-server is not on the PATH (a
 
 started=$(date +%s)
 echo "Building pielock-benchmarks and what it depends on (tests skipped)..."
-mvn -B -q ${MVN_ARGS:-} package -DskipTests -pl pielock-benchmarks -am
+./mvnw -B -q ${MVN_ARGS:-} package -DskipTests -pl pielock-benchmarks -am
 
 classpath="pielock-benchmarks/target/classes:$(cat pielock-benchmarks/target/classpath.txt)"
 revision=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Smoke test of the packaged sample app: runs its load demo (--demo) once against a throwaway redis-server on a
-# free port, and exits with the demo's status (0 = no unit sold twice). Build the jar first (mvn -B verify).
+# free port, and exits with the demo's status (0 = no unit sold twice). Build the jar first (./mvnw -B verify).
 # Extra arguments go to the demo, e.g. --demo.requests=5000.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 jar=target/pielock-sample-app.jar
 if [ ! -f "$jar" ]; then
-  echo "demo-smoke: $jar not found; build it first: mvn -B verify (or mvn -B package -DskipTests)" >&2
+  echo "demo-smoke: $jar not found; build it first: ./mvnw -B verify (or ./mvnw -B package -DskipTests)" >&2
   exit 2
 fi
 command -v redis-server >/dev/null || { echo "demo-smoke: redis-server not found on the PATH" >&2; exit 2; }

@@ -40,7 +40,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Runs for 15 s in the build; for the full run (60 s or more, {@code -Dpielock.chaos.seed=N} replays a fault
  * schedule):
  * <pre>
- * mvn -B verify -pl pielock-spring-boot-autoconfigure -Dtest=ChaosTest -Dsurefire.failIfNoSpecifiedTests=false \
+ * ./mvnw -B verify -pl pielock-spring-boot-autoconfigure -Dtest=ChaosTest -Dsurefire.failIfNoSpecifiedTests=false \
  *     -Dpielock.chaos.seconds=60
  * </pre>
  */
