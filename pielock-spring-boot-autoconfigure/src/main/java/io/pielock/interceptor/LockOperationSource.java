@@ -28,6 +28,7 @@ public class LockOperationSource extends OperationSource<LockOperation> {
         if (locked == null) {
             return null;
         }
+        AsynchronousResults.reject(ANNOTATION, method, targetClass);
         if (locked.tries() < -1) {
             throw new AnnotationConfigurationException(ANNOTATION, method,
                     "tries must be 0 (no limit) or positive, but was " + locked.tries(), null);

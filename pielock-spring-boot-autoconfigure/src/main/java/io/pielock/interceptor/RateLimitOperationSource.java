@@ -38,6 +38,7 @@ public class RateLimitOperationSource extends OperationSource<RateLimitOperation
         if (annotations.isEmpty()) {
             return null;
         }
+        AsynchronousResults.reject(ANNOTATION, method, targetClass);
         Map<String, List<Limit>> limitsByKey = new LinkedHashMap<>();
         String fallback = "";
         for (RateLimited annotation : annotations) {

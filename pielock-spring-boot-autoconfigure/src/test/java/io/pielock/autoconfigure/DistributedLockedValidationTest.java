@@ -1,13 +1,20 @@
 package io.pielock.autoconfigure;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.scheduling.annotation.Async;
+import org.springframework.scheduling.annotation.EnableAsync;
+import reactor.core.publisher.Flux;
 
 import io.pielock.annotation.DistributedLocked;
 import io.pielock.interceptor.AnnotationConfigurationException;
+import io.pielock.lock.LockContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -71,6 +78,28 @@ class DistributedLockedValidationTest {
     void aKeyNamingAParameterPositionTheMethodLacksFailsStartup() {
         assertStartupFails(PositionOutOfRange.class, "PositionOutOfRange.reserve(String)",
                 "refers to #p1, but the method has 1 parameter(s)");
+    }
+
+    @Test
+    void aMethodReturningAFutureFailsStartupRatherThanReleaseBeforeTheWorkRuns() {
+        assertStartupFails(FutureResult.class, "FutureResult.reserve(String)", "it returns CompletableFuture, a "
+                + "result that completes after the method returns, so the lock would be released when the method "
+                + "returns, before the work it guards has run");
+    }
+
+    @Test
+    void aMethodReturningAReactiveTypeFailsStartup() {
+        assertStartupFails(FluxResult.class, "FluxResult.reserve(String)", "it returns Flux (a reactive type)");
+    }
+
+    @Test
+    void anAsyncMethodReturningAFutureStartsAndItsBodyRunsUnderTheLock() {
+        this.runner.withUserConfiguration(AsyncEnabled.class).withBean(AsyncFuture.class).run(context -> {
+            assertThat(context).hasNotFailed();
+            CompletableFuture<Long> token = context.getBean(AsyncFuture.class).reserve("tee");
+            assertThat(token.get(10, TimeUnit.SECONDS)).as("the fencing token seen inside the @Async body")
+                .isPositive();
+        });
     }
 
     @Test
@@ -180,6 +209,35 @@ class DistributedLockedValidationTest {
 
         @DistributedLocked(key = "{'a', 'b'}.?[#this == 'a'][0] + #sku")
         public void select(String sku) {
+        }
+    }
+
+    static class FutureResult {
+
+        @DistributedLocked(key = "#sku")
+        public CompletableFuture<String> reserve(String sku) {
+            return CompletableFuture.completedFuture(sku);
+        }
+    }
+
+    static class FluxResult {
+
+        @DistributedLocked(key = "#sku")
+        public Flux<String> reserve(String sku) {
+            return Flux.just(sku);
+        }
+    }
+
+    @EnableAsync
+    static class AsyncEnabled {
+    }
+
+    static class AsyncFuture {
+
+        @Async
+        @DistributedLocked(key = "#sku")
+        public CompletableFuture<Long> reserve(String sku) {
+            return CompletableFuture.completedFuture(LockContext.current().fencingToken());
         }
     }
 }

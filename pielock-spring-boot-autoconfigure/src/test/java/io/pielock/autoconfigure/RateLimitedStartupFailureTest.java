@@ -1,5 +1,6 @@
 package io.pielock.autoconfigure;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.params.ParameterizedTest;
@@ -9,6 +10,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import reactor.core.publisher.Mono;
 
 import io.pielock.annotation.RateLimited;
 import io.pielock.interceptor.AnnotationConfigurationException;
@@ -35,7 +37,10 @@ class RateLimitedStartupFailureTest {
                 Arguments.of(TwoFallbacks.class, "different fallbacks ('a' and 'b')"),
                 Arguments.of(TwoLimitsWithOneWindow.class, "share the window of 2 per 1m and 5 per 1m"),
                 Arguments.of(SlidingWindowTooLarge.class, "Algorithm.GCRA keeps one number per key"),
-                Arguments.of(GcraFasterThanItsClock.class, "at most one per microsecond of the window"));
+                Arguments.of(GcraFasterThanItsClock.class, "at most one per microsecond of the window"),
+                Arguments.of(FutureResult.class, "it returns CompletableFuture, a result that completes after the "
+                        + "method returns, so the limit would be decided when the method returns the result"),
+                Arguments.of(MonoResult.class, "it returns Mono (a reactive type)"));
     }
 
     @ParameterizedTest
@@ -134,6 +139,22 @@ class RateLimitedStartupFailureTest {
 
         @RateLimited(window = "1ms", count = 2000, algorithm = Algorithm.GCRA)
         public void call(String user) {
+        }
+    }
+
+    public static class FutureResult {
+
+        @RateLimited(per = TimeUnit.SECOND, count = 2)
+        public CompletableFuture<String> call(String user) {
+            return CompletableFuture.completedFuture(user);
+        }
+    }
+
+    public static class MonoResult {
+
+        @RateLimited(per = TimeUnit.SECOND, count = 2)
+        public Mono<String> call(String user) {
+            return Mono.just(user);
         }
     }
 }
