@@ -1,6 +1,7 @@
 package io.pielock.autoconfigure;
 
 import java.time.Duration;
+import java.util.function.Function;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -214,24 +215,33 @@ public class PielockProperties {
          */
         LockOptions toOptions(Environment environment) {
             LockOptions defaults = LockOptions.defaults();
-            requireAtLeastOneMilli(environment, "pielock.lock.expires", this.expires, defaults.expires());
-            if (this.timeout == null || this.timeout.isNegative()) {
-                throw invalid(environment, "pielock.lock.timeout", "must not be negative", this.timeout,
-                        text(defaults.timeout()) + "; 0 means one attempt");
-            }
-            requireAtLeastOneMilli(environment, "pielock.lock.retry-after", this.retryAfter, defaults.retryAfter());
-            if (this.tries < 0) {
-                throw invalid(environment, "pielock.lock.tries", "must be 0 (no limit) or positive", this.tries,
-                        "0");
-            }
-            return new LockOptions(this.expires, this.timeout, this.retryAfter, this.tries, this.renew,
-                    this.reentrant);
+            LockOptions options = defaults;
+            options = check(environment, "pielock.lock.expires", this.expires, text(defaults.expires()),
+                    options::withExpires);
+            options = check(environment, "pielock.lock.timeout", this.timeout,
+                    text(defaults.timeout()) + "; 0 means one attempt", options::withTimeout);
+            options = check(environment, "pielock.lock.retry-after", this.retryAfter, text(defaults.retryAfter()),
+                    options::withRetryAfter);
+            options = check(environment, "pielock.lock.tries", this.tries, "0", options::withTries);
+            return options.withRenew(this.renew).withReentrant(this.reentrant);
         }
 
-        private static void requireAtLeastOneMilli(Environment environment, String property, Duration value,
-                Duration defaultValue) {
-            if (value == null || value.toMillis() < 1) {
-                throw invalid(environment, property, "must be at least 1ms", value, text(defaultValue));
+        /**
+         * Applies one property through {@link LockOptions}, which alone decides what is valid, and names the
+         * property, the value as written and the default when it is not.
+         */
+        private static <T> LockOptions check(Environment environment, String property, T value,
+                String defaultValue, Function<T, LockOptions> apply) {
+            try {
+                return apply.apply(value);
+            }
+            catch (IllegalArgumentException | NullPointerException ex) {
+                // LockOptions says "<option> <rule>, but was <value>": keep the rule, show the value as written
+                String message = String.valueOf(ex.getMessage());
+                String rule = message.substring(message.indexOf(' ') + 1);
+                int but = rule.indexOf(", but was ");
+                throw invalid(environment, property, (but >= 0) ? rule.substring(0, but) : rule, value,
+                        defaultValue);
             }
         }
 

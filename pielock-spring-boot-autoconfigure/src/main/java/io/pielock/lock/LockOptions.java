@@ -16,6 +16,13 @@ import java.util.Objects;
  */
 public final class LockOptions {
 
+    /**
+     * The longest {@code expires}, {@code timeout} and {@code retryAfter} accepted: 100 years (36,500 days). Far
+     * beyond any real lock, and well inside what Redis's {@code PX}, Lua's exact integers and the JVM's
+     * nanosecond clock (292 years) can represent, so no value is accepted that would overflow later.
+     */
+    public static final Duration MAX_DURATION = Duration.ofDays(36_500);
+
     private static final LockOptions DEFAULTS = new LockOptions(Duration.ofSeconds(30), Duration.ofSeconds(60),
             Duration.ofSeconds(1), 0, true, true);
 
@@ -29,11 +36,11 @@ public final class LockOptions {
     /**
      * Creates reentrant options, validating each value.
      * @param expires lease length: the lock frees itself this long after it was acquired or last renewed
-     *        (at least 1 ms)
+     *        (a whole number of milliseconds, from 1 ms to {@link #MAX_DURATION}: Redis keeps leases in ms)
      * @param timeout how long {@link LockTemplate#acquire(String, LockOptions)} may wait; {@code ZERO} means
-     *        one attempt
+     *        one attempt (0 to {@link #MAX_DURATION})
      * @param retryAfter the fallback poll interval while waiting (waiters are normally woken on release), and
-     *        the spacing of {@code tries}
+     *        the spacing of {@code tries} (1 ms to {@link #MAX_DURATION})
      * @param tries the maximum number of attempts, {@code 0} for no limit but the timeout
      * @param renew whether the lease is renewed in the background while the lock is held
      * @throws IllegalArgumentException if a value is out of range
@@ -45,11 +52,11 @@ public final class LockOptions {
     /**
      * Creates options, validating each value.
      * @param expires lease length: the lock frees itself this long after it was acquired or last renewed
-     *        (at least 1 ms)
+     *        (a whole number of milliseconds, from 1 ms to {@link #MAX_DURATION}: Redis keeps leases in ms)
      * @param timeout how long {@link LockTemplate#acquire(String, LockOptions)} may wait; {@code ZERO} means
-     *        one attempt
+     *        one attempt (0 to {@link #MAX_DURATION})
      * @param retryAfter the fallback poll interval while waiting (waiters are normally woken on release), and
-     *        the spacing of {@code tries}
+     *        the spacing of {@code tries} (1 ms to {@link #MAX_DURATION})
      * @param tries the maximum number of attempts, {@code 0} for no limit but the timeout
      * @param renew whether the lease is renewed in the background while the lock is held
      * @param reentrant whether the thread that holds the lock may acquire it again (and must release it as
@@ -58,7 +65,7 @@ public final class LockOptions {
      */
     public LockOptions(Duration expires, Duration timeout, Duration retryAfter, int tries, boolean renew,
             boolean reentrant) {
-        this.expires = requireAtLeastOneMilli("expires", expires);
+        this.expires = requireWholeMillis("expires", requireAtLeastOneMilli("expires", expires));
         this.timeout = requireNotNegative("timeout", timeout);
         this.retryAfter = requireAtLeastOneMilli("retryAfter", retryAfter);
         if (tries < 0) {
@@ -168,9 +175,9 @@ public final class LockOptions {
     }
 
     private static Duration requireAtLeastOneMilli(String name, Duration value) {
-        Objects.requireNonNull(value, () -> name + " must not be null");
-        if (value.toMillis() < 1) {
-            throw new IllegalArgumentException(name + " must be at least 1ms, but was " + value);
+        requireNotNegative(name, value);
+        if (value.compareTo(Duration.ofMillis(1)) < 0) {
+            throw new IllegalArgumentException(name + " must be at least 1ms, but was " + LockTemplate.text(value));
         }
         return value;
     }
@@ -178,7 +185,19 @@ public final class LockOptions {
     private static Duration requireNotNegative(String name, Duration value) {
         Objects.requireNonNull(value, () -> name + " must not be null");
         if (value.isNegative()) {
-            throw new IllegalArgumentException(name + " must not be negative, but was " + value);
+            throw new IllegalArgumentException(name + " must not be negative, but was " + LockTemplate.text(value));
+        }
+        if (value.compareTo(MAX_DURATION) > 0) {
+            throw new IllegalArgumentException(name + " must be at most " + LockTemplate.text(MAX_DURATION)
+                    + " (100 years), but was " + LockTemplate.text(value));
+        }
+        return value;
+    }
+
+    private static Duration requireWholeMillis(String name, Duration value) {
+        if (value.getNano() % 1_000_000 != 0) {
+            throw new IllegalArgumentException(name + " must be a whole number of milliseconds (Redis keeps leases "
+                    + "in ms), but was " + LockTemplate.text(value));
         }
         return value;
     }

@@ -428,14 +428,34 @@ public class LockTemplate implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Starts the JVM's bookkeeping of a lock the store has just given this thread. Should that fail (it never
+     * should), the lock is released in the store before the error leaves, so no lock is left held by nobody.
+     */
     private LockHandle startHold(String key, String token, long fencingToken, LockOptions options, long sentAt,
             LocalGates.Gate gate) {
-        Hold hold = new Hold(this, key, token, fencingToken, options.expires().toNanos(), sentAt, gate);
-        this.holds.put(key, hold);
-        if (options.renew()) {
-            hold.renewWith(this.renewer);
+        Hold hold = null;
+        try {
+            hold = new Hold(this, key, token, fencingToken, options.expires().toNanos(), sentAt, gate);
+            this.holds.put(key, hold);
+            if (options.renew()) {
+                hold.renewWith(this.renewer);
+            }
+            return new LockHandle(hold);
         }
-        return new LockHandle(hold);
+        catch (RuntimeException | Error ex) {
+            if (hold != null) {
+                this.holds.remove(key, hold);
+                hold.end();
+            }
+            try {
+                this.store.release(key, token);
+            }
+            catch (RuntimeException releaseFailure) {
+                ex.addSuppressed(releaseFailure);
+            }
+            throw ex;
+        }
     }
 
     ReleaseResult exit(Hold hold) {
@@ -558,12 +578,19 @@ public class LockTemplate implements AutoCloseable {
         };
     }
 
-    /** @return a duration as configuration text: {@code 5s}, {@code 250ms} */
-    private static String text(Duration duration) {
+    /** @return the duration as a person writes it: {@code 30s}, {@code 250ms}, {@code 36500d} */
+    static String text(Duration duration) {
         if (duration.getNano() % 1_000_000 != 0) {
             return duration.toString();
         }
-        return (duration.toMillis() % 1000 == 0) ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
+        long seconds = duration.getSeconds();
+        if (duration.getNano() != 0 || seconds == 0) {
+            return duration.toMillis() + "ms";
+        }
+        if (seconds % 86_400 == 0) {
+            return seconds / 86_400 + "d";
+        }
+        return (seconds % 3600 == 0) ? seconds / 3600 + "h" : seconds + "s";
     }
 
     private static String failureMessage(String key, Reason reason, LockOptions options) {
