@@ -3,7 +3,6 @@ package io.pielock.limiter;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 
 import io.pielock.key.Keys;
@@ -25,7 +24,14 @@ public record KeyedLimits(String key, List<Limit> limits) {
      */
     public KeyedLimits {
         Keys.requireValid("Rate limit key", key);
-        Objects.requireNonNull(limits, () -> "Rate limits of key: " + key + " must not be null");
+        if (limits == null) {
+            throw new IllegalArgumentException("Rate limits of key: " + key + " must not be null");
+        }
+        for (Limit limit : limits) {
+            if (limit == null) {
+                throw new IllegalArgumentException("Rate limits of key: " + key + " must not contain null");
+            }
+        }
         limits = List.copyOf(limits);
         if (limits.isEmpty()) {
             throw new IllegalArgumentException("Rate limit key: " + key + " needs at least one limit");

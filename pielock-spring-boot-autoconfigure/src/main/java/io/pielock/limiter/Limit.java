@@ -1,7 +1,6 @@
 package io.pielock.limiter;
 
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * At most {@code count} calls per {@code window}, counted by an {@link Algorithm}: by default an exact sliding
@@ -44,8 +43,12 @@ public record Limit(long count, Duration window, Algorithm algorithm) {
         if (count <= 0) {
             throw new IllegalArgumentException("Rate limit count must be at least 1, but was " + count);
         }
-        Objects.requireNonNull(window, "Rate limit window must not be null");
-        Objects.requireNonNull(algorithm, "Rate limit algorithm must not be null");
+        if (window == null) {
+            throw new IllegalArgumentException("Rate limit window must not be null");
+        }
+        if (algorithm == null) {
+            throw new IllegalArgumentException("Rate limit algorithm must not be null");
+        }
         if (window.compareTo(Duration.ofMillis(1)) < 0) {
             throw new IllegalArgumentException("Rate limit window must be at least 1ms, but was " + window);
         }
@@ -87,7 +90,9 @@ public record Limit(long count, Duration window, Algorithm algorithm) {
      *         {@link #MAX_SLIDING_WINDOW_COUNT}
      */
     public static Limit of(long count, TimeUnit per) {
-        Objects.requireNonNull(per, "Rate limit unit (per) must not be null");
+        if (per == null) {
+            throw new IllegalArgumentException("Rate limit unit (per) must not be null");
+        }
         return new Limit(count, per.duration());
     }
 
@@ -109,7 +114,9 @@ public record Limit(long count, Duration window, Algorithm algorithm) {
      * @throws IllegalArgumentException if {@code count} is not positive or too large for the algorithm
      */
     public static Limit of(long count, TimeUnit per, Algorithm algorithm) {
-        Objects.requireNonNull(per, "Rate limit unit (per) must not be null");
+        if (per == null) {
+            throw new IllegalArgumentException("Rate limit unit (per) must not be null");
+        }
         return new Limit(count, per.duration(), algorithm);
     }
 

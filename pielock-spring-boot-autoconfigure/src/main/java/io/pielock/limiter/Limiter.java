@@ -225,7 +225,9 @@ public class Limiter {
     }
 
     private static void requireDistinctKeys(List<KeyedLimits> keys) {
-        Objects.requireNonNull(keys, "Rate limit keys must not be null");
+        if (keys == null) {
+            throw new IllegalArgumentException("Rate limit keys must not be null");
+        }
         if (keys.isEmpty()) {
             throw new IllegalArgumentException("At least one rate limit key is needed");
         }

@@ -183,7 +183,9 @@ public final class LockOptions {
     }
 
     private static Duration requireNotNegative(String name, Duration value) {
-        Objects.requireNonNull(value, () -> name + " must not be null");
+        if (value == null) {
+            throw new IllegalArgumentException(name + " must not be null");
+        }
         if (value.isNegative()) {
             throw new IllegalArgumentException(name + " must not be negative, but was " + LockTemplate.text(value));
         }

@@ -193,7 +193,9 @@ public class LockTemplate implements AutoCloseable {
      * @throws LockAcquisitionException if the lock cannot be had (the action does not run)
      */
     public <T> T execute(String key, LockOptions options, Supplier<T> action) {
-        Objects.requireNonNull(action, "action must not be null");
+        if (action == null) {
+            throw new IllegalArgumentException("action must not be null");
+        }
         try {
             return executeHolding(lock(key, options), action::get);
         }
@@ -223,7 +225,9 @@ public class LockTemplate implements AutoCloseable {
      * @throws LockAcquisitionException if the lock cannot be had (the action does not run)
      */
     public void run(String key, LockOptions options, Runnable action) {
-        Objects.requireNonNull(action, "action must not be null");
+        if (action == null) {
+            throw new IllegalArgumentException("action must not be null");
+        }
         execute(key, options, () -> {
             action.run();
             return null;
@@ -259,7 +263,9 @@ public class LockTemplate implements AutoCloseable {
 
     private Entry enter(String key, LockOptions options) {
         Keys.requireValid("Lock key", key);
-        Objects.requireNonNull(options, "options must not be null");
+        if (options == null) {
+            throw new IllegalArgumentException("options must not be null");
+        }
         Hold current = this.holds.get(key);
         if (current != null && current.owner() == Thread.currentThread()) {
             if (!options.reentrant()) {

@@ -36,9 +36,15 @@ final class ShopProblems {
                 rejected.sku());
     }
 
+    /** The longest part of a rejected value echoed back; the rest is counted, not repeated. */
+    static final int ECHOED = 64;
+
     static ErrorResponseException invalid(String parameter, Object value, String rule) {
+        String text = String.valueOf(value);
+        String echoed = (text.length() <= ECHOED) ? "'" + text + "'"
+                : "'" + text.substring(0, ECHOED) + "…' (" + text.length() + " characters)";
         ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
-                parameter + " " + rule + ", but was '" + value + "'");
+                parameter + " " + rule + ", but was " + echoed);
         body.setTitle("Invalid " + parameter);
         return new ErrorResponseException(HttpStatus.BAD_REQUEST, body, null);
     }

@@ -108,6 +108,17 @@ abstract class ShopEndToEndTest {
     }
 
     @Test
+    void aRejectedValueIsEchoedOnlyInPart() {
+        this.client.restock(this.shop, this.sku, 1);
+        String huge = "u".repeat(5000);
+        HttpResponse<String> invalid = this.client.reserve(this.shop, this.sku, huge);
+        assertThat(invalid.statusCode()).isEqualTo(400);
+        assertThat(invalid.body()).contains("user must be 1 to 64 letters", "'" + "u".repeat(64) + "…' (5000 characters)")
+            .doesNotContain("u".repeat(65)).hasSizeLessThan(1000);
+        assertThat(this.client.item(this.shop, this.sku).stock()).isEqualTo(1);
+    }
+
+    @Test
     void concurrentDiscountsCompoundBecauseEachReadsThePriceUnderTheLock() throws Exception {
         this.client.restock(this.shop, this.sku, 1);
         this.client.read(this.client.send("PUT", this.shop, "/api/items/" + this.sku + "/price?cents=100000"),
