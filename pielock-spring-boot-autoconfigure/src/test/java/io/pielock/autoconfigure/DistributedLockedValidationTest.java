@@ -63,6 +63,12 @@ class DistributedLockedValidationTest {
     }
 
     @Test
+    void aLeaseOverOneHundredYearsFailsStartup() {
+        assertStartupFails(CenturiesLease.class, "CenturiesLease.reserve(String)",
+                "expires must be at most 36500d (100 years), but was 109500d");
+    }
+
+    @Test
     void negativeTriesFailStartup() {
         assertStartupFails(NegativeTries.class, "NegativeTries.reserve(String)", "tries must be 0");
     }
@@ -238,6 +244,13 @@ class DistributedLockedValidationTest {
         @DistributedLocked(key = "#sku")
         public CompletableFuture<Long> reserve(String sku) {
             return CompletableFuture.completedFuture(LockContext.current().fencingToken());
+        }
+    }
+
+    static class CenturiesLease {
+
+        @DistributedLocked(key = "#sku", expires = "109500d")
+        public void reserve(String sku) {
         }
     }
 }

@@ -129,6 +129,14 @@ class PielockAutoConfigurationTest {
         this.runner.withPropertyValues("pielock.lock.retry-after=500us").run(context -> assertThat(
                 Causes.find(context.getStartupFailure(), InvalidPielockPropertyException.class))
             .hasMessage("Invalid pielock.lock.retry-after: must be at least 1ms, but was 500us (default 1s)"));
+        this.runner.withPropertyValues("pielock.lock.expires=109500d").run(context -> assertThat(
+                Causes.find(context.getStartupFailure(), InvalidPielockPropertyException.class))
+            .hasMessage("Invalid pielock.lock.expires: must be at most 36500d (100 years), but was 109500d "
+                    + "(default 30s)"));
+        this.runner.withPropertyValues("pielock.lock.timeout=36501d").run(context -> assertThat(
+                Causes.find(context.getStartupFailure(), InvalidPielockPropertyException.class))
+            .hasMessage("Invalid pielock.lock.timeout: must be at most 36500d (100 years), but was 36501d "
+                    + "(default 60s; 0 means one attempt)"));
         this.runner.withPropertyValues("pielock.lock.tries=-1")
             .run(context -> assertThat(context.getStartupFailure()).rootCause()
                 .hasMessage("Invalid pielock.lock.tries: must be 0 (no limit) or positive, but was -1 (default 0)"));
