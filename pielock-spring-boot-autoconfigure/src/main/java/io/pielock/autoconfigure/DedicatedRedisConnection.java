@@ -1,5 +1,7 @@
 package io.pielock.autoconfigure;
 
+import java.time.Duration;
+
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.data.redis.connection.RedisPassword;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
@@ -13,9 +15,13 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  */
 public final class DedicatedRedisConnection implements DisposableBean {
 
+    /** The longest command timeout accepted for {@code pielock.redis.timeout}. */
+    static final Duration MAX_TIMEOUT = Duration.ofDays(1);
+
     private final LettuceConnectionFactory connectionFactory;
 
     DedicatedRedisConnection(PielockProperties.Redis properties) {
+        validate(properties);
         RedisStandaloneConfiguration server = new RedisStandaloneConfiguration(properties.getHost(),
                 properties.getPort());
         server.setDatabase(properties.getDatabase());
@@ -31,6 +37,23 @@ public final class DedicatedRedisConnection implements DisposableBean {
         this.connectionFactory = new LettuceConnectionFactory(server, client);
         this.connectionFactory.afterPropertiesSet();
         this.connectionFactory.start();
+    }
+
+    /** Refuses, at startup, what could only fail later, at the first lock or limit. */
+    private static void validate(PielockProperties.Redis properties) {
+        if (properties.getPort() < 1 || properties.getPort() > 65_535) {
+            throw new InvalidPielockPropertyException("pielock.redis.port",
+                    "must be 1 to 65535, but was " + properties.getPort() + " (default 6379)", null);
+        }
+        if (properties.getDatabase() < 0) {
+            throw new InvalidPielockPropertyException("pielock.redis.database",
+                    "must be 0 or positive, but was " + properties.getDatabase() + " (default 0)", null);
+        }
+        Duration timeout = properties.getTimeout();
+        if (timeout == null || timeout.compareTo(Duration.ofMillis(1)) < 0 || timeout.compareTo(MAX_TIMEOUT) > 0) {
+            throw new InvalidPielockPropertyException("pielock.redis.timeout",
+                    "must be 1ms to 1d, but was " + timeout + " (default 2s)", null);
+        }
     }
 
     /** @return the connection factory */

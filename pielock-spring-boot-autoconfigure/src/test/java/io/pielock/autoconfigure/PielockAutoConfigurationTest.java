@@ -114,6 +114,18 @@ class PielockAutoConfigurationTest {
     }
 
     @Test
+    void anInvalidDedicatedConnectionFailsAtStartupNamingTheProperty() {
+        this.runner.withPropertyValues("pielock.redis.host=localhost", "pielock.redis.port=70000").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(Causes.find(context.getStartupFailure(), InvalidPielockPropertyException.class))
+                .hasMessage("Invalid pielock.redis.port: must be 1 to 65535, but was 70000 (default 6379)");
+        });
+        this.runner.withPropertyValues("pielock.redis.host=localhost", "pielock.redis.timeout=0s")
+            .run(context -> assertThat(Causes.find(context.getStartupFailure(), InvalidPielockPropertyException.class))
+                .hasMessage("Invalid pielock.redis.timeout: must be 1ms to 1d, but was PT0S (default 2s)"));
+    }
+
+    @Test
     void invalidLockDefaultsFailAtStartupNamingTheProperty() {
         this.runner.withPropertyValues("pielock.lock.expires=0s").run(context -> {
             assertThat(context).hasFailed();
