@@ -87,6 +87,22 @@ class RedisClusterLockTemplateTest extends AbstractLockTemplateContractTest {
         holder.release(this.key + ":prime");
     }
 
+    @Test
+    void releasedNamesLeaveNothingOnAnyMasterOnceTheirLeaseHasPassed() throws Exception {
+        Duration lease = Duration.ofMillis(800);
+        LockTemplate template = newProcess(LockOptions.defaults().withExpires(lease));
+        for (int i = 0; i < 1000; i++) {
+            template.run(this.key + ":" + i, () -> { });
+        }
+        String pattern = "pielock:*{" + this.key + ":*";
+        long counters = RedisCluster.shared().masters().stream()
+            .mapToLong(master -> ((List<?>) master.call("KEYS", pattern)).size()).sum();
+        assertThat(counters).as("fencing counters while their lease runs").isPositive();
+        Thread.sleep(lease.plusMillis(300).toMillis());
+        assertThat(RedisCluster.shared().masters()).as("nothing left one lease after the last acquisition")
+            .allSatisfy(master -> assertThat((List<?>) master.call("KEYS", pattern)).isEmpty());
+    }
+
     /** Each held lock's keys (lock and fence) share a slot and are stored there; counts the locks per master. */
     private Map<RedisClusterNode, Integer> locksPerMaster(List<String> names) {
         try (RedisClusterConnection cluster = track(RedisCluster.shared().connectionFactory())
