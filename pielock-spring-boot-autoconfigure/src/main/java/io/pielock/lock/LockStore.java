@@ -73,21 +73,32 @@ public interface LockStore {
     boolean release(String key, String token);
 
     /**
-     * Registers a listener told, on a best-effort basis, the name of every lock released by any process.
-     * Called once by each template. It must not connect to anything.
+     * Registers a listener told, on a best-effort basis, the name of every lock released by any process while a
+     * thread of this process waits for it ({@link #awaitReleases(String, Duration)}). Called once by each
+     * template. It must not connect to anything.
      * @param listener receives released keys
      */
     void addReleaseListener(Consumer<String> listener);
 
     /**
-     * Called before a caller starts waiting: makes sure, as far as it can, that release events are delivered
-     * from now on (the Redis store subscribes on first use, and waits briefly for Redis to confirm it). Best
-     * effort: callers also poll.
+     * Called when a thread starts waiting for a lock another process holds: makes sure, as far as it can, that
+     * its releases are delivered from now on (the Redis store subscribes to the lock's own channel, and waits
+     * briefly for Redis to confirm it). Best effort: callers also poll. Each call is matched by one
+     * {@link #stopAwaitingReleases(String)} when that thread stops waiting.
+     * @param key the lock the caller waits for
      * @param within the longest this may block (the caller's remaining wait)
      * @return whether releases until now may have gone unheard (a subscription was only just made): the caller
      *         should try again at once rather than wait for an event
      */
-    boolean awaitReleases(Duration within);
+    boolean awaitReleases(String key, Duration within);
+
+    /**
+     * Called when a thread stops waiting for a lock (it got it or gave up): once nobody in this process waits for
+     * it, the store may stop listening for its releases.
+     * @param key the lock
+     */
+    default void stopAwaitingReleases(String key) {
+    }
 
     /**
      * @return where locks live, for error messages: for example {@code "Redis at localhost:6379"}; never

@@ -330,6 +330,7 @@ public class LockTemplate implements AutoCloseable {
     private Entry acquireFromStore(String key, LockOptions options, long deadline, int tries, LocalGates.Gate gate) {
         boolean once = options.timeout().isZero();
         StoreWaiter waiter = new StoreWaiter(Thread.currentThread());
+        boolean listening = false;
         if (!once) {
             // Registered before the first attempt, so a release between attempt and wait still wakes us.
             this.storeWaiters.put(key, waiter);
@@ -368,8 +369,11 @@ public class LockTemplate implements AutoCloseable {
                 if (remaining <= 0) {
                     return Entry.failed(Reason.TIMEOUT, null);
                 }
-                if (attempt == 1 && this.store.awaitReleases(Duration.ofNanos(remaining))) {
-                    continue; // subscribed just now: a release meanwhile went unheard, so look again at once
+                if (!listening) {
+                    listening = true;
+                    if (this.store.awaitReleases(key, Duration.ofNanos(remaining))) {
+                        continue; // subscribed just now: a release meanwhile went unheard, so look again at once
+                    }
                 }
                 if (!waitForRelease(waiter, remaining, options.retryAfter(), result.holderTtl())) {
                     return Entry.failed(Reason.INTERRUPTED, null);
@@ -379,6 +383,9 @@ public class LockTemplate implements AutoCloseable {
         finally {
             if (!once) {
                 this.storeWaiters.remove(key, waiter);
+            }
+            if (listening) {
+                this.store.stopAwaitingReleases(key);
             }
         }
     }

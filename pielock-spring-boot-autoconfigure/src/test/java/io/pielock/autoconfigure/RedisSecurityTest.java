@@ -40,7 +40,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 class RedisSecurityTest {
 
     /** The ACL rules documented in README.md, for the default key prefix {@code pielock:}. */
-    static final String ACL_RULES = "on resetkeys ~pielock:* resetchannels &pielock:lock-released -@all "
+    static final String ACL_RULES = "on resetkeys ~pielock:* resetchannels &pielock:lock-released:* -@all "
             + "+evalsha +eval +get +set +pexpire +pttl +del +publish +time +subscribe +unsubscribe "
             + "+getrange +setrange";
 
@@ -91,7 +91,7 @@ class RedisSecurityTest {
             assertThat(holding.acquire("acl-wait").acquired()).isTrue();
             CompletableFuture<Boolean> waited = CompletableFuture.supplyAsync(() -> waiter
                 .acquire("acl-wait", LockOptions.defaults().withRetryAfter(Duration.ofSeconds(30))).acquired());
-            redis.awaitSubscriber("pielock:lock-released", Duration.ofSeconds(20));
+            redis.awaitSubscriber("pielock:lock-released:{acl-wait}", Duration.ofSeconds(20));
             Thread.sleep(200);
             long releasedAt = System.nanoTime();
             assertThat(holding.release("acl-wait").released()).isTrue();

@@ -199,7 +199,7 @@ class RedisFaultsTest {
         CompletableFuture<Long> acquiredAfter = waitInBackground(holder, waiter);
 
         assertThat((Long) redis.call("CLIENT", "KILL", "TYPE", "pubsub")).isPositive();
-        awaitSubscribers();
+        awaitSubscribers(this.key);
         long releasedAt = System.nanoTime();
         assertThat(holder.release(this.key).released()).isTrue();
 
@@ -245,7 +245,7 @@ class RedisFaultsTest {
             waiter.release(this.key);
             return at;
         });
-        awaitSubscribers();
+        awaitSubscribers(this.key);
         Thread.sleep(200);
         return acquiredAt;
     }
@@ -268,8 +268,8 @@ class RedisFaultsTest {
         }
     }
 
-    private static void awaitSubscribers() {
-        redis.awaitSubscriber(KEYS.releaseChannel(), Duration.ofSeconds(20));
+    private static void awaitSubscribers(String key) {
+        redis.awaitSubscriber(KEYS.releaseChannel(key), Duration.ofSeconds(20));
     }
 
     private static void awaitNotHeld(LockHandle handle) throws InterruptedException {

@@ -44,7 +44,12 @@ class ForwardingLockStore implements LockStore {
     }
 
     @Override
-    public boolean awaitReleases(Duration within) {
-        return this.delegate.awaitReleases(within);
+    public boolean awaitReleases(String key, Duration within) {
+        return this.delegate.awaitReleases(key, within);
+    }
+
+    @Override
+    public void stopAwaitingReleases(String key) {
+        this.delegate.stopAwaitingReleases(key);
     }
 }

@@ -103,6 +103,15 @@ class RedisClusterLockTemplateTest extends AbstractLockTemplateContractTest {
             .allSatisfy(master -> assertThat((List<?>) master.call("KEYS", pattern)).isEmpty());
     }
 
+    @Test
+    void aReleaseReachesOnlyTheProcessesThatWaitForThatLock() throws Exception {
+        ReleaseAudience.onlyTheWaitersHearAContendedLocksReleases(i -> track(newStore()), this.key,
+                name -> RedisCluster.shared().masters().stream()
+                    .mapToLong(master -> (Long) ((List<?>) master.call("PUBSUB", "NUMSUB", KEYS.releaseChannel(name)))
+                        .get(1))
+                    .sum());
+    }
+
     /** Each held lock's keys (lock and fence) share a slot and are stored there; counts the locks per master. */
     private Map<RedisClusterNode, Integer> locksPerMaster(List<String> names) {
         try (RedisClusterConnection cluster = track(RedisCluster.shared().connectionFactory())
@@ -116,7 +125,7 @@ class RedisClusterLockTemplateTest extends AbstractLockTemplateContractTest {
         RedisCluster cluster = RedisCluster.shared();
         List<RedisServer> listening = cluster.masters().stream()
             .filter(master -> !Long.valueOf(0)
-                .equals(((List<?>) master.call("PUBSUB", "NUMSUB", KEYS.releaseChannel())).get(1)))
+                .equals(((List<?>) master.call("PUBSUB", "NUMSUB", KEYS.releaseChannel(this.key + ":prime"))).get(1)))
             .toList();
         assertThat(listening).as("the waiter subscribed on one node").isNotEmpty();
         for (int i = 0;; i++) {

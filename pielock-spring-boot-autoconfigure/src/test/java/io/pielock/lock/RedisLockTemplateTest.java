@@ -5,8 +5,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.junit.jupiter.api.Test;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.listener.ChannelTopic;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
@@ -53,7 +55,7 @@ class RedisLockTemplateTest extends AbstractLockTemplateContractTest {
         RedisMessageListenerContainer listener = new RedisMessageListenerContainer();
         listener.setConnectionFactory(track(TestRedis.connectionFactory()));
         listener.addMessageListener((message, pattern) -> announced.add(new String(message.getBody(),
-                StandardCharsets.UTF_8)), new ChannelTopic(KEYS.releaseChannel()));
+                StandardCharsets.UTF_8)), new ChannelTopic(KEYS.releaseChannel(this.key)));
         listener.afterPropertiesSet();
         listener.start();
         track(listener);
@@ -135,5 +137,22 @@ class RedisLockTemplateTest extends AbstractLockTemplateContractTest {
             assertThat(again.fencingToken()).as("higher than before although its counter expired (server time)")
                 .isGreaterThan(firstToken);
         }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aReleaseReachesOnlyTheProcessesThatWaitForThatLock() throws Exception {
+        StringRedisTemplate redis = redis();
+        ReleaseAudience.onlyTheWaitersHearAContendedLocksReleases(i -> track(newStore()), this.key,
+                name -> redis.execute((RedisCallback<Long>) connection -> {
+                    byte[] channel = KEYS.releaseChannel(name).getBytes(StandardCharsets.UTF_8);
+                    try {
+                        return ((RedisClusterAsyncCommands<byte[], byte[]>) connection.getNativeConnection())
+                            .pubsubNumsub(channel).get().values().iterator().next();
+                    }
+                    catch (Exception ex) {
+                        throw new IllegalStateException(ex);
+                    }
+                }));
     }
 }

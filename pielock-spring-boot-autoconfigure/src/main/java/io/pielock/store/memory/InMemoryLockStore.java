@@ -135,7 +135,7 @@ public class InMemoryLockStore implements LockStore {
     }
 
     @Override
-    public boolean awaitReleases(Duration within) {
+    public boolean awaitReleases(String key, Duration within) {
         return false; // events are delivered synchronously by release()
     }
 

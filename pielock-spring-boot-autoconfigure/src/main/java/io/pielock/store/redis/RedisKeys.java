@@ -76,9 +76,14 @@ public final class RedisKeys {
                 + ((limit.algorithm() == Algorithm.GCRA) ? "ms:gcra" : "ms:sliding");
     }
 
-    /** @return the pub/sub channel on which releases are announced */
-    public String releaseChannel() {
-        return this.prefix + "lock-released";
+    /**
+     * @param name the lock's name
+     * @return the pub/sub channel on which releases of that lock are announced, for example
+     *         {@code pielock:lock-released:{orders:42}}: one channel per lock, to which only the processes that
+     *         wait for the lock subscribe, with the lock's hash tag
+     */
+    public String releaseChannel(String name) {
+        return key("lock-released:", name);
     }
 
     private String key(String kind, String name) {

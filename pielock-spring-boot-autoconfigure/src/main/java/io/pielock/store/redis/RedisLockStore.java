@@ -3,11 +3,15 @@ package io.pielock.store.redis;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import org.apache.commons.logging.Log;
@@ -32,13 +36,17 @@ import io.pielock.lock.LockStore;
  * {@code lock-release.lua} beside this class. Leases are Redis's own ({@code PX}), fencing tokens come from
  * the server's clock, never the client's.
  * <p>
- * Releases are announced on one channel ({@link RedisKeys#releaseChannel()}), to which this store subscribes
- * the first time a caller has to wait, not before: an application whose Redis is down at startup still
- * starts; that first waiter waits (at most {@link #SUBSCRIPTION_WAIT}) until Redis confirms the subscription, so
- * no release goes unheard. The subscription reconnects by itself; while it is down, waiters fall back to polling. A release is
+ * Releases are announced on one channel per lock ({@link RedisKeys#releaseChannel(String)}), to which this
+ * store subscribes only while a thread of this JVM waits for that lock (and for {@link #LINGER} after, so a hot
+ * lock keeps its channel): a JVM hears the releases of the locks it waits for, not the whole fleet's traffic.
+ * Nothing connects before the first wait, so an application whose Redis is down at startup still starts. The
+ * first waiter for a lock waits (at most {@link #SUBSCRIPTION_WAIT}) until Redis confirms the subscription, then
+ * looks at the lock again, so no release goes unheard. The subscription connection reconnects by itself; while
+ * it is down, waiters fall back to polling. A release is
  * announced only while someone waits: a waiter's failed attempt sets a short-lived marker
  * ({@link RedisKeys#waiters(String)}) in the same script, and the release publishes only if it finds one, so
- * uncontended locks cost no pub/sub traffic at all.
+ * uncontended locks cost no pub/sub traffic at all. (On Redis Cluster a {@code PUBLISH} still crosses the
+ * cluster bus to every node; only subscribed JVMs receive it. Sharded pub/sub is not used yet.)
  * <p>
  * Threads of one process hand a contended lock to each other with one script ({@code lock-handover.lua}: new
  * owner, new lease, new fencing token) instead of a release and an acquisition, unless a waiter of another
@@ -57,8 +65,11 @@ public class RedisLockStore implements LockStore, DisposableBean {
 
     private static final Log logger = LogFactory.getLog(RedisLockStore.class);
 
-    /** The longest the first waiter of a JVM waits for Redis to confirm the release subscription. */
+    /** The longest the first waiter for a lock waits for Redis to confirm the subscription to its releases. */
     static final Duration SUBSCRIPTION_WAIT = Duration.ofSeconds(2);
+
+    /** How long a lock's release channel stays subscribed after the last thread of this JVM stopped waiting. */
+    static final Duration LINGER = Duration.ofSeconds(5);
 
     /** How long a waiter's mark outlives its next attempt, at least. */
     static final Duration WAITER_MARGIN = Duration.ofSeconds(1);
@@ -72,17 +83,16 @@ public class RedisLockStore implements LockStore, DisposableBean {
 
     private final ScriptRunner scripts;
 
-    private final byte[] channel;
-
     private final RedisKeys keys;
 
     private final RedisMessageListenerContainer releases;
 
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
 
-    private final AtomicBoolean subscribed = new AtomicBoolean();
+    /** The locks this JVM listens for, by name; also the monitor guarding subscriptions. */
+    private final Map<String, Listening> listening = new HashMap<>();
 
-    private final CountDownLatch subscriptionConfirmed = new CountDownLatch(1);
+    private ScheduledExecutorService unsubscriber;
 
     private final int minReplicasAcked;
 
@@ -107,7 +117,6 @@ public class RedisLockStore implements LockStore, DisposableBean {
         this.connectionFactory = connectionFactory;
         this.scripts = new ScriptRunner(connectionFactory);
         this.keys = keys;
-        this.channel = bytes(keys.releaseChannel());
         this.minReplicasAcked = minReplicasAcked;
         this.releases = new RedisMessageListenerContainer();
         this.releases.setConnectionFactory(connectionFactory);
@@ -132,7 +141,7 @@ public class RedisLockStore implements LockStore, DisposableBean {
     @Override
     public LockAttempt handOver(String key, String fromToken, String toToken, Duration lease, Duration retryWithin) {
         return attempt(key, toToken, lease, LockScripts.HAND_OVER, bytes(fromToken), bytes(toToken), millis(lease),
-                this.channel, bytes(key), waiterMarker(retryWithin));
+                bytes(this.keys.releaseChannel(key)), bytes(key), waiterMarker(retryWithin));
     }
 
     /**
@@ -179,7 +188,7 @@ public class RedisLockStore implements LockStore, DisposableBean {
     @Override
     public boolean release(String key, String token) {
         return run(LockScripts.RELEASE, new byte[][] { bytes(this.keys.lock(key)), bytes(this.keys.waiters(key)) },
-                bytes(token), this.channel, bytes(key));
+                bytes(token), bytes(this.keys.releaseChannel(key)), bytes(key));
     }
 
     /** Runs a script that answers 1 (done) or 0. */
@@ -221,57 +230,137 @@ public class RedisLockStore implements LockStore, DisposableBean {
     }
 
     @Override
-    public boolean awaitReleases(Duration within) {
-        if (this.subscribed.compareAndSet(false, true)) {
-            try {
-                this.releases.addMessageListener(new ReleaseListener(), new ChannelTopic(this.keys.releaseChannel()));
+    public boolean awaitReleases(String key, Duration within) {
+        Listening entry;
+        boolean created = false;
+        synchronized (this.listening) {
+            entry = this.listening.get(key);
+            if (entry == null) {
+                created = true;
+                entry = new Listening(key, this.keys.releaseChannel(key));
+                try {
+                    this.releases.addMessageListener(entry, entry.topic);
+                }
+                catch (RuntimeException ex) {
+                    logger.warn("Could not subscribe to the releases of lock key: " + key + " on '"
+                            + entry.topic.getTopic() + "'; its waiters poll", ex);
+                    return false;
+                }
+                this.listening.put(key, entry);
             }
-            catch (RuntimeException ex) {
-                this.subscribed.set(false);
-                logger.warn("Could not subscribe to lock releases on '" + this.keys.releaseChannel()
-                        + "'; waiters poll until it works", ex);
-                return false;
-            }
-            awaitSubscription(within);
-            return true; // releases while subscribing went unheard
+            entry.waiters++;
         }
-        if (this.subscriptionConfirmed.getCount() > 0) {
-            awaitSubscription(within);
+        if (created || entry.confirmed.getCount() > 0) {
+            // releases before the subscription was confirmed went unheard (Spring may confirm it before
+            // addMessageListener returns): the caller looks again
+            entry.awaitConfirmation(within);
             return true;
         }
         return false;
     }
 
-    /**
-     * The first wait in a JVM subscribes, and Redis confirms it asynchronously; a release published before then
-     * is not heard. Waits briefly for the confirmation.
-     */
-    private void awaitSubscription(Duration within) {
-        try {
-            this.subscriptionConfirmed.await(min(within, SUBSCRIPTION_WAIT).toNanos(), TimeUnit.NANOSECONDS);
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
+    @Override
+    public void stopAwaitingReleases(String key) {
+        synchronized (this.listening) {
+            Listening entry = this.listening.get(key);
+            if (entry != null && --entry.waiters == 0) {
+                entry.idleSince = System.nanoTime();
+                unsubscriber().schedule(() -> unsubscribeIfIdle(entry), LINGER.toNanos(), TimeUnit.NANOSECONDS);
+            }
         }
     }
 
-    /** Hands released keys to the listeners, and learns when Redis has confirmed the subscription. */
-    private final class ReleaseListener implements MessageListener, SubscriptionListener {
+    /**
+     * Drops a lock's subscription once nobody in this JVM has waited for it for {@link #LINGER}: a hot lock keeps
+     * its channel between waits instead of subscribing again each time.
+     */
+    private void unsubscribeIfIdle(Listening entry) {
+        synchronized (this.listening) {
+            if (entry.waiters == 0 && this.listening.get(entry.key) == entry
+                    && System.nanoTime() - entry.idleSince >= LINGER.toNanos() - TimeUnit.MILLISECONDS.toNanos(1)) {
+                this.listening.remove(entry.key);
+                try {
+                    this.releases.removeMessageListener(entry, entry.topic);
+                }
+                catch (RuntimeException ex) {
+                    logger.debug("Could not unsubscribe from '" + entry.topic.getTopic() + "'", ex);
+                }
+            }
+        }
+    }
+
+    private ScheduledExecutorService unsubscriber() {
+        synchronized (this.listening) {
+            if (this.unsubscriber == null) {
+                ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
+                    Thread thread = new Thread(runnable, "pielock-release-unsubscriber");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+                executor.setRemoveOnCancelPolicy(true);
+                this.unsubscriber = executor;
+            }
+            return this.unsubscriber;
+        }
+    }
+
+    /** @return the locks whose releases this store listens for now (subscribed or lingering), for tests */
+    Set<String> listeningTo() {
+        synchronized (this.listening) {
+            return Set.copyOf(this.listening.keySet());
+        }
+    }
+
+    /**
+     * One lock's release channel, subscribed while threads of this JVM wait for the lock: hands its releases to
+     * the listeners, and learns when Redis has confirmed the subscription (a release published before then is
+     * not heard, so the first waiter waits briefly for it).
+     */
+    private final class Listening implements MessageListener, SubscriptionListener {
+
+        final String key;
+
+        final ChannelTopic topic;
+
+        final CountDownLatch confirmed = new CountDownLatch(1);
+
+        /** Threads waiting now; guarded by {@code listening}. */
+        int waiters;
+
+        long idleSince;
+
+        Listening(String key, String channel) {
+            this.key = key;
+            this.topic = new ChannelTopic(channel);
+        }
 
         @Override
         public void onMessage(Message message, byte[] pattern) {
-            String key = new String(message.getBody(), StandardCharsets.UTF_8);
-            RedisLockStore.this.listeners.forEach(listener -> listener.accept(key));
+            RedisLockStore.this.listeners.forEach(listener -> listener.accept(this.key));
         }
 
         @Override
         public void onChannelSubscribed(byte[] channel, long count) {
-            RedisLockStore.this.subscriptionConfirmed.countDown();
+            this.confirmed.countDown();
+        }
+
+        void awaitConfirmation(Duration within) {
+            try {
+                this.confirmed.await(min(within, SUBSCRIPTION_WAIT).toNanos(), TimeUnit.NANOSECONDS);
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
     @Override
     public void destroy() throws Exception {
+        synchronized (this.listening) {
+            if (this.unsubscriber != null) {
+                this.unsubscriber.shutdownNow();
+            }
+        }
         this.releases.destroy();
     }
 
