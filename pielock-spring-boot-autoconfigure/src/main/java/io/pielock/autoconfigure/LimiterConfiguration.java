@@ -1,7 +1,5 @@
 package io.pielock.autoconfigure;
 
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.binder.MeterBinder;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
@@ -21,26 +19,26 @@ import io.pielock.interceptor.RateLimitAdvisor;
 import io.pielock.interceptor.RateLimitInterceptor;
 import io.pielock.interceptor.RateLimitOperationSource;
 import io.pielock.limiter.Limiter;
+import io.pielock.limiter.LimiterObserver;
 import io.pielock.limiter.RateLimitStore;
 import io.pielock.web.RateLimitExceptionHandler;
 
 /**
- * Rate limiting: a {@link Limiter} over the configured {@link RateLimitStore}, the {@code @RateLimited} advice,
- * a Micrometer counter of calls allowed unchecked (when Micrometer is present), and HTTP 429 for exceeded limits
- * in Spring MVC applications. Every bean backs off when the application defines its own.
+ * Rate limiting: a {@link Limiter} over the configured {@link RateLimitStore} (observed by the application's
+ * {@link LimiterObserver}, if any: {@link ObservationConfiguration}), the {@code @RateLimited} advice, and HTTP 429
+ * for exceeded limits in Spring MVC applications. Every bean backs off when the application defines its own.
  */
 @Configuration(proxyBeanMethods = false)
-@Import({ LimiterConfiguration.RateLimitAnnotationConfiguration.class, LimiterConfiguration.MetricsConfiguration.class,
-        LimiterConfiguration.WebMvcConfiguration.class })
+@Import({ LimiterConfiguration.RateLimitAnnotationConfiguration.class, LimiterConfiguration.WebMvcConfiguration.class })
 class LimiterConfiguration {
-
-    /** Name of the counter of calls allowed without a check because the store could not be reached. */
-    static final String FAIL_OPEN_METER = "pielock.limiter.fail.open";
 
     @Bean
     @ConditionalOnMissingBean
-    Limiter limiter(PielockProperties properties, RateLimitStore rateLimitStore) {
-        return new Limiter(rateLimitStore, properties.getLimiter().isFailOpen());
+    Limiter limiter(PielockProperties properties, RateLimitStore rateLimitStore,
+            ObjectProvider<LimiterObserver> observer) {
+        Limiter limiter = new Limiter(rateLimitStore, properties.getLimiter().isFailOpen());
+        observer.ifUnique(limiter::setObserver);
+        return limiter;
     }
 
     @Configuration(proxyBeanMethods = false)
@@ -69,19 +67,6 @@ class LimiterConfiguration {
                 RateLimitInterceptor interceptor, Environment environment) {
             int order = PielockProperties.aspectOrder(environment, "pielock.limiter.aspect-order", PielockProperties.Limiter.DEFAULT_ASPECT_ORDER);
             return new RateLimitAdvisor(operations, interceptor, order);
-        }
-    }
-
-    @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(name = "io.micrometer.core.instrument.binder.MeterBinder")
-    static class MetricsConfiguration {
-
-        @Bean
-        @ConditionalOnMissingBean(name = "pielockLimiterMeters")
-        MeterBinder pielockLimiterMeters(ObjectProvider<Limiter> limiter) {
-            return registry -> FunctionCounter.builder(FAIL_OPEN_METER, limiter.getObject(), Limiter::getFailOpenCount)
-                .description("Calls allowed without a rate limit check because the store could not be reached")
-                .register(registry);
         }
     }
 

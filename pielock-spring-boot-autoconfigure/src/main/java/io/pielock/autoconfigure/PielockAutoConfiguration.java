@@ -20,25 +20,31 @@ import io.pielock.interceptor.DistributedLockInterceptor;
 import io.pielock.interceptor.KeyExpressions;
 import io.pielock.interceptor.LockOperationSource;
 import io.pielock.interceptor.UninterceptableMethods;
+import io.pielock.lock.LockObserver;
 import io.pielock.lock.LockStore;
 import io.pielock.lock.LockTemplate;
 
 /**
- * Auto-configuration for pielock: a {@link LockTemplate} over the configured store, and the
- * {@code @DistributedLocked} advice. Every bean backs off when the application defines its own.
+ * Auto-configuration for pielock: a {@link LockTemplate} over the configured store (observed by the application's
+ * {@link LockObserver}, if any: {@link ObservationConfiguration}), and the {@code @DistributedLocked} advice. Every
+ * bean backs off when the application defines its own.
  */
 @AutoConfiguration(afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
 @ConditionalOnBooleanProperty(name = "pielock.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(PielockProperties.class)
 @Import({ StoreConfigurations.RedisStoreConfiguration.class, StoreConfigurations.MemoryStoreConfiguration.class,
         StoreConfigurations.NoRedisOnClasspathConfiguration.class,
-        PielockAutoConfiguration.LockAnnotationConfiguration.class, LimiterConfiguration.class })
+        PielockAutoConfiguration.LockAnnotationConfiguration.class, LimiterConfiguration.class,
+        ObservationConfiguration.class })
 public final class PielockAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    LockTemplate lockTemplate(PielockProperties properties, LockStore lockStore, Environment environment) {
-        return new LockTemplate(lockStore, properties.getLock().toOptions(environment));
+    LockTemplate lockTemplate(PielockProperties properties, LockStore lockStore, Environment environment,
+            ObjectProvider<LockObserver> observer) {
+        LockTemplate template = new LockTemplate(lockStore, properties.getLock().toOptions(environment));
+        observer.ifUnique(template::setObserver);
+        return template;
     }
 
     @Bean

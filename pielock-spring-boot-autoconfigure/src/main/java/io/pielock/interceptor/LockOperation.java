@@ -33,6 +33,8 @@ public final class LockOperation {
 
     private final FallbackMethod fallback;
 
+    private final String name;
+
     private volatile Resolved resolved;
 
     LockOperation(Method method, Expression key, String keyText, String prefix, Duration expires, Duration timeout,
@@ -47,6 +49,7 @@ public final class LockOperation {
         this.tries = tries;
         this.reentrant = reentrant;
         this.fallback = fallback;
+        this.name = MethodName.of(method);
         options(LockOptions.defaults()); // validates the overrides now, at startup
     }
 
@@ -70,6 +73,11 @@ public final class LockOperation {
         return this.prefix;
     }
 
+    /** @return the method as metrics and traces name it: {@code ClassName.method} */
+    public String name() {
+        return this.name;
+    }
+
     /** @return the fallback, or {@code null} */
     public FallbackMethod fallback() {
         return this.fallback;
@@ -77,7 +85,8 @@ public final class LockOperation {
 
     /**
      * @param defaults the configured defaults
-     * @return the defaults with this method's overrides applied (computed once per defaults object)
+     * @return the defaults with this method's overrides and {@linkplain #name() name} applied (computed once per
+     *         defaults object)
      */
     public LockOptions options(LockOptions defaults) {
         Resolved current = this.resolved;
@@ -88,6 +97,7 @@ public final class LockOperation {
             options = (this.retryAfter != null) ? options.withRetryAfter(this.retryAfter) : options;
             options = (this.tries >= 0) ? options.withTries(this.tries) : options;
             options = this.reentrant ? options : options.withReentrant(false);
+            options = options.withName(this.name);
             current = new Resolved(defaults, options);
             this.resolved = current;
         }

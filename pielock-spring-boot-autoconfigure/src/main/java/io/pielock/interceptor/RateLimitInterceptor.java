@@ -45,7 +45,7 @@ public class RateLimitInterceptor implements MethodInterceptor {
         Object[] args = invocation.getArguments();
         LimitResult result;
         try {
-            result = this.limiter.get().allow(operation.keys(this.keys, target, args));
+            result = this.limiter.get().allow(operation.keys(this.keys, target, args), operation.name());
         }
         catch (LimiterUnavailableException ex) {
             throw ex.forMethod(operation.method());

@@ -25,6 +25,8 @@ public final class RateLimitOperation {
 
     private final FallbackMethod fallback;
 
+    private final String name;
+
     /** The keys when no rule needs evaluating (the default key): built once, not per call. */
     private final List<KeyedLimits> constantKeys;
 
@@ -32,6 +34,7 @@ public final class RateLimitOperation {
         this.method = method;
         this.rules = List.copyOf(rules);
         this.fallback = fallback;
+        this.name = MethodName.of(method);
         this.constantKeys = this.rules.stream().allMatch(rule -> rule.expression() == null)
                 ? this.rules.stream().map(rule -> new KeyedLimits(rule.text(), rule.limits())).toList() : null;
     }
@@ -39,6 +42,11 @@ public final class RateLimitOperation {
     /** @return the annotated method */
     public Method method() {
         return this.method;
+    }
+
+    /** @return the method as metrics and traces name it: {@code ClassName.method} */
+    public String name() {
+        return this.name;
     }
 
     /** @return the fallback, or {@code null} */

@@ -43,8 +43,9 @@ import io.pielock.key.Keys;
  * forgets a key once it holds nothing that could deny a call.</li>
  * <li><b>Store unreachable.</b> Failing closed (the default), the call is denied with a
  * {@link LimiterUnavailableException} whose cause is the store's error, never reported as an exceeded limit.
- * Failing open, the call is allowed unchecked, counted ({@link #getFailOpenCount()}) and logged at WARN at most
- * once every 10 seconds.</li>
+ * Failing open, the call is allowed unchecked, counted ({@link #getFailOpenCount()}, and with an
+ * observer as the {@code pielock.limiter.decision} outcome {@code fail-open}) and logged at WARN at most once every
+ * 10 seconds.</li>
  * </ul>
  * Invalid arguments (a key that is null, blank or longer than {@link Keys#MAX_LENGTH}, {@code count <= 0}, a
  * window under 1 ms) throw {@link IllegalArgumentException}.
@@ -52,6 +53,9 @@ import io.pielock.key.Keys;
 public class Limiter {
 
     private static final Log logger = LogFactory.getLog(Limiter.class);
+
+    /** The name of decisions that were given none, in metrics and traces: {@value}. */
+    public static final String PROGRAMMATIC = "programmatic";
 
     /** How often, at most, failing open is logged. */
     static final Duration WARNING_INTERVAL = Duration.ofSeconds(10);
@@ -63,6 +67,8 @@ public class Limiter {
     private final LongAdder failOpenCount = new LongAdder();
 
     private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARNING_INTERVAL.toNanos());
+
+    private volatile LimiterObserver observer = LimiterObserver.NONE;
 
     /**
      * A limiter that fails closed: when the store cannot be reached, calls are denied.
@@ -93,7 +99,23 @@ public class Limiter {
      * @throws LimiterUnavailableException if the store cannot be reached and the limiter fails closed
      */
     public LimitResult allow(String key, TimeUnit per, long count) {
-        return allow(key, List.of(Limit.of(count, per)));
+        return allow(key, per, count, PROGRAMMATIC);
+    }
+
+    /**
+     * As {@link #allow(String, TimeUnit, long)}, naming the decision in metrics and traces.
+     * @param key the rate limit's name
+     * @param per the window
+     * @param count how many calls the window admits
+     * @param name what is limited, as metrics and traces name it (a metric tag: few distinct values, never a user
+     *        id)
+     * @return whether the call may proceed (if so, it has been counted), with a message naming the key
+     * @throws IllegalArgumentException if the key is not valid ({@link Keys}), {@code count <= 0}, or the name is
+     *         blank
+     * @throws LimiterUnavailableException if the store cannot be reached and the limiter fails closed
+     */
+    public LimitResult allow(String key, TimeUnit per, long count, String name) {
+        return allow(key, List.of(Limit.of(count, per)), name);
     }
 
     /**
@@ -108,7 +130,23 @@ public class Limiter {
      * @throws LimiterUnavailableException if the store cannot be reached and the limiter fails closed
      */
     public LimitResult allow(String key, Duration window, long count) {
-        return allow(key, List.of(Limit.of(count, window)));
+        return allow(key, window, count, PROGRAMMATIC);
+    }
+
+    /**
+     * As {@link #allow(String, Duration, long)}, naming the decision in metrics and traces.
+     * @param key the rate limit's name
+     * @param window the window: a whole number of milliseconds, at least 1 ms
+     * @param count how many calls the window admits
+     * @param name what is limited, as metrics and traces name it (a metric tag: few distinct values, never a user
+     *        id)
+     * @return whether the call may proceed (if so, it has been counted), with a message naming the key
+     * @throws IllegalArgumentException if the key is not valid ({@link Keys}), {@code count <= 0}, the window is
+     *         under 1 ms, or the name is blank
+     * @throws LimiterUnavailableException if the store cannot be reached and the limiter fails closed
+     */
+    public LimitResult allow(String key, Duration window, long count, String name) {
+        return allow(key, List.of(Limit.of(count, window)), name);
     }
 
     /**
@@ -121,7 +159,22 @@ public class Limiter {
      * @throws LimiterUnavailableException if the store cannot be reached and the limiter fails closed
      */
     public LimitResult allow(String key, List<Limit> limits) {
-        return allow(List.of(new KeyedLimits(key, limits)));
+        return allow(key, limits, PROGRAMMATIC);
+    }
+
+    /**
+     * As {@link #allow(String, List)}, naming the decision in metrics and traces.
+     * @param key the rate limit's name
+     * @param limits the limits, with distinct windows
+     * @param name what is limited, as metrics and traces name it (a metric tag: few distinct values, never a user
+     *        id)
+     * @return whether the call may proceed, with a message naming the key
+     * @throws IllegalArgumentException if the key is not valid ({@link Keys}), there are no limits, two share a
+     *         window, or the name is blank
+     * @throws LimiterUnavailableException if the store cannot be reached and the limiter fails closed
+     */
+    public LimitResult allow(String key, List<Limit> limits, String name) {
+        return allow(List.of(new KeyedLimits(key, limits)), name);
     }
 
     /**
@@ -134,7 +187,38 @@ public class Limiter {
      * @throws LimiterUnavailableException if the store cannot be reached and the limiter fails closed
      */
     public LimitResult allow(List<KeyedLimits> keys) {
+        return allow(keys, PROGRAMMATIC);
+    }
+
+    /**
+     * As {@link #allow(List)}, naming the decision in metrics and traces ({@code @RateLimited} passes its method,
+     * {@code ClassName.method}).
+     * @param keys the keys with their limits; each key at most once
+     * @param name what is limited, as metrics and traces name it (a metric tag: few distinct values, never a user
+     *        id)
+     * @return whether the call may proceed, with a message naming the deciding key
+     * @throws IllegalArgumentException if the list is empty or names a key twice, or the name is blank
+     * @throws LimiterUnavailableException if the store cannot be reached and the limiter fails closed
+     */
+    public LimitResult allow(List<KeyedLimits> keys, String name) {
         requireDistinctKeys(keys);
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("Rate limit name must not be null or blank, but was '" + name + "'");
+        }
+        return decide(keys, this.observer.decisionStarted(this.store, keys, name));
+    }
+
+    /**
+     * Reports decisions to the given observer from now on (metrics and traces:
+     * {@code io.pielock.observation.LimiterObservations} for Micrometer, which carries the replaceable observation
+     * convention). The auto-configuration sets it when Micrometer is present.
+     * @param observer the observer, {@link LimiterObserver#NONE} for none (the default)
+     */
+    public void setObserver(LimiterObserver observer) {
+        this.observer = Objects.requireNonNull(observer, "observer must not be null");
+    }
+
+    private LimitResult decide(List<KeyedLimits> keys, LimiterObserver.Decision observed) {
         // what earlier keys recorded, to take back if a later key denies; only several keys need it
         LimitAttempt[] recorded = (keys.size() > 1) ? new LimitAttempt[keys.size()] : null;
         String tightestKey = null;
@@ -146,10 +230,11 @@ public class Limiter {
                 attempt = this.store.tryConsume(current.key(), current.limits());
             }
             catch (RuntimeException ex) {
-                return unreachable(current, keys, recorded, i, ex);
+                return unreachable(current, keys, recorded, i, ex, observed);
             }
             if (!attempt.allowed()) {
                 refund(keys, recorded, i);
+                observed.denied();
                 return denied(current.key(), attempt);
             }
             if (recorded != null) {
@@ -162,6 +247,7 @@ public class Limiter {
                 }
             }
         }
+        observed.allowed();
         return LimitResult.allowed(tightestKey, tightest.limit(), tightest.remaining());
     }
 
@@ -190,12 +276,14 @@ public class Limiter {
     }
 
     private LimitResult unreachable(KeyedLimits current, List<KeyedLimits> keys, LimitAttempt[] recorded,
-            int failed, RuntimeException ex) {
+            int failed, RuntimeException ex, LimiterObserver.Decision observed) {
         if (!this.failOpen) {
             refund(keys, recorded, failed);
+            observed.unavailable(ex);
             throw new LimiterUnavailableException(current.key(), this.store.describe(), ex);
         }
         this.failOpenCount.increment();
+        observed.failedOpen(ex);
         warnAtMostEveryInterval(current.key(), ex);
         return LimitResult.allowedUnchecked(current.key(), current.limits().get(0));
     }

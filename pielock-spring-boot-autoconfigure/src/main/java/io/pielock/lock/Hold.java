@@ -20,6 +20,8 @@ final class Hold {
 
     private final LocalGates.Gate gate;
 
+    private final LockObserver.Holding holding;
+
     private volatile long confirmedAt;
 
     private volatile String lostReason;
@@ -35,7 +37,7 @@ final class Hold {
     private volatile long renewDueAt;
 
     Hold(LockTemplate template, String key, String token, long fencingToken, long leaseNanos, long confirmedAt,
-            LocalGates.Gate gate) {
+            LocalGates.Gate gate, LockObserver.Holding holding) {
         this.template = template;
         this.key = key;
         this.token = token;
@@ -44,6 +46,7 @@ final class Hold {
         this.leaseNanos = leaseNanos;
         this.confirmedAt = confirmedAt;
         this.gate = gate;
+        this.holding = holding;
     }
 
     String key() {
@@ -68,6 +71,11 @@ final class Hold {
 
     LocalGates.Gate gate() {
         return this.gate;
+    }
+
+    /** @return what the hold's end is reported to */
+    LockObserver.Holding holding() {
+        return this.holding;
     }
 
     /** Not lost, and the lease (counted from before the last confirming request was sent) has not run out. */

@@ -42,11 +42,17 @@ final class LeaseRenewer implements AutoCloseable {
 
     private volatile boolean closed;
 
+    private volatile LockObserver observer = LockObserver.NONE;
+
     LeaseRenewer(LockStore store) {
         this.store = store;
         this.thread = new Thread(this::run, "pielock-renewal-" + instances.incrementAndGet());
         this.thread.setDaemon(true);
         this.thread.start();
+    }
+
+    void setObserver(LockObserver observer) {
+        this.observer = observer;
     }
 
     void start(Hold hold) {
@@ -90,11 +96,14 @@ final class LeaseRenewer implements AutoCloseable {
         try {
             if (this.store.renew(hold.key(), hold.token(), Duration.ofNanos(hold.leaseNanos()))) {
                 hold.confirmed(sentAt);
+                this.observer.renewal(true);
                 return;
             }
+            this.observer.renewal(false);
             lose(hold, "its lease expired and the lock was deleted or taken by another process");
         }
         catch (RuntimeException ex) {
+            this.observer.renewal(false);
             if (!hold.isValid()) {
                 lose(hold, "the lock store could not be reached for longer than the lease (" + ex + ")");
             }
@@ -108,6 +117,7 @@ final class LeaseRenewer implements AutoCloseable {
         if (!hold.lost(reason)) {
             return; // released by its owner while this renewal ran: the lock is gone because it was let go
         }
+        this.observer.leaseLost(hold.key());
         logger.warn("Lost lock key: " + hold.key() + " (fencing token " + hold.fencingToken() + "): " + reason
                 + ". The code holding it is no longer protected from other holders.");
     }

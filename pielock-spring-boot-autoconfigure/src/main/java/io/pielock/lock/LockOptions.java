@@ -5,7 +5,8 @@ import java.util.Objects;
 
 /**
  * How one acquisition behaves: lease length, how long to wait, how often to poll, how many tries, whether the
- * lease is renewed and whether the thread that holds the lock may take it again (reentrancy).
+ * lease is renewed and whether the thread that holds the lock may take it again (reentrancy); and the name its
+ * metrics and traces carry.
  * <p>
  * Immutable; each {@code with…} method returns a copy. Start from the configured defaults
  * ({@link LockTemplate#defaults()}) or from {@link #defaults()}:
@@ -23,6 +24,9 @@ public final class LockOptions {
      */
     public static final Duration MAX_DURATION = Duration.ofDays(36_500);
 
+    /** The {@linkplain #name() name} of acquisitions that were given none: {@value}. */
+    public static final String PROGRAMMATIC = "programmatic";
+
     private static final LockOptions DEFAULTS = new LockOptions(Duration.ofSeconds(30), Duration.ofSeconds(60),
             Duration.ofSeconds(1), 0, true, true);
 
@@ -32,6 +36,7 @@ public final class LockOptions {
     private final int tries;
     private final boolean renew;
     private final boolean reentrant;
+    private final String name;
 
     /**
      * Creates reentrant options, validating each value.
@@ -65,6 +70,11 @@ public final class LockOptions {
      */
     public LockOptions(Duration expires, Duration timeout, Duration retryAfter, int tries, boolean renew,
             boolean reentrant) {
+        this(expires, timeout, retryAfter, tries, renew, reentrant, PROGRAMMATIC);
+    }
+
+    private LockOptions(Duration expires, Duration timeout, Duration retryAfter, int tries, boolean renew,
+            boolean reentrant, String name) {
         this.expires = requireWholeMillis("expires", requireAtLeastOneMilli("expires", expires));
         this.timeout = requireNotNegative("timeout", timeout);
         this.retryAfter = requireAtLeastOneMilli("retryAfter", retryAfter);
@@ -74,6 +84,10 @@ public final class LockOptions {
         this.tries = tries;
         this.renew = renew;
         this.reentrant = reentrant;
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("name must not be null or blank, but was '" + name + "'");
+        }
+        this.name = name;
     }
 
     /**
@@ -127,11 +141,23 @@ public final class LockOptions {
     }
 
     /**
+     * What the acquisition is for, as its metrics and traces name it (the {@code name} tag of
+     * {@code pielock.lock.acquire} and {@code pielock.lock.held}): for {@code @DistributedLocked} the method
+     * ({@code ClassName.method}), otherwise what the caller gave {@link #withName(String)}. Unlike the key, it
+     * must have few distinct values: it becomes a metric tag.
+     * @return the name, {@link #PROGRAMMATIC} unless one was given
+     */
+    public String name() {
+        return this.name;
+    }
+
+    /**
      * @param expires the new lease length
      * @return a copy with the given lease length
      */
     public LockOptions withExpires(Duration expires) {
-        return new LockOptions(expires, this.timeout, this.retryAfter, this.tries, this.renew, this.reentrant);
+        return new LockOptions(expires, this.timeout, this.retryAfter, this.tries, this.renew, this.reentrant,
+                this.name);
     }
 
     /**
@@ -139,7 +165,8 @@ public final class LockOptions {
      * @return a copy with the given wait limit
      */
     public LockOptions withTimeout(Duration timeout) {
-        return new LockOptions(this.expires, timeout, this.retryAfter, this.tries, this.renew, this.reentrant);
+        return new LockOptions(this.expires, timeout, this.retryAfter, this.tries, this.renew, this.reentrant,
+                this.name);
     }
 
     /**
@@ -147,7 +174,8 @@ public final class LockOptions {
      * @return a copy with the given poll interval
      */
     public LockOptions withRetryAfter(Duration retryAfter) {
-        return new LockOptions(this.expires, this.timeout, retryAfter, this.tries, this.renew, this.reentrant);
+        return new LockOptions(this.expires, this.timeout, retryAfter, this.tries, this.renew, this.reentrant,
+                this.name);
     }
 
     /**
@@ -155,7 +183,8 @@ public final class LockOptions {
      * @return a copy with the given number of tries
      */
     public LockOptions withTries(int tries) {
-        return new LockOptions(this.expires, this.timeout, this.retryAfter, tries, this.renew, this.reentrant);
+        return new LockOptions(this.expires, this.timeout, this.retryAfter, tries, this.renew, this.reentrant,
+                this.name);
     }
 
     /**
@@ -163,7 +192,8 @@ public final class LockOptions {
      * @return a copy with renewal switched as given
      */
     public LockOptions withRenew(boolean renew) {
-        return new LockOptions(this.expires, this.timeout, this.retryAfter, this.tries, renew, this.reentrant);
+        return new LockOptions(this.expires, this.timeout, this.retryAfter, this.tries, renew, this.reentrant,
+                this.name);
     }
 
     /**
@@ -171,7 +201,19 @@ public final class LockOptions {
      * @return a copy with reentrancy switched as given
      */
     public LockOptions withReentrant(boolean reentrant) {
-        return new LockOptions(this.expires, this.timeout, this.retryAfter, this.tries, this.renew, reentrant);
+        return new LockOptions(this.expires, this.timeout, this.retryAfter, this.tries, this.renew, reentrant,
+                this.name);
+    }
+
+    /**
+     * @param name what the acquisition is for, in metrics and traces: few distinct values (it becomes a metric
+     *        tag), never a user id; not blank
+     * @return a copy with the given name
+     * @throws IllegalArgumentException if the name is null or blank
+     */
+    public LockOptions withName(String name) {
+        return new LockOptions(this.expires, this.timeout, this.retryAfter, this.tries, this.renew, this.reentrant,
+                name);
     }
 
     private static Duration requireAtLeastOneMilli(String name, Duration value) {
@@ -209,17 +251,19 @@ public final class LockOptions {
         return other instanceof LockOptions that && this.expires.equals(that.expires)
                 && this.timeout.equals(that.timeout) && this.retryAfter.equals(that.retryAfter)
                 && this.tries == that.tries && this.renew == that.renew
-                && this.reentrant == that.reentrant;
+                && this.reentrant == that.reentrant && this.name.equals(that.name);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(this.expires, this.timeout, this.retryAfter, this.tries, this.renew, this.reentrant);
+        return Objects.hash(this.expires, this.timeout, this.retryAfter, this.tries, this.renew, this.reentrant,
+                this.name);
     }
 
     @Override
     public String toString() {
         return "LockOptions[expires=" + this.expires + ", timeout=" + this.timeout + ", retryAfter="
-                + this.retryAfter + ", tries=" + this.tries + ", renew=" + this.renew + ", reentrant=" + this.reentrant + "]";
+                + this.retryAfter + ", tries=" + this.tries + ", renew=" + this.renew + ", reentrant=" + this.reentrant
+                + ", name=" + this.name + "]";
     }
 }

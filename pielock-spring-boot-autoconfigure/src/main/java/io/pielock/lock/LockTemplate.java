@@ -66,6 +66,8 @@ public class LockTemplate implements AutoCloseable {
 
     private final LeaseRenewer renewer;
 
+    private volatile LockObserver observer = LockObserver.NONE;
+
     /**
      * @param store where locks live
      */
@@ -82,6 +84,17 @@ public class LockTemplate implements AutoCloseable {
         this.defaults = Objects.requireNonNull(defaults, "defaults must not be null");
         this.renewer = new LeaseRenewer(store);
         store.addReleaseListener(this::wake);
+    }
+
+    /**
+     * Reports acquisitions, holds, renewals and lost leases to the given observer from now on (metrics and traces:
+     * {@code io.pielock.observation.LockObservations} for Micrometer, which carries the replaceable observation
+     * conventions). The auto-configuration sets it when Micrometer is present.
+     * @param observer the observer, {@link LockObserver#NONE} for none (the default)
+     */
+    public void setObserver(LockObserver observer) {
+        this.observer = Objects.requireNonNull(observer, "observer must not be null");
+        this.renewer.setObserver(observer);
     }
 
     /** @return the options used when a call gives none (from {@code pielock.lock.*}) */
@@ -266,6 +279,18 @@ public class LockTemplate implements AutoCloseable {
         if (options == null) {
             throw new IllegalArgumentException("options must not be null");
         }
+        LockObserver.Acquisition observed = this.observer.acquisitionStarted(this.store, key, options);
+        Entry entry = tryEnter(key, options);
+        if (entry.handle != null) {
+            observed.acquired();
+        }
+        else {
+            observed.failed(entry.reason, entry.cause);
+        }
+        return entry;
+    }
+
+    private Entry tryEnter(String key, LockOptions options) {
         Hold current = this.holds.get(key);
         if (current != null && current.owner() == Thread.currentThread()) {
             if (!options.reentrant()) {
@@ -449,7 +474,8 @@ public class LockTemplate implements AutoCloseable {
             LocalGates.Gate gate) {
         Hold hold = null;
         try {
-            hold = new Hold(this, key, token, fencingToken, options.expires().toNanos(), sentAt, gate);
+            hold = new Hold(this, key, token, fencingToken, options.expires().toNanos(), sentAt, gate,
+                    this.observer.holdStarted(this.store, key, options));
             this.holds.put(key, hold);
             if (options.renew()) {
                 hold.renewWith(this.renewer);
@@ -524,13 +550,15 @@ public class LockTemplate implements AutoCloseable {
                     this.defaults.retryAfter());
         }
         catch (RuntimeException ex) {
-            return unreachableAtRelease(key, ex);
+            return unreachableAtRelease(hold, ex);
         }
         if (result.acquired()) {
             gate.handedOver.set(new LocalGates.Grant(next, result.fencingToken(), sentAt, hold.leaseNanos()));
+            hold.holding().released();
             return new ReleaseResult(true, "Lock released key: " + key + " (handed to a waiting thread)");
         }
         if (result.holderTtl() == null) {
+            hold.holding().released();
             return new ReleaseResult(true, "Lock released key: " + key + " (for a waiter in another process)");
         }
         return expiredAtRelease(hold);
@@ -539,27 +567,33 @@ public class LockTemplate implements AutoCloseable {
     private ReleaseResult releaseInStore(Hold hold) {
         String key = hold.key();
         if (hold.lostReason() != null) {
+            hold.holding().leaseLost();
             return new ReleaseResult(false, "Lock lease was lost before release key: " + key + " ("
                     + hold.lostReason() + "); nothing was changed in the store");
         }
         try {
             if (this.store.release(key, hold.token())) {
+                hold.holding().released();
                 return new ReleaseResult(true, "Lock released key: " + key);
             }
         }
         catch (RuntimeException ex) {
-            return unreachableAtRelease(key, ex);
+            return unreachableAtRelease(hold, ex);
         }
         return expiredAtRelease(hold);
     }
 
-    private static ReleaseResult unreachableAtRelease(String key, RuntimeException ex) {
+    private static ReleaseResult unreachableAtRelease(Hold hold, RuntimeException ex) {
+        String key = hold.key();
+        hold.holding().unreachable(ex);
         logger.warn("Could not release lock key: " + key + "; it frees itself when its lease runs out", ex);
         return new ReleaseResult(false, "Could not reach the lock store to release key: " + key
                 + " (" + ex + "); the lock frees itself when its lease runs out");
     }
 
-    private static ReleaseResult expiredAtRelease(Hold hold) {
+    private ReleaseResult expiredAtRelease(Hold hold) {
+        this.observer.leaseLost(hold.key());
+        hold.holding().leaseLost();
         logger.warn("Lock key: " + hold.key() + " (fencing token " + hold.fencingToken()
                 + ") had expired before release; another process may have held it meanwhile");
         return new ReleaseResult(false, "Lock lease was lost before release key: " + hold.key()

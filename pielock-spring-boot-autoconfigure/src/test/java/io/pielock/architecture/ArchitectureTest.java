@@ -40,7 +40,29 @@ class ArchitectureTest {
             .resideInAnyPackage("io.pielock.lock..", "io.pielock.limiter..")
             .should()
             .dependOnClassesThat()
-            .resideInAnyPackage("io.pielock.store..", "io.pielock.interceptor..", "io.pielock.autoconfigure..")
+            .resideInAnyPackage("io.pielock.store..", "io.pielock.interceptor..", "io.pielock.autoconfigure..",
+                    "io.pielock.observation..")
+            .check(this.library);
+    }
+
+    @Test
+    void onlyTheObservationPackageAndTheAutoConfigurationKnowMicrometer() {
+        noClasses().that()
+            .resideOutsideOfPackages("io.pielock.observation..", "io.pielock.autoconfigure..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("io.micrometer..")
+            .check(this.library);
+    }
+
+    @Test
+    void theObservationPackageKnowsOnlyTheTemplatesApi() {
+        noClasses().that()
+            .resideInAPackage("io.pielock.observation..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("io.pielock.store..", "io.pielock.interceptor..", "io.pielock.autoconfigure..",
+                    "org.springframework..")
             .check(this.library);
     }
 }

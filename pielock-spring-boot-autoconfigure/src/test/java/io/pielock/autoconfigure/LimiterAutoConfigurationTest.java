@@ -2,7 +2,6 @@ package io.pielock.autoconfigure;
 
 import java.util.List;
 
-import io.micrometer.core.instrument.binder.MeterBinder;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
@@ -16,6 +15,8 @@ import io.pielock.limiter.Limit;
 import io.pielock.limiter.LimitAttempt;
 import io.pielock.limiter.Limiter;
 import io.pielock.limiter.RateLimitStore;
+import io.pielock.observation.LimiterObservations;
+import io.pielock.observation.LockObservations;
 import io.pielock.store.memory.InMemoryRateLimitStore;
 import io.pielock.store.redis.RedisRateLimitStore;
 import io.pielock.web.RateLimitExceptionHandler;
@@ -74,10 +75,15 @@ class LimiterAutoConfigurationTest {
     }
 
     @Test
-    void meterBinderOnlyWithMicrometer() {
-        this.runner.run(context -> assertThat(context).hasBean("pielockLimiterMeters"));
-        this.runner.withClassLoader(new FilteredClassLoader(MeterBinder.class))
-            .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean("pielockLimiterMeters"));
+    void observersOnlyWithMicrometerAndTheOldFailOpenMeterIsGone() {
+        this.runner.run(context -> assertThat(context).hasSingleBean(LimiterObservations.class)
+            .hasSingleBean(LockObservations.class)
+            .doesNotHaveBean("pielockLimiterMeters"));
+        this.runner.withClassLoader(new FilteredClassLoader("io.micrometer"))
+            .run(context -> assertThat(context).hasNotFailed()
+                .doesNotHaveBean(LimiterObservations.class)
+                .doesNotHaveBean(LockObservations.class)
+                .hasSingleBean(Limiter.class));
     }
 
     @Test

@@ -2,8 +2,10 @@ package io.pielock.autoconfigure;
 
 import java.time.Duration;
 
-import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -55,7 +57,15 @@ class LimiterRedisUnreachableTest {
 
     @Test
     void failingOpenAllowsCountsAndWarnsOnceInTenSeconds(CapturedOutput output) {
-        this.runner.withPropertyValues("pielock.limiter.fail-open=true").run(context -> {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        this.runner.withPropertyValues("pielock.limiter.fail-open=true")
+            .withBean(MeterRegistry.class, () -> meters)
+            .withBean(ObservationRegistry.class, () -> {
+                ObservationRegistry registry = ObservationRegistry.create();
+                registry.observationConfig().observationHandler(new DefaultMeterObservationHandler(meters));
+                return registry;
+            })
+            .run(context -> {
             RateLimitedCalls api = context.getBean(RateLimitedCalls.class);
             for (int i = 0; i < 3; i++) {
                 assertThat(api.call("bob")).isEqualTo("served bob");
@@ -63,9 +73,9 @@ class LimiterRedisUnreachableTest {
             assertThat(api.calls()).isEqualTo(3);
             Limiter limiter = context.getBean(Limiter.class);
             assertThat(limiter.getFailOpenCount()).isEqualTo(3);
-            SimpleMeterRegistry registry = new SimpleMeterRegistry();
-            context.getBean("pielockLimiterMeters", MeterBinder.class).bindTo(registry);
-            assertThat(registry.get(LimiterConfiguration.FAIL_OPEN_METER).functionCounter().count()).isEqualTo(3.0);
+            assertThat(meters.get("pielock.limiter.decision").tag("outcome", "fail-open").timer().count())
+                .as("the fail-open count is the decision meter's fail-open outcome").isEqualTo(3);
+            assertThat(meters.find("pielock.limiter.fail.open").meter()).as("the old meter is gone").isNull();
             assertThat(output.getOut().split("Rate limit store unreachable: allowing calls without a check", -1))
                 .as("one warning for three calls").hasSize(2);
         });
