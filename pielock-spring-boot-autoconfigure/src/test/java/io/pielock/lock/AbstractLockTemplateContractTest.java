@@ -356,6 +356,55 @@ abstract class AbstractLockTemplateContractTest {
     }
 
     @Test
+    void inspectingAKeyNeverLockedSaysFreeWithNoFencingToken() {
+        LockStore store = track(newStore());
+
+        assertThat(store.inspect(this.key)).hasValue(new LockState(false, null, null));
+    }
+
+    @Test
+    void inspectingAHeldLockGivesItsLeaseLeftAndItsFencingToken() {
+        LockStore store = track(newStore());
+        LockTemplate template = track(new LockTemplate(store, LockOptions.defaults()
+            .withExpires(Duration.ofSeconds(20))));
+        long fencingToken = template.acquire(this.key).fencingToken();
+
+        LockState state = store.inspect(this.key).orElseThrow();
+
+        assertThat(state.held()).isTrue();
+        assertThat(state.leaseLeft()).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(20));
+        assertThat(state.lastFencingToken()).isEqualTo(fencingToken);
+        template.release(this.key);
+    }
+
+    @Test
+    void aReleasedLockIsFreeAndItsLastFencingTokenIsKeptAsLongAsTheLeaseItWasIssuedWith() {
+        LockStore store = track(newStore());
+        LockTemplate template = track(new LockTemplate(store, LockOptions.defaults()
+            .withExpires(Duration.ofMillis(300))));
+        long fencingToken = template.acquire(this.key).fencingToken();
+        template.release(this.key);
+
+        assertThat(store.inspect(this.key)).hasValue(new LockState(false, null, fencingToken));
+        sleep(600);
+        assertThat(store.inspect(this.key)).as("one lease after its issue").hasValue(new LockState(false, null, null));
+    }
+
+    @Test
+    void inspectingChangesNothing() {
+        LockStore store = track(newStore());
+        LockTemplate template = track(new LockTemplate(store));
+        LockTemplate other = newProcess();
+        template.acquire(this.key);
+        store.inspect(this.key);
+        assertThat(other.tryAcquire(this.key).acquired()).isFalse();
+        template.release(this.key);
+        store.inspect(this.key);
+        assertThat(other.tryAcquire(this.key).acquired()).isTrue();
+        other.release(this.key);
+    }
+
+    @Test
     void distinctKeysDoNotBlockEachOther() {
         LockTemplate first = newProcess();
         LockTemplate second = newProcess();
