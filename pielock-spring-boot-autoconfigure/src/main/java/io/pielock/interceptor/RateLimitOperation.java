@@ -54,6 +54,11 @@ public final class RateLimitOperation {
         return this.fallback;
     }
 
+    /** @return the limits grouped by key expression, in declaration order (for diagnostics; calls use {@link #keys}) */
+    public List<KeyRule> rules() {
+        return this.rules;
+    }
+
     /**
      * @param expressions evaluates key expressions
      * @param target the bean
@@ -113,6 +118,6 @@ public final class RateLimitOperation {
      * @param text the expression's text, or the method's key
      * @param limits the limits, with distinct windows
      */
-    record KeyRule(Expression expression, String text, List<Limit> limits) {
+    public record KeyRule(Expression expression, String text, List<Limit> limits) {
     }
 }

@@ -62,8 +62,12 @@ public class UninterceptableMethods implements BeanPostProcessor, Ordered {
         }
     }
 
-    /** @return why a proxy cannot intercept the method, or null if it can */
-    static String problem(Method method, boolean proxied) {
+    /**
+     * @param method an annotated method
+     * @param proxied whether its bean is an AOP proxy
+     * @return why a proxy cannot intercept the method, or null if it can
+     */
+    public static String problem(Method method, boolean proxied) {
         int modifiers = method.getModifiers();
         if (Modifier.isPrivate(modifiers)) {
             return "the method is private, and Spring's proxies only intercept calls to public (or, with class-based "

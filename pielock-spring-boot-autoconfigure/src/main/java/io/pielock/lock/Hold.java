@@ -1,5 +1,8 @@
 package io.pielock.lock;
 
+import java.time.Duration;
+import java.time.Instant;
+
 /**
  * One process-wide hold on a key: the store's owner token, the JVM-side reentrancy count, the lease clock
  * and the local gate permit. Several {@link LockHandle}s (reentrant acquisitions) may share it.
@@ -22,7 +25,13 @@ final class Hold {
 
     private final LockObserver.Holding holding;
 
+    /** When (nanoTime) the first request of this hold's lease was sent: its acquisition or handover. */
+    private final long startedAt;
+
     private volatile long confirmedAt;
+
+    /** Written by the renewal thread only. */
+    private volatile int renewals;
 
     private volatile String lostReason;
 
@@ -44,6 +53,7 @@ final class Hold {
         this.fencingToken = fencingToken;
         this.owner = Thread.currentThread();
         this.leaseNanos = leaseNanos;
+        this.startedAt = confirmedAt;
         this.confirmedAt = confirmedAt;
         this.gate = gate;
         this.holding = holding;
@@ -87,8 +97,23 @@ final class Hold {
         return this.lostReason;
     }
 
+    /** A renewal confirmed the lease (called by the renewal thread only). */
     void confirmed(long sentAt) {
         this.confirmedAt = sentAt;
+        this.renewals++;
+    }
+
+    /**
+     * @param nanoNow {@link System#nanoTime()} now
+     * @param wallNow the wall clock at about the same moment
+     * @return what this hold looks like now, for {@link LockTemplate#heldLocks()}
+     */
+    synchronized HeldLock snapshot(long nanoNow, Instant wallNow) {
+        long leftNanos = this.leaseNanos - (nanoNow - this.confirmedAt);
+        boolean lost = this.lostReason != null || leftNanos <= 0;
+        return new HeldLock(this.key, this.fencingToken, wallNow.minusNanos(nanoNow - this.startedAt),
+                lost ? Duration.ZERO : Duration.ofNanos(leftNanos), this.owner.getName(), this.count, this.renewals,
+                lost);
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.pielock.lock;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
@@ -43,6 +45,18 @@ final class LocalGates {
 
     int size() {
         return this.gates.size();
+    }
+
+    /** @return the keys whose permit threads queue for, with how many (an estimate, as the queue moves) */
+    Map<String, Integer> queued() {
+        Map<String, Integer> queued = new HashMap<>();
+        this.gates.forEach((key, gate) -> {
+            int threads = gate.permit.getQueueLength();
+            if (threads > 0) {
+                queued.put(key, threads);
+            }
+        });
+        return queued;
     }
 
     static final class Gate {

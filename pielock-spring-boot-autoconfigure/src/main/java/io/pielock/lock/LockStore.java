@@ -1,6 +1,7 @@
 package io.pielock.lock;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -98,6 +99,18 @@ public interface LockStore {
      * @param key the lock
      */
     default void stopAwaitingReleases(String key) {
+    }
+
+    /**
+     * Reads, without changing anything, what the store knows about a lock now: whether it is held, the holder's
+     * lease left and the last fencing token issued. For the actuator endpoint and diagnostics only; never on the
+     * path of an acquisition.
+     * @param key the lock's name (as passed to {@link #tryAcquire(String, String, Duration)})
+     * @return the lock's state, or empty if this store cannot tell (the default, for stores written before this
+     *         method existed)
+     */
+    default Optional<LockState> inspect(String key) {
+        return Optional.empty();
     }
 
     /**

@@ -2,7 +2,13 @@ package io.pielock.lock;
 
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -266,6 +272,30 @@ public class LockTemplate implements AutoCloseable {
             LockContext.pop();
             TransactionAwareRelease.release(handle);
         }
+    }
+
+    /**
+     * The locks held through this template now, by any thread: a snapshot for operators (the actuator endpoint),
+     * built on each call and never on the path of a lock.
+     * @return each hold, ordered by key
+     */
+    public List<HeldLock> heldLocks() {
+        long nanoNow = System.nanoTime();
+        Instant wallNow = Instant.now();
+        return this.holds.values().stream().map(hold -> hold.snapshot(nanoNow, wallNow))
+            .sorted(Comparator.comparing(HeldLock::key)).toList();
+    }
+
+    /**
+     * The keys threads of this template wait for now, with how many: threads queued behind a local holder or
+     * waiter, plus the one thread that waits on the store for a lock held elsewhere. A snapshot for operators,
+     * built on each call; the counts may move while it is built.
+     * @return the number of waiting threads per key, ordered by key; keys nobody waits for are left out
+     */
+    public Map<String, Integer> waitingThreads() {
+        Map<String, Integer> waiting = new TreeMap<>(this.gates.queued());
+        this.storeWaiters.keySet().forEach(key -> waiting.merge(key, 1, Integer::sum));
+        return Collections.unmodifiableMap(waiting);
     }
 
     /** Stops lease renewal. Locks still held will expire by their lease. */

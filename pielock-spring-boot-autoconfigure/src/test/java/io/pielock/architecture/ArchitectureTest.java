@@ -1,5 +1,7 @@
 package io.pielock.architecture;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -7,7 +9,11 @@ import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
-/** The library could be split from its Spring Boot auto-configuration: only io.pielock.autoconfigure knows Boot. */
+/**
+ * The library could be split from its Spring Boot auto-configuration: only io.pielock.autoconfigure knows Boot, but
+ * for io.pielock.actuate, which knows Boot's actuator and health API and nothing else of Boot (as Boot keeps its
+ * actuator apart from its auto-configuration).
+ */
 class ArchitectureTest {
 
     private final JavaClasses library = new ClassFileImporter()
@@ -17,10 +23,34 @@ class ArchitectureTest {
     @Test
     void onlyTheAutoconfigurePackageDependsOnSpringBoot() {
         noClasses().that()
-            .resideOutsideOfPackage("io.pielock.autoconfigure..")
+            .resideOutsideOfPackages("io.pielock.autoconfigure..", "io.pielock.actuate..")
             .should()
             .dependOnClassesThat()
             .resideInAPackage("org.springframework.boot..")
+            .check(this.library);
+    }
+
+    @Test
+    void theActuatePackageKnowsOnlyBootsActuatorAndHealthApi() {
+        noClasses().that()
+            .resideInAPackage("io.pielock.actuate..")
+            .should()
+            .dependOnClassesThat(JavaClass.Predicates.resideInAPackage("org.springframework.boot..")
+                .and(DescribedPredicate.not(JavaClass.Predicates.resideInAnyPackage(
+                        "org.springframework.boot.actuate.endpoint..", "org.springframework.boot.health.contributor.."))))
+            .orShould()
+            .dependOnClassesThat()
+            .resideInAPackage("io.pielock.autoconfigure..")
+            .check(this.library);
+    }
+
+    @Test
+    void onlyTheAutoconfigurePackageUsesTheActuatePackage() {
+        noClasses().that()
+            .resideOutsideOfPackages("io.pielock.autoconfigure..", "io.pielock.actuate..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("io.pielock.actuate..")
             .check(this.library);
     }
 

@@ -1,6 +1,7 @@
 package io.pielock.lock;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -353,6 +354,121 @@ abstract class AbstractLockTemplateContractTest {
             last = result.fencingToken();
             template.release(this.key);
         }
+    }
+
+    @Test
+    void inspectingAKeyNeverLockedSaysFreeWithNoFencingToken() {
+        LockStore store = track(newStore());
+
+        assertThat(store.inspect(this.key)).hasValue(new LockState(false, null, null));
+    }
+
+    @Test
+    void inspectingAHeldLockGivesItsLeaseLeftAndItsFencingToken() {
+        LockStore store = track(newStore());
+        LockTemplate template = track(new LockTemplate(store, LockOptions.defaults()
+            .withExpires(Duration.ofSeconds(20))));
+        long fencingToken = template.acquire(this.key).fencingToken();
+
+        LockState state = store.inspect(this.key).orElseThrow();
+
+        assertThat(state.held()).isTrue();
+        assertThat(state.leaseLeft()).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(20));
+        assertThat(state.lastFencingToken()).isEqualTo(fencingToken);
+        template.release(this.key);
+    }
+
+    @Test
+    void aReleasedLockIsFreeAndItsLastFencingTokenIsKeptAsLongAsTheLeaseItWasIssuedWith() {
+        LockStore store = track(newStore());
+        LockTemplate template = track(new LockTemplate(store, LockOptions.defaults()
+            .withExpires(Duration.ofMillis(300))));
+        long fencingToken = template.acquire(this.key).fencingToken();
+        template.release(this.key);
+
+        assertThat(store.inspect(this.key)).hasValue(new LockState(false, null, fencingToken));
+        sleep(600);
+        assertThat(store.inspect(this.key)).as("one lease after its issue").hasValue(new LockState(false, null, null));
+    }
+
+    @Test
+    void inspectingChangesNothing() {
+        LockStore store = track(newStore());
+        LockTemplate template = track(new LockTemplate(store));
+        LockTemplate other = newProcess();
+        template.acquire(this.key);
+        store.inspect(this.key);
+        assertThat(other.tryAcquire(this.key).acquired()).isFalse();
+        template.release(this.key);
+        store.inspect(this.key);
+        assertThat(other.tryAcquire(this.key).acquired()).isTrue();
+        other.release(this.key);
+    }
+
+    @Test
+    void heldLocksDescribeEachHoldWithItsDepthAndLease() {
+        LockTemplate template = newProcess(LockOptions.defaults().withExpires(Duration.ofSeconds(20)));
+        Instant before = Instant.now().minusMillis(50);
+        long fencingToken = template.acquire(this.key).fencingToken();
+        template.acquire(this.key);
+
+        assertThat(template.heldLocks()).singleElement().satisfies(held -> {
+            assertThat(held.key()).isEqualTo(this.key);
+            assertThat(held.fencingToken()).isEqualTo(fencingToken);
+            assertThat(held.heldSince()).isBetween(before, Instant.now().plusMillis(50));
+            assertThat(held.leaseLeft()).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(20));
+            assertThat(held.thread()).isEqualTo(Thread.currentThread().getName());
+            assertThat(held.depth()).isEqualTo(2);
+            assertThat(held.renewals()).isZero();
+            assertThat(held.lost()).isFalse();
+        });
+        template.release(this.key);
+        template.release(this.key);
+        assertThat(template.heldLocks()).isEmpty();
+    }
+
+    @Test
+    void heldLocksCountRenewals() {
+        LockTemplate template = newProcess(LockOptions.defaults().withExpires(Duration.ofMillis(300)));
+        template.acquire(this.key);
+        sleep(600);
+        assertThat(template.heldLocks()).singleElement().satisfies(held -> {
+            assertThat(held.renewals()).isPositive();
+            assertThat(held.lost()).isFalse();
+        });
+        template.release(this.key);
+    }
+
+    @Test
+    void waitingThreadsCountThreadsQueuedBehindALocalHolder() throws Exception {
+        LockTemplate template = newProcess();
+        LockHandle held = template.lock(this.key);
+        List<Thread> waiters = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            Thread waiter = new Thread(() -> template.run(this.key, () -> { }));
+            waiter.start();
+            waiters.add(waiter);
+        }
+        awaitUntil(() -> Integer.valueOf(2).equals(template.waitingThreads().get(this.key)));
+        held.close();
+        for (Thread waiter : waiters) {
+            waiter.join(20_000);
+        }
+        assertThat(template.waitingThreads()).doesNotContainKey(this.key);
+    }
+
+    @Test
+    void waitingThreadsCountTheThreadWaitingOnTheStoreForALockHeldElsewhere() throws Exception {
+        LockTemplate holder = newProcess();
+        LockTemplate template = newProcess();
+        holder.acquire(this.key);
+        Thread waiter = new Thread(() -> template.run(this.key, () -> { }));
+        waiter.start();
+        awaitUntil(() -> Integer.valueOf(1).equals(template.waitingThreads().get(this.key)));
+        assertThat(holder.waitingThreads()).isEmpty();
+        holder.release(this.key);
+        waiter.join(20_000);
+        assertThat(template.waitingThreads()).isEmpty();
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -11,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import io.pielock.lock.LockAttempt;
+import io.pielock.lock.LockState;
 import io.pielock.lock.LockStore;
 
 /**
@@ -36,6 +38,12 @@ public class InMemoryLockStore implements LockStore {
     /** Until when (nanoTime) someone is known to wait for a key: hand-overs yield to them. */
     private final ConcurrentHashMap<String, Long> waiters = new ConcurrentHashMap<>();
 
+    /**
+     * The last fencing token of released keys, kept as long as the lease it was issued with (as Redis keeps its
+     * fencing counter), for {@link #inspect(String)} only: acquisitions never read it.
+     */
+    private final ConcurrentHashMap<String, Fence> releasedFences = new ConcurrentHashMap<>();
+
     @Override
     public LockAttempt tryAcquire(String key, String token, Duration lease) {
         sweepOccasionally();
@@ -46,7 +54,7 @@ public class InMemoryLockStore implements LockStore {
                 return existing;
             }
             fence[0] = nextFencingToken();
-            return new Lease(token, now + lease.toNanos());
+            return new Lease(token, now + lease.toNanos(), new Fence(fence[0], now + lease.toNanos()));
         });
         if (current.token.equals(token) && fence[0] != 0) {
             return LockAttempt.acquired(fence[0]);
@@ -79,7 +87,7 @@ public class InMemoryLockStore implements LockStore {
                 return existing;
             }
             fence[0] = nextFencingToken();
-            return new Lease(toToken, now + lease.toNanos());
+            return new Lease(toToken, now + lease.toNanos(), new Fence(fence[0], now + lease.toNanos()));
         });
         if (fence[0] != 0) {
             return LockAttempt.acquired(fence[0]);
@@ -100,7 +108,7 @@ public class InMemoryLockStore implements LockStore {
         this.locks.computeIfPresent(key, (k, existing) -> {
             if (existing.ownedBy(token, now)) {
                 renewed[0] = true;
-                return new Lease(token, now + lease.toNanos());
+                return new Lease(token, now + lease.toNanos(), existing.fence);
             }
             return existing;
         });
@@ -114,6 +122,9 @@ public class InMemoryLockStore implements LockStore {
         this.locks.computeIfPresent(key, (k, existing) -> {
             if (existing.ownedBy(token, now)) {
                 released[0] = true;
+                if (!existing.fence.forgottenAt(now)) {
+                    this.releasedFences.put(key, existing.fence);
+                }
                 return null;
             }
             return existing;
@@ -122,6 +133,22 @@ public class InMemoryLockStore implements LockStore {
             this.listeners.forEach(listener -> listener.accept(key));
         }
         return released[0];
+    }
+
+    /**
+     * The lock with its fencing token or, when nobody ever held it since, the token its last holder left at release
+     * (a lease entry is always newer than a released fence of its key), each while the store keeps it.
+     */
+    @Override
+    public Optional<LockState> inspect(String key) {
+        long now = System.nanoTime();
+        Lease lease = this.locks.get(key);
+        Fence fence = (lease != null) ? lease.fence : this.releasedFences.get(key);
+        Long lastFencingToken = (fence != null && !fence.forgottenAt(now)) ? fence.token : null;
+        if (lease != null && !lease.expiredAt(now)) {
+            return Optional.of(new LockState(true, Duration.ofNanos(lease.expiresAt - now), lastFencingToken));
+        }
+        return Optional.of(new LockState(false, null, lastFencingToken));
     }
 
     @Override
@@ -148,12 +175,28 @@ public class InMemoryLockStore implements LockStore {
     private void sweepOccasionally() {
         if (this.operations.incrementAndGet() % SWEEP_EVERY == 0) {
             long now = System.nanoTime();
-            this.locks.values().removeIf(lease -> lease.expiredAt(now));
+            this.locks.entrySet().removeIf(entry -> {
+                if (!entry.getValue().expiredAt(now)) {
+                    return false;
+                }
+                // older than the expired lease, whose own fence is forgotten by now (it lived no longer)
+                this.releasedFences.remove(entry.getKey());
+                return true;
+            });
             this.waiters.values().removeIf(until -> until - now <= 0);
+            this.releasedFences.values().removeIf(fence -> fence.forgottenAt(now));
         }
     }
 
-    private record Lease(String token, long expiresAt) {
+    /** A fencing token and until when (nanoTime) it is kept: the lease it was issued with, from its issue. */
+    private record Fence(long token, long keptUntil) {
+
+        boolean forgottenAt(long now) {
+            return now - this.keptUntil >= 0;
+        }
+    }
+
+    private record Lease(String token, long expiresAt, Fence fence) {
 
         boolean expiredAt(long now) {
             return now - this.expiresAt >= 0;

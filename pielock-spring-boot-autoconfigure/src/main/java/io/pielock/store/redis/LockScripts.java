@@ -17,6 +17,9 @@ final class LockScripts {
 
     static final LuaScript<Long> RELEASE = LuaScript.load(Long.class, "lock-release.lua");
 
+    /** Read-only: the lock's remaining lease and last fencing token, for diagnostics. */
+    static final LuaScript<List<Object>> INSPECT = LuaScript.load(List.class, "lock-inspect.lua");
+
     private LockScripts() {
     }
 }

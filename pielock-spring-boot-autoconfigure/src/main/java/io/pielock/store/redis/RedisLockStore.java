@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -28,6 +29,7 @@ import org.springframework.data.redis.listener.ChannelTopic;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
 import io.pielock.lock.LockAttempt;
+import io.pielock.lock.LockState;
 import io.pielock.lock.LockStore;
 
 /**
@@ -189,6 +191,21 @@ public class RedisLockStore implements LockStore, DisposableBean {
     public boolean release(String key, String token) {
         return run(LockScripts.RELEASE, new byte[][] { bytes(this.keys.lock(key)), bytes(this.keys.waiters(key)) },
                 bytes(token), bytes(this.keys.releaseChannel(key)), bytes(key));
+    }
+
+    /**
+     * Reads the lock and its fencing counter in one read-only script ({@code lock-inspect.lua}: {@code PTTL} and
+     * {@code GET}); the owner token is never read out.
+     */
+    @Override
+    public Optional<LockState> inspect(String key) {
+        List<Object> reply = this.scripts.run(LockScripts.INSPECT, ReturnType.MULTI, 2,
+                new byte[][] { bytes(this.keys.lock(key)), bytes(this.keys.fence(key)) });
+        long ttl = (Long) reply.get(0);
+        Object fence = (reply.size() > 1) ? reply.get(1) : null;
+        Long lastFencingToken = (fence instanceof byte[] text)
+                ? Long.valueOf(new String(text, StandardCharsets.US_ASCII)) : null;
+        return Optional.of(new LockState(ttl != -2, (ttl >= 0) ? Duration.ofMillis(ttl) : null, lastFencingToken));
     }
 
     /** Runs a script that answers 1 (done) or 0. */
