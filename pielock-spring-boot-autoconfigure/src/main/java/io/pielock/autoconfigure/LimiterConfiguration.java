@@ -1,5 +1,7 @@
 package io.pielock.autoconfigure;
 
+import java.util.List;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
@@ -13,20 +15,26 @@ import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 import org.springframework.util.function.SingletonSupplier;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 import io.pielock.interceptor.KeyExpressions;
 import io.pielock.interceptor.RateLimitAdvisor;
+import io.pielock.interceptor.RateLimitDecisionListener;
 import io.pielock.interceptor.RateLimitInterceptor;
 import io.pielock.interceptor.RateLimitOperationSource;
 import io.pielock.limiter.Limiter;
 import io.pielock.limiter.LimiterObserver;
 import io.pielock.limiter.RateLimitStore;
 import io.pielock.web.RateLimitExceptionHandler;
+import io.pielock.web.RateLimitHeadersAdvice;
+import io.pielock.web.RequestRateLimit;
 
 /**
  * Rate limiting: a {@link Limiter} over the configured {@link RateLimitStore} (observed by the application's
- * {@link LimiterObserver}, if any: {@link ObservationConfiguration}), the {@code @RateLimited} advice, and HTTP 429
- * for exceeded limits in Spring MVC applications. Every bean backs off when the application defines its own.
+ * {@link LimiterObserver}, if any: {@link ObservationConfiguration}), the {@code @RateLimited} advice, and in
+ * Spring MVC applications HTTP 429 for exceeded limits and the {@code RateLimit} fields on answers to requests
+ * that {@code @RateLimited} methods decided. Every bean backs off when the application defines its own.
  */
 @Configuration(proxyBeanMethods = false)
 @Import({ LimiterConfiguration.RateLimitAnnotationConfiguration.class, LimiterConfiguration.WebMvcConfiguration.class })
@@ -56,8 +64,21 @@ class LimiterConfiguration {
         @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
         @ConditionalOnMissingBean
         static RateLimitInterceptor pielockRateLimitInterceptor(RateLimitOperationSource operations,
-                KeyExpressions keys, ObjectProvider<Limiter> limiter) {
-            return new RateLimitInterceptor(operations, keys, SingletonSupplier.of(limiter::getObject));
+                KeyExpressions keys, ObjectProvider<Limiter> limiter,
+                ObjectProvider<RateLimitDecisionListener> listeners) {
+            return new RateLimitInterceptor(operations, keys, SingletonSupplier.of(limiter::getObject),
+                    SingletonSupplier.of(() -> allOf(listeners.orderedStream().toList())));
+        }
+
+        /** One listener that tells each of them, in order; {@link RateLimitDecisionListener#NONE} for none. */
+        private static RateLimitDecisionListener allOf(List<RateLimitDecisionListener> listeners) {
+            if (listeners.isEmpty()) {
+                return RateLimitDecisionListener.NONE;
+            }
+            if (listeners.size() == 1) {
+                return listeners.get(0);
+            }
+            return result -> listeners.forEach(listener -> listener.decided(result));
         }
 
         @Bean
@@ -79,6 +100,32 @@ class LimiterConfiguration {
         @ConditionalOnMissingBean
         RateLimitExceptionHandler pielockRateLimitExceptionHandler() {
             return new RateLimitExceptionHandler();
+        }
+
+        /** Keeps each {@code @RateLimited} decision made on a request's thread for that request's response. */
+        @Bean
+        @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+        @ConditionalOnMissingBean(name = "pielockRequestRateLimitRecorder")
+        static RateLimitDecisionListener pielockRequestRateLimitRecorder() {
+            return RequestRateLimit::record;
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        RateLimitHeadersAdvice pielockRateLimitHeadersAdvice() {
+            return new RateLimitHeadersAdvice();
+        }
+
+        /** Registers the advice's {@code postHandle}, which writes the fields of answers without a body. */
+        @Bean
+        WebMvcConfigurer pielockRateLimitHeadersConfigurer(ObjectProvider<RateLimitHeadersAdvice> advice) {
+            return new WebMvcConfigurer() {
+
+                @Override
+                public void addInterceptors(InterceptorRegistry registry) {
+                    advice.ifAvailable(registry::addInterceptor);
+                }
+            };
         }
     }
 }

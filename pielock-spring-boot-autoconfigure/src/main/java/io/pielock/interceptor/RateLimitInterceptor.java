@@ -11,8 +11,9 @@ import io.pielock.limiter.LimiterUnavailableException;
 import io.pielock.limiter.RateLimitExceededException;
 
 /**
- * Runs {@code @RateLimited} methods through {@link Limiter}: evaluates the keys, asks the limiter, and proceeds,
- * calls the fallback, or throws. All policy lives in the limiter.
+ * Runs {@code @RateLimited} methods through {@link Limiter}: evaluates the keys, asks the limiter, tells the
+ * {@link RateLimitDecisionListener} the decision, and proceeds, calls the fallback, or throws. All policy lives in
+ * the limiter.
  */
 public class RateLimitInterceptor implements MethodInterceptor {
 
@@ -22,7 +23,10 @@ public class RateLimitInterceptor implements MethodInterceptor {
 
     private final Supplier<Limiter> limiter;
 
+    private final Supplier<RateLimitDecisionListener> listener;
+
     /**
+     * An interceptor that tells nobody its decisions.
      * @param operations the annotation metadata
      * @param keys evaluates key expressions
      * @param limiter the limiter, looked up on first use (so creating the interceptor early does not create the
@@ -30,9 +34,22 @@ public class RateLimitInterceptor implements MethodInterceptor {
      */
     public RateLimitInterceptor(RateLimitOperationSource operations, KeyExpressions keys,
             Supplier<Limiter> limiter) {
+        this(operations, keys, limiter, () -> RateLimitDecisionListener.NONE);
+    }
+
+    /**
+     * @param operations the annotation metadata
+     * @param keys evaluates key expressions
+     * @param limiter the limiter, looked up on first use (so creating the interceptor early does not create the
+     *        connection factory early)
+     * @param listener told every decision, looked up on first use like the limiter
+     */
+    public RateLimitInterceptor(RateLimitOperationSource operations, KeyExpressions keys,
+            Supplier<Limiter> limiter, Supplier<RateLimitDecisionListener> listener) {
         this.operations = operations;
         this.keys = keys;
         this.limiter = limiter;
+        this.listener = listener;
     }
 
     @Override
@@ -50,6 +67,7 @@ public class RateLimitInterceptor implements MethodInterceptor {
         catch (LimiterUnavailableException ex) {
             throw ex.forMethod(operation.method());
         }
+        this.listener.get().decided(result);
         if (result.allowed()) {
             return invocation.proceed();
         }

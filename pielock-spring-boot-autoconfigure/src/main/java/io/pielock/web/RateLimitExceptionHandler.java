@@ -1,7 +1,6 @@
 package io.pielock.web;
 
 import java.net.URI;
-import java.time.Duration;
 import java.util.List;
 
 import org.springframework.core.Ordered;
@@ -30,7 +29,8 @@ import io.pielock.limiter.RateLimitExceededException;
  * </ul>
  * The response names the limit, not the key or the method: keys may carry user data, and method names are
  * internals. It runs after the application's own exception handlers (lowest precedence); to answer differently,
- * handle the exception in your own {@code @ControllerAdvice} or declare a bean of this type.
+ * handle the exception in your own {@code @ControllerAdvice} or declare a bean of this type. Answers to calls
+ * that were allowed carry the same fields, written by {@link RateLimitHeadersAdvice}.
  */
 @ControllerAdvice
 @Order(Ordered.LOWEST_PRECEDENCE)
@@ -53,8 +53,8 @@ public class RateLimitExceptionHandler {
     @ExceptionHandler(RateLimitExceededException.class)
     public ResponseEntity<ProblemDetail> handleRateLimitExceeded(RateLimitExceededException ex) {
         Limit limit = ex.getLimit();
-        long retryAfter = ceilSeconds(ex.getRetryAfter());
-        String policy = policyName(limit);
+        long retryAfter = RateLimitFields.ceilSeconds(ex.getRetryAfter());
+        String policy = RateLimitFields.policyName(limit);
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.TOO_MANY_REQUESTS,
                 "Rate limit of " + limit + " exceeded; retry after " + retryAfter + "s");
         problem.setType(QUOTA_EXCEEDED);
@@ -62,23 +62,8 @@ public class RateLimitExceptionHandler {
         problem.setProperty("violated-policies", List.of(policy));
         return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
             .header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter))
-            .header(RATE_LIMIT_POLICY,
-                    "\"" + policy + "\";q=" + limit.count() + ";w=" + ceilSeconds(limit.window()))
-            .header(RATE_LIMIT, "\"" + policy + "\";r=0;t=" + retryAfter)
+            .header(RATE_LIMIT_POLICY, RateLimitFields.policy(limit))
+            .header(RATE_LIMIT, RateLimitFields.exhausted(limit, retryAfter))
             .body(problem);
-    }
-
-    /**
-     * A name for the policy that identifies the limit without the key, for example {@code 2-per-1s} or
-     * {@code 2-per-1s-GCRA}.
-     */
-    static String policyName(Limit limit) {
-        return limit.toString().replace(",", "").replace(' ', '-');
-    }
-
-    /** Whole seconds, rounded up, and at least 1: the fields take no fractions, and 0 would invite a retry now. */
-    static long ceilSeconds(Duration duration) {
-        long seconds = duration.getSeconds() + (duration.getNano() > 0 ? 1 : 0);
-        return Math.max(1, seconds);
     }
 }

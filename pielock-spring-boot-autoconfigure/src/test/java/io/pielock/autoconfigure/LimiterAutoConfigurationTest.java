@@ -11,6 +11,7 @@ import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.web.servlet.DispatcherServlet;
 
 import io.pielock.interceptor.RateLimitAdvisor;
+import io.pielock.interceptor.RateLimitDecisionListener;
 import io.pielock.limiter.Limit;
 import io.pielock.limiter.LimitAttempt;
 import io.pielock.limiter.Limiter;
@@ -20,6 +21,7 @@ import io.pielock.observation.LockObservations;
 import io.pielock.store.memory.InMemoryRateLimitStore;
 import io.pielock.store.redis.RedisRateLimitStore;
 import io.pielock.web.RateLimitExceptionHandler;
+import io.pielock.web.RateLimitHeadersAdvice;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -94,6 +96,20 @@ class LimiterAutoConfigurationTest {
         web.withClassLoader(new FilteredClassLoader(DispatcherServlet.class))
             .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(RateLimitExceptionHandler.class));
         this.runner.run(context -> assertThat(context).doesNotHaveBean(RateLimitExceptionHandler.class));
+    }
+
+    @Test
+    void rateLimitHeadersOnlyInServletWebApplicationsWithSpringMvc() {
+        WebApplicationContextRunner web = new WebApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, PielockAutoConfiguration.class));
+        web.run(context -> assertThat(context).hasSingleBean(RateLimitHeadersAdvice.class)
+            .hasSingleBean(RateLimitDecisionListener.class));
+        web.withClassLoader(new FilteredClassLoader(DispatcherServlet.class))
+            .run(context -> assertThat(context).hasNotFailed()
+                .doesNotHaveBean(RateLimitHeadersAdvice.class)
+                .doesNotHaveBean(RateLimitDecisionListener.class));
+        this.runner.run(context -> assertThat(context).doesNotHaveBean(RateLimitHeadersAdvice.class)
+            .doesNotHaveBean(RateLimitDecisionListener.class));
     }
 
     /** A store the application brings; never called here. */

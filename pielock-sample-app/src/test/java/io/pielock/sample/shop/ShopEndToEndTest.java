@@ -168,6 +168,24 @@ abstract class ShopEndToEndTest {
     }
 
     @Test
+    void anAllowedReservationCarriesTheRateLimitFieldsOfTheBuyersTightestQuota() {
+        this.client.restock(this.shop, this.sku, 20);
+        HttpResponse<String> allowed = this.client.reserve(this.shop, this.sku, user("counted"));
+        assertThat(allowed.statusCode()).isEqualTo(200);
+        assertThat(allowed.headers().allValues("RateLimit-Policy")).containsExactly(PER_SECOND + ";q=2;w=1");
+        assertThat(allowed.headers().allValues("RateLimit")).containsExactly(PER_SECOND + ";r=1");
+    }
+
+    @Test
+    void aSoldOutAnswerStillCarriesTheRateLimitFieldsOfTheCountedCall() {
+        this.client.restock(this.shop, this.sku, 0);
+        HttpResponse<String> soldOut = this.client.reserve(this.shop, this.sku, user("late"));
+        assertThat(soldOut.statusCode()).isEqualTo(409);
+        assertThat(soldOut.headers().allValues("RateLimit-Policy")).containsExactly(PER_SECOND + ";q=2;w=1");
+        assertThat(soldOut.headers().allValues("RateLimit")).containsExactly(PER_SECOND + ";r=1");
+    }
+
+    @Test
     void aBuyerWhoWaitsOutThePerSecondLimitIsStillHeldToFiveReservationsAMinute() throws InterruptedException {
         this.client.restock(this.shop, this.sku, 20);
         String buyer = user("steady");
