@@ -26,8 +26,9 @@ import static org.assertj.core.api.Assertions.tuple;
 /**
  * The packaged shop as Spring AOT processed it (the build runs {@code process-aot} with the {@code redis}
  * profile), started as its own process with {@code -Dspring.aot.enabled=true} on a throwaway Redis: its locks,
- * its rate limits and its fenced price writes answer over real HTTP as they do without AOT. Runs after
- * {@code package} (maven-failsafe-plugin).
+ * its rate limits and its fenced price writes answer over real HTTP as they do without AOT, and a run asking for
+ * the memory store refuses to start (the build decided on Redis). Runs after {@code package}
+ * (maven-failsafe-plugin).
  */
 class AotProcessedShopIT {
 
@@ -47,17 +48,26 @@ class AotProcessedShopIT {
     static void startShopAheadOfTime() throws Exception {
         redis = RedisServer.start();
         int port = RedisServer.freePort();
-        Path jar = Path.of(System.getProperty("pielock.sample.jar", "target/pielock-sample-app.jar"));
-        assertThat(jar).as("the packaged shop; run through mvn verify").exists();
         log = Files.createTempFile("pielock-sample-aot-", ".log");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-            .toString(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-Dspring.aot.enabled=true", "-jar",
-                jar.toString(), "--server.port=" + port, "--spring.profiles.active=redis",
+        shop = launch(log, "--server.port=" + port, "--spring.profiles.active=redis",
                 "--spring.data.redis.host=" + redis.host(), "--spring.data.redis.port=" + redis.port(),
-                "--shop.report.cron=-"));
-        shop = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                "--shop.report.cron=-");
         url = URI.create("http://127.0.0.1:" + port);
         awaitStarted();
+    }
+
+    /** Starts the packaged shop in a new JVM with AOT on; its output goes to {@code output}. */
+    private static Process launch(Path output, String... args) throws IOException {
+        Path jar = Path.of(System.getProperty("pielock.sample.jar", "target/pielock-sample-app.jar"));
+        assertThat(jar).as("the packaged shop; run through mvn verify").exists();
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+            .toString(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-Dspring.aot.enabled=true", "-jar",
+                jar.toString()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
+            .start();
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
+        return process;
     }
 
     private static void awaitStarted() throws Exception {
@@ -140,6 +150,22 @@ class AotProcessedShopIT {
         assertThat(restocked.statusCode()).as(restocked.body()).isEqualTo(200);
         assertThat(priced.statusCode()).as(priced.body()).isEqualTo(200);
         assertThat(redis.call("HGET", "shop:price:{aot-hat}", "cents")).isEqualTo("1500");
+    }
+
+    @Test
+    void refusesToStartWithAnotherStoreThanItWasProcessedFor() throws Exception {
+        Path output = Files.createTempFile("pielock-sample-aot-memory-", ".log");
+        Process memory = launch(output, "--server.port=0", "--pielock.store=memory", "--shop.report.cron=-");
+        try {
+            assertThat(memory.waitFor(STARTUP.toSeconds(), TimeUnit.SECONDS)).as("exited").isTrue();
+            String text = Files.readString(output, StandardCharsets.UTF_8);
+            assertThat(memory.exitValue()).as(text).isNotZero();
+            assertThat(text).contains("Invalid pielock.store: it is 'memory', but this application was processed "
+                    + "ahead of time (Spring AOT) with pielock.store=redis");
+        }
+        finally {
+            memory.destroyForcibly();
+        }
     }
 
     private static String log() throws IOException {
