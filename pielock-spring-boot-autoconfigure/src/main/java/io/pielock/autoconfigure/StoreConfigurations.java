@@ -10,6 +10,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
+import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 import io.pielock.limiter.RateLimitStore;
@@ -22,7 +23,8 @@ import io.pielock.store.redis.RedisRateLimitStore;
 
 /**
  * The stores, one configuration per {@code pielock.store} value. Nothing falls back on its own: a Redis store
- * without Redis fails at startup.
+ * without Redis fails at startup, and so does an application processed ahead of time for another store
+ * ({@link StoreChoice}).
  */
 final class StoreConfigurations {
 
@@ -37,6 +39,11 @@ final class StoreConfigurations {
     @ConditionalOnClass(name = REDIS_CONNECTION_FACTORY)
     @ConditionalOnProperty(name = "pielock.store", havingValue = "redis", matchIfMissing = true)
     static class RedisStoreConfiguration {
+
+        @Bean
+        StoreChoice pielockStoreChoice(Environment environment) {
+            return StoreChoice.verified(PielockProperties.Store.REDIS, environment);
+        }
 
         @Bean
         @ConditionalOnProperty(name = "pielock.redis.host")
@@ -109,6 +116,11 @@ final class StoreConfigurations {
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnProperty(name = "pielock.store", havingValue = "memory")
     static class MemoryStoreConfiguration {
+
+        @Bean
+        StoreChoice pielockStoreChoice(Environment environment) {
+            return StoreChoice.verified(PielockProperties.Store.MEMORY, environment);
+        }
 
         @Bean
         @ConditionalOnMissingBean(LockStore.class)

@@ -14,6 +14,7 @@ import org.springframework.beans.factory.BeanFactory;
 import org.springframework.context.expression.BeanFactoryResolver;
 import org.springframework.context.expression.MethodBasedEvaluationContext;
 import org.springframework.core.DefaultParameterNameDiscoverer;
+import org.springframework.core.NativeDetector;
 import org.springframework.core.ParameterNameDiscoverer;
 import org.springframework.expression.Expression;
 import org.springframework.expression.ParseException;
@@ -40,9 +41,13 @@ import io.pielock.key.Keys;
  */
 public final class KeyExpressions {
 
-    /** MIXED: interpreted at first, compiled to bytecode once the expression has run a few times. */
-    private static final SpelExpressionParser PARSER = new SpelExpressionParser(
-            new SpelParserConfiguration(SpelCompilerMode.MIXED, KeyExpressions.class.getClassLoader()));
+    /**
+     * MIXED: interpreted at first, compiled to bytecode once the expression has run a few times. Interpreted only
+     * in a native image, which cannot load classes generated at runtime.
+     */
+    private static final SpelExpressionParser PARSER = new SpelExpressionParser(new SpelParserConfiguration(
+            NativeDetector.inNativeImage() ? SpelCompilerMode.OFF : SpelCompilerMode.MIXED,
+            KeyExpressions.class.getClassLoader()));
 
     /** {@code #p0}, {@code #a1}: parameters by position, always available. */
     private static final Pattern POSITIONAL = Pattern.compile("[pa](\\d+)");

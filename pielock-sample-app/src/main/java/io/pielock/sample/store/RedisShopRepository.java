@@ -19,8 +19,11 @@ import org.springframework.data.redis.core.script.RedisScript;
  */
 public class RedisShopRepository implements ShopRepository {
 
-    private static final RedisScript<Long> SAVE_PRICE = RedisScript
-        .of(new ClassPathResource("io/pielock/sample/store/price-save.lua"), Long.class);
+    /** The class-path location of the script that stores a fenced price. */
+    static final String SAVE_PRICE_SCRIPT = "io/pielock/sample/store/price-save.lua";
+
+    private static final RedisScript<Long> SAVE_PRICE = RedisScript.of(new ClassPathResource(SAVE_PRICE_SCRIPT),
+            Long.class);
 
     private static final String SEPARATOR = "|";
 
