@@ -22,9 +22,10 @@ import io.pielock.sample.store.Reservation;
  * @param elapsed how long the requests took
  * @param stockLeft the item's stock afterwards
  * @param reservations the item's reservations afterwards
+ * @param lockWait the lock wait percentiles the instances measured ({@link LockWaitMetrics}), or why there are none
  */
 record DemoSummary(DemoSettings settings, Tally tally, Duration elapsed, int stockLeft,
-        List<Reservation> reservations) {
+        List<Reservation> reservations, String lockWait) {
 
     /** Every unit sold at most once, every request answered. */
     static final int EXIT_OK = 0;
@@ -84,6 +85,7 @@ record DemoSummary(DemoSettings settings, Tally tally, Duration elapsed, int sto
         line(out, "oversold", Long.toString(oversold()));
         line(out, "latency", String.format("p50 %.1f ms, p99 %.1f ms", this.tally.percentile(0.50) / 1e6,
                 this.tally.percentile(0.99) / 1e6));
+        line(out, "lock wait (metrics)", this.lockWait);
         out.println(verdict());
     }
 

@@ -156,7 +156,7 @@ public final class LoadDemo {
         URI first = this.settings.targets().get(0);
         String sku = this.settings.sku();
         DemoSummary summary = new DemoSummary(this.settings, tally, elapsed, this.client.item(first, sku).stock(),
-                this.client.reservations(first, sku));
+                this.client.reservations(first, sku), LockWaitMetrics.read(this.client, this.settings.targets()));
         summary.print(this.out);
         return summary;
     }

@@ -33,6 +33,7 @@ class LoadDemoTest {
         assertThat(run.exit).as(run.printed).isZero();
         assertThat(run.printed).containsPattern("reserved \\(200\\) +20\\R")
             .containsPattern("oversold +0\\R")
+            .containsPattern("lock wait \\(metrics\\) +p50 \\d+\\.\\d ms, p99 \\d+\\.\\d ms \\(pielock_lock_acquire_seconds, ReservationService.reserve")
             .contains("OK: no unit was sold twice.");
         long rateLimited = run.count("rate limited \\(429\\)");
         assertThat(rateLimited).as(run.printed).isBetween(200L - 20 * 5, 200L - 20 * 2);
