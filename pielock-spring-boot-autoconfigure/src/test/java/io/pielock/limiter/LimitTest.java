@@ -62,4 +62,24 @@ class LimitTest {
         assertThatIllegalArgumentException().isThrownBy(() -> Limit.of(1, Limit.MAX_WINDOW.plusMillis(1)))
             .withMessageStartingWith("Rate limit window must be at most 36500d (100 years)");
     }
+
+    @Test
+    void theLargestCountsOfEachAlgorithmAreAccepted() {
+        assertThat(Limit.of(Limit.MAX_SLIDING_WINDOW_COUNT, TimeUnit.DAY).count()).isEqualTo(1_000_000);
+        assertThat(Limit.of(1_000_000, Duration.ofSeconds(1), Algorithm.GCRA).count()).isEqualTo(1_000_000);
+        assertThatIllegalArgumentException().isThrownBy(() -> Limit.of(1_000_001, TimeUnit.DAY));
+        assertThatIllegalArgumentException()
+            .isThrownBy(() -> Limit.of(1_000_001, Duration.ofSeconds(1), Algorithm.GCRA));
+    }
+
+    @Test
+    void aDenialsRetryAfterIsRoundedUpToWholeMilliseconds() {
+        Limit limit = Limit.of(2, TimeUnit.SECOND);
+        assertThat(RateLimitExceededException.message("k", limit, Duration.ofMillis(3), null))
+            .isEqualTo("Rate limit exceeded key: k (2 per 1s); retry after 3ms");
+        assertThat(RateLimitExceededException.message("k", limit, Duration.ofNanos(1_500_000), null))
+            .endsWith("; retry after 2ms");
+        assertThat(RateLimitExceededException.message("k", limit, Duration.ofNanos(1), null))
+            .endsWith("; retry after 1ms");
+    }
 }
