@@ -449,6 +449,81 @@ abstract class AbstractLimiterContractTest {
     }
 
     @Test
+    void whenOnlyALaterLongerWindowDeniesRetryAfterIsThatWindowsRemainingTime() throws Exception {
+        Limiter limiter = newProcess();
+        List<Limit> limits = List.of(Limit.of(2, TimeUnit.SECOND), Limit.of(3, Duration.ofSeconds(10)));
+        assertThat(limiter.allow(this.key, limits).allowed()).isTrue();
+        assertThat(limiter.allow(this.key, limits).allowed()).isTrue();
+        Thread.sleep(1100); // the second is empty again; the 10 s window still holds both calls
+        assertThat(limiter.allow(this.key, limits).allowed()).isTrue();
+        LimitResult denied = limiter.allow(this.key, limits);
+        assertThat(denied.allowed()).isFalse();
+        assertThat(denied.limit()).isEqualTo(Limit.of(3, Duration.ofSeconds(10)));
+        assertThat(denied.retryAfter()).as("until the first call leaves the 10 s window, about 8.9 s")
+            .isGreaterThan(Duration.ofSeconds(1)).isLessThanOrEqualTo(Duration.ofSeconds(10));
+        assertThat(denied.message()).contains("(3 per 10s)");
+    }
+
+    @Test
+    void whenSeveralWindowsAreFullTheOneFullLongestIsReported() {
+        for (List<Limit> limits : List.of(List.of(Limit.of(1, TimeUnit.SECOND), Limit.of(1, Duration.ofSeconds(10))),
+                List.of(Limit.of(1, Duration.ofSeconds(10)), Limit.of(1, TimeUnit.SECOND)))) {
+            Limiter limiter = newProcess();
+            String key = this.key + ":" + limits.get(0).window().toMillis();
+            assertThat(limiter.allow(key, limits).allowed()).isTrue();
+            LimitResult denied = limiter.allow(key, limits);
+            assertThat(denied.allowed()).isFalse();
+            assertThat(denied.limit()).as("denied by both: the 10 s window frees up last")
+                .isEqualTo(Limit.of(1, Duration.ofSeconds(10)));
+            assertThat(denied.retryAfter()).isGreaterThan(Duration.ofSeconds(1))
+                .isLessThanOrEqualTo(Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
+    void aOneMillisecondWindowAdmitsItsCountAndThenAgainAMillisecondLater() throws Exception {
+        Limiter limiter = newProcess();
+        Duration window = Duration.ofMillis(1);
+        LimitResult denied = null;
+        // a second call may land a millisecond later on a busy machine; one of many lands within it
+        for (int i = 0; i < 200 && denied == null; i++) {
+            Thread.sleep(3);
+            assertThat(limiter.allow(this.key, window, 1).allowed()).as("admitted, 3 ms after the last call").isTrue();
+            LimitResult next = limiter.allow(this.key, window, 1);
+            denied = next.allowed() ? null : next;
+        }
+        assertThat(denied).as("a second call within the millisecond was denied").isNotNull();
+        assertThat(denied.retryAfter()).isPositive().isLessThanOrEqualTo(window);
+        assertThat(denied.message()).contains("(1 per 1ms)");
+    }
+
+    @Test
+    void aKeyOfOneCharacterMoreThanTheMaximumIsRejected() {
+        Limiter limiter = newProcess();
+        String tooLong = this.key + "x".repeat(Keys.MAX_LENGTH + 1 - this.key.length());
+        assertThatIllegalArgumentException().isThrownBy(() -> limiter.allow(tooLong, TimeUnit.MINUTE, 1))
+            .withMessageStartingWith("Rate limit key must be at most 1024 characters")
+            .withMessageContaining("has 1025");
+    }
+
+    @Test
+    void aLoneBraceIsAKeyLikeAnyOther() throws Exception {
+        Limiter limiter = newProcess();
+        Duration window = Duration.ofMillis(300);
+        for (String brace : List.of("{", "}")) {
+            // the key is shared with earlier runs against the same store: wait for its window to be empty
+            long giveUp = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            while (!limiter.allow(brace, window, 1).allowed()) {
+                assertThat(System.nanoTime()).as("%s admits a call again", brace).isLessThan(giveUp);
+                Thread.sleep(20);
+            }
+            LimitResult denied = limiter.allow(brace, window, 1);
+            assertThat(denied.allowed()).as(brace).isFalse();
+            assertThat(denied.message()).startsWith("Rate limit exceeded key: " + brace + " (1 per 300ms)");
+        }
+    }
+
+    @Test
     void nullOrBlankKeysAreRejected() {
         Limiter limiter = newProcess();
         assertThatIllegalArgumentException().isThrownBy(() -> limiter.allow(null, TimeUnit.SECOND, 2))

@@ -5,6 +5,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import io.pielock.store.memory.InMemoryRateLimitStore;
+import io.pielock.test.CapturedLogs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -54,5 +55,30 @@ class LimiterStoreFailureTest {
         assertThat(result.message()).startsWith("Allowed without a rate limit check key: global");
         assertThat(result.remaining()).isZero();
         assertThat(limiter.getFailOpenCount()).isEqualTo(1);
+    }
+
+    @Test
+    void failingOpenLogsAWarningNamingTheKey() {
+        Limiter limiter = new Limiter(this.failingForGlobal, true);
+        try (CapturedLogs logs = CapturedLogs.capture()) {
+            limiter.allow(this.userThenGlobal);
+            assertThat(logs.text()).contains("WARN " + Limiter.class.getName()
+                    + " Rate limit store unreachable: allowing calls without a check (fail-open), 1 so far; "
+                    + "latest key: global. Next warning in 10s at the earliest | java.lang.IllegalStateException: "
+                    + "node of 'global' unreachable");
+        }
+    }
+
+    @Test
+    void failingOpenRepeatedlyWithinTenSecondsLogsOneWarning() {
+        Limiter limiter = new Limiter(this.failingForGlobal, true);
+        try (CapturedLogs logs = CapturedLogs.capture()) {
+            for (int i = 0; i < 5; i++) {
+                assertThat(limiter.allow("global", TimeUnit.MINUTE, 100).allowed()).isTrue();
+            }
+            assertThat(logs.text().split("Rate limit store unreachable", -1)).as("one warning for five calls")
+                .hasSize(2);
+            assertThat(limiter.getFailOpenCount()).isEqualTo(5);
+        }
     }
 }

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.DisposableBean;
 
+import io.pielock.key.Keys;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -662,18 +664,246 @@ abstract class AbstractLockTemplateContractTest {
         assertThat(counting.attempts.get()).isLessThanOrEqualTo(1 + 2 * threads);
     }
 
-    /** A real store, with its acquisition attempts counted. */
+    @Test
+    void aWaiterPausesBetweenStoreAttemptsWhileAnotherProcessHolds() {
+        LockTemplate holder = newProcess();
+        CountingStore counting = new CountingStore(track(newStore()));
+        LockTemplate waiter = track(new LockTemplate(counting));
+        assertThat(holder.acquire(this.key).acquired()).isTrue();
+        // prime the waiter's release subscription, as a running application would have
+        waiter.acquire(this.key, waiter.defaults().withTimeout(Duration.ofMillis(300)));
+        counting.attempts.set(0);
+        LockResult result = waiter.acquire(this.key, waiter.defaults().withTimeout(Duration.ofMillis(1500))
+            .withRetryAfter(Duration.ofMillis(200)));
+        assertThat(result.acquired()).isFalse();
+        // one attempt per 200 ms over 1.5 s is about 8; without the pause it would be hundreds
+        assertThat(counting.attempts.get()).isBetween(2, 15);
+    }
+
+    @Test
+    void aWaiterMakesExactlyItsTriesOfStoreAttemptsWhileAnotherProcessHolds() {
+        LockTemplate holder = newProcess();
+        CountingStore counting = new CountingStore(track(newStore()));
+        LockTemplate waiter = track(new LockTemplate(counting));
+        assertThat(holder.acquire(this.key).acquired()).isTrue();
+        LockOptions threeTries = waiter.defaults().withTries(3).withRetryAfter(Duration.ofMillis(50))
+            .withTimeout(Duration.ofSeconds(60));
+        assertThatThrownBy(() -> waiter.lock(this.key, threeTries))
+            .isInstanceOfSatisfying(LockAcquisitionException.class, ex -> assertThat(ex.getReason())
+                .isEqualTo(LockAcquisitionException.Reason.TRIES_EXHAUSTED));
+        assertThat(counting.attempts.get()).isEqualTo(3);
+    }
+
+    @Test
+    void renewalStopsWhenTheLockIsReleased() throws Exception {
+        CountingStore counting = new CountingStore(track(newStore()));
+        // renewed about every 100 ms while held
+        LockTemplate template = track(new LockTemplate(counting,
+                LockOptions.defaults().withExpires(Duration.ofMillis(300))));
+        LockHandle handle = template.lock(this.key);
+        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (counting.renewals.get() < 2 && System.nanoTime() < giveUp) {
+            Thread.sleep(10);
+        }
+        assertThat(counting.renewals.get()).as("renewed while held").isGreaterThanOrEqualTo(2);
+        assertThat(handle.release().released()).isTrue();
+        int atRelease = counting.renewals.get();
+        Thread.sleep(700); // seven renewal intervals
+        // a renewal already under way when the release came may still run, once
+        assertThat(counting.renewals.get() - atRelease).as("renewals after the release").isLessThanOrEqualTo(1);
+    }
+
+    @Test
+    void aStoreRefusesToRenewForAnOwnerWhoseLeaseRanOutAndWhoseLockAnotherOwnerTook() throws Exception {
+        LockStore store = track(newStore());
+        assertThat(store.tryAcquire(this.key, "first-owner", Duration.ofMillis(100)).acquired()).isTrue();
+        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        boolean taken = false;
+        while (!taken && System.nanoTime() < giveUp) {
+            Thread.sleep(20);
+            taken = store.tryAcquire(this.key, "second-owner", Duration.ofSeconds(30)).acquired();
+        }
+        assertThat(taken).as("the second owner took the lock once the first lease ran out").isTrue();
+        assertThat(store.renew(this.key, "first-owner", Duration.ofSeconds(30))).isFalse();
+        assertThat(store.renew(this.key, "second-owner", Duration.ofSeconds(30))).isTrue();
+        assertThat(store.release(this.key, "first-owner")).as("nor may it release").isFalse();
+        assertThat(store.release(this.key, "second-owner")).isTrue();
+    }
+
+    @Test
+    void manyLocalThreadsOverManyCyclesShareOneGateThatGoesAwayWhenTheyAreDone() throws Exception {
+        CountingStore counting = new CountingStore(track(newStore()));
+        LockTemplate template = track(new LockTemplate(counting,
+                LockOptions.defaults().withRetryAfter(Duration.ofMillis(50))));
+        int threads = 8;
+        int rounds = 40;
+        AtomicInteger inside = new AtomicInteger();
+        AtomicInteger overlaps = new AtomicInteger();
+        AtomicInteger gatesSeenWhileHeld = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                futures.add(pool.submit(() -> {
+                    for (int i = 0; i < rounds; i++) {
+                        template.run(this.key, () -> {
+                            if (inside.incrementAndGet() > 1) {
+                                overlaps.incrementAndGet();
+                            }
+                            gatesSeenWhileHeld.accumulateAndGet(template.localGateCount(), Math::max);
+                            sleep(1);
+                            inside.decrementAndGet();
+                        });
+                    }
+                }));
+            }
+            for (Future<?> future : futures) {
+                future.get(120, TimeUnit.SECONDS);
+            }
+        }
+        finally {
+            pool.shutdownNow();
+        }
+        assertThat(overlaps).hasValue(0);
+        assertThat(gatesSeenWhileHeld).as("one gate for the key while its threads hold and wait").hasValue(1);
+        // threads queued on the one gate reach the store about once per hold; polling every 50 ms would be far more
+        assertThat(counting.attempts.get()).isLessThanOrEqualTo(2 * threads * rounds);
+        assertThat(template.localGateCount()).as("no gate left once every thread is done").isZero();
+    }
+
+    @Test
+    void anInterruptedWaiterFailsAsInterruptedAndKeepsItsInterruptFlag() throws Exception {
+        LockTemplate holder = newProcess();
+        LockTemplate waiter = newProcess();
+        assertThat(holder.acquire(this.key).acquired()).isTrue();
+        AtomicReference<LockAcquisitionException> failure = new AtomicReference<>();
+        AtomicReference<Boolean> flagKept = new AtomicReference<>();
+        CountDownLatch started = new CountDownLatch(1);
+        Thread waiting = new Thread(() -> {
+            started.countDown();
+            try {
+                waiter.lock(this.key, waiter.defaults().withTimeout(Duration.ofSeconds(60)));
+            }
+            catch (LockAcquisitionException ex) {
+                failure.set(ex);
+            }
+            flagKept.set(Thread.currentThread().isInterrupted());
+        });
+        waiting.start();
+        started.await();
+        Thread.sleep(300);
+        long interruptedAt = System.nanoTime();
+        waiting.interrupt();
+        waiting.join(TimeUnit.SECONDS.toMillis(30));
+        assertThat(Duration.ofNanos(System.nanoTime() - interruptedAt)).as("well under the 60 s timeout")
+            .isLessThan(Duration.ofSeconds(20));
+        assertThat(failure.get()).isNotNull();
+        assertThat(failure.get().getReason()).isEqualTo(LockAcquisitionException.Reason.INTERRUPTED);
+        assertThat(failure.get()).hasMessageContaining(this.key);
+        assertThat(flagKept.get()).as("interrupt flag kept").isTrue();
+    }
+
+    @Test
+    void aSecondLocalThreadTimesOutAtTheGateWhileTheFirstHolds() throws Exception {
+        LockTemplate template = newProcess();
+        LockHandle first = template.lock(this.key);
+        try {
+            AtomicReference<LockAcquisitionException> failure = new AtomicReference<>();
+            Thread second = new Thread(() -> {
+                try {
+                    template.lock(this.key, template.defaults().withTimeout(Duration.ofMillis(300))).close();
+                }
+                catch (LockAcquisitionException ex) {
+                    failure.set(ex);
+                }
+            });
+            second.start();
+            second.join(TimeUnit.SECONDS.toMillis(30));
+            assertThat(failure.get()).isNotNull();
+            assertThat(failure.get().getReason()).isEqualTo(LockAcquisitionException.Reason.TIMEOUT);
+            assertThat(failure.get()).hasMessageContaining(this.key);
+            assertThat(first.isHeld()).isTrue();
+        }
+        finally {
+            first.close();
+        }
+        assertThat(template.localGateCount()).isZero();
+    }
+
+    @Test
+    void aReentrantAcquisitionAfterTheLeaseWasLostFailsAsLeaseLost() throws Exception {
+        LockTemplate template = newProcess();
+        LockHandle outer = template.lock(this.key,
+                LockOptions.defaults().withExpires(Duration.ofMillis(100)).withRenew(false));
+        Thread.sleep(300);
+        assertThatThrownBy(() -> template.lock(this.key))
+            .isInstanceOfSatisfying(LockAcquisitionException.class, ex -> assertThat(ex.getReason())
+                .isEqualTo(LockAcquisitionException.Reason.LEASE_LOST))
+            .hasMessageContaining(this.key);
+        assertThat(template.acquire(this.key).message())
+            .isEqualTo("Lease lost on the hold this thread already has key: " + this.key);
+        assertThat(outer.release().released()).isFalse();
+    }
+
+    @Test
+    void aOneMillisecondLeaseIsAcceptedAndRunsOut() throws Exception {
+        LockTemplate crashed = newProcess();
+        LockTemplate other = newProcess();
+        LockResult shortLived = crashed.acquire(this.key,
+                LockOptions.defaults().withExpires(Duration.ofMillis(1)).withRenew(false));
+        assertThat(shortLived.acquired()).isTrue();
+        LockResult next = other.acquire(this.key, other.defaults().withTimeout(Duration.ofSeconds(10)));
+        assertThat(next.acquired()).as("free again almost at once").isTrue();
+        assertThat(next.fencingToken()).isGreaterThan(shortLived.fencingToken());
+    }
+
+    @Test
+    void aKeyOfExactlyTheMaximumLengthLocksAndOneCharacterMoreIsRefused() {
+        LockTemplate template = newProcess();
+        String longest = this.key + "x".repeat(Keys.MAX_LENGTH - this.key.length());
+        assertThat(longest).hasSize(1024);
+        assertThat(template.tryAcquire(longest).acquired()).isTrue();
+        assertThat(newProcess().tryAcquire(longest).acquired()).as("excludes another process").isFalse();
+        assertThat(template.release(longest).released()).isTrue();
+        assertThatThrownBy(() -> template.tryAcquire(longest + "x")).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("at most 1024 characters")
+            .hasMessageContaining("has 1025");
+    }
+
+    @Test
+    void aLoneBraceIsAKeyLikeAnyOther() {
+        LockTemplate template = newProcess();
+        LockTemplate other = newProcess();
+        for (String brace : List.of("{", "}")) {
+            assertThat(template.tryAcquire(brace).acquired()).as(brace).isTrue();
+            assertThat(other.tryAcquire(brace).acquired()).as("%s excludes another process", brace).isFalse();
+            assertThat(template.release(brace).released()).as(brace).isTrue();
+            assertThat(other.tryAcquire(brace).acquired()).as("%s free once released", brace).isTrue();
+            assertThat(other.release(brace).released()).as(brace).isTrue();
+        }
+    }
+
+    /** A real store, with its acquisition attempts and renewals counted. */
     private static final class CountingStore extends ForwardingLockStore {
 
         final AtomicInteger attempts = new AtomicInteger();
 
         final AtomicInteger handOvers = new AtomicInteger();
 
+        final AtomicInteger renewals = new AtomicInteger();
+
         CountingStore(LockStore delegate) {
             super(delegate);
         }
 
         // counted once the store has answered, so a count means the attempt has taken effect
+
+        @Override
+        public boolean renew(String key, String token, Duration lease) {
+            boolean renewed = super.renew(key, token, lease);
+            this.renewals.incrementAndGet();
+            return renewed;
+        }
 
         @Override
         public LockAttempt tryAcquire(String key, String token, Duration lease) {

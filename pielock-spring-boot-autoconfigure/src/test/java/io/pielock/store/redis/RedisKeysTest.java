@@ -1,0 +1,68 @@
+package io.pielock.store.redis;
+
+import org.junit.jupiter.api.Test;
+
+import io.pielock.limiter.Algorithm;
+import io.pielock.limiter.Limit;
+import io.pielock.limiter.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/** The Redis key names, as an operator sees them in {@code redis-cli}: literal texts, not derived from the code. */
+class RedisKeysTest {
+
+    private final RedisKeys keys = new RedisKeys("pielock:");
+
+    @Test
+    void eachKindOfKeyIsThePrefixTheKindAndTheNameInAHashTag() {
+        assertThat(this.keys.lock("x")).isEqualTo("pielock:lock:{x}");
+        assertThat(this.keys.fence("x")).isEqualTo("pielock:fence:{x}");
+        assertThat(this.keys.waiters("x")).isEqualTo("pielock:waiters:{x}");
+        assertThat(this.keys.limit("x")).isEqualTo("pielock:limit:{x}");
+        assertThat(this.keys.releaseChannel()).isEqualTo("pielock:lock-released");
+    }
+
+    @Test
+    void aLimitsKeyNamesItsWindowInMillisecondsAndItsAlgorithm() {
+        assertThat(this.keys.limit("mylist", Limit.of(2, TimeUnit.SECOND)))
+            .isEqualTo("pielock:limit:{mylist}:1000ms:sliding");
+        assertThat(this.keys.limit("mylist", Limit.of(2, TimeUnit.MINUTE, Algorithm.GCRA)))
+            .isEqualTo("pielock:limit:{mylist}:60000ms:gcra");
+    }
+
+    @Test
+    void theNamespaceIsWhateverPrefixIsGiven() {
+        RedisKeys shop = new RedisKeys("shop:");
+        assertThat(shop.lock("orders:42")).isEqualTo("shop:lock:{orders:42}");
+        assertThat(new RedisKeys("").fence("x")).isEqualTo("fence:{x}");
+    }
+
+    @Test
+    void bracesAndPercentSignsInANameAreEscapedSoTheHashTagCannotEndEarly() {
+        assertThat(this.keys.lock("{")).isEqualTo("pielock:lock:{%7B}");
+        assertThat(this.keys.lock("}")).isEqualTo("pielock:lock:{%7D}");
+        assertThat(this.keys.lock("%")).isEqualTo("pielock:lock:{%25}");
+        assertThat(this.keys.lock("a{b")).isEqualTo("pielock:lock:{a%7Bb}");
+        assertThat(this.keys.fence("a}b")).isEqualTo("pielock:fence:{a%7Db}");
+        assertThat(this.keys.waiters("}{")).isEqualTo("pielock:waiters:{%7D%7B}");
+        assertThat(this.keys.limit("50%{off}")).isEqualTo("pielock:limit:{50%25%7Boff%7D}");
+    }
+
+    @Test
+    void namesWithoutBracesOrPercentSignsAreKeptAsTheyAre() {
+        assertThat(this.keys.lock("orders:42 #7 [a] (b) *?")).isEqualTo("pielock:lock:{orders:42 #7 [a] (b) *?}");
+        assertThat(this.keys.lock("7B")).isEqualTo("pielock:lock:{7B}");
+    }
+
+    @Test
+    void namesThatLookEscapedStayDistinctFromTheNamesTheyResemble() {
+        assertThat(this.keys.lock("%7B")).isEqualTo("pielock:lock:{%257B}").isNotEqualTo(this.keys.lock("{"));
+    }
+
+    @Test
+    void aPrefixWithBracesIsRefused() {
+        assertThatIllegalArgumentException().isThrownBy(() -> new RedisKeys("pie{lock}:"))
+            .withMessageContaining("must not contain '{' or '}'");
+    }
+}
