@@ -33,9 +33,9 @@ class LockOptionsTest {
         assertThat(changed).isNotEqualTo(changed.withReentrant(true)).isNotEqualTo(changed.withRenew(true))
             .isNotEqualTo(changed.withTries(4)).isNotEqualTo(changed.withRetryAfter(Duration.ofMillis(21)))
             .isNotEqualTo(changed.withTimeout(Duration.ofMillis(1)))
-            .isNotEqualTo(changed.withExpires(Duration.ofSeconds(6)));
+            .isNotEqualTo(changed.withExpires(Duration.ofSeconds(6))).isNotEqualTo(changed.withName("invoice"));
         assertThat(changed).hasToString("LockOptions[expires=PT5S, timeout=PT0S, retryAfter=PT0.02S, tries=3, "
-                + "renew=false, reentrant=false]");
+                + "renew=false, reentrant=false, name=programmatic]");
         assertThat(new LockOptions(Duration.ofSeconds(5), Duration.ZERO, Duration.ofMillis(20), 3, false).reentrant())
             .isTrue();
     }

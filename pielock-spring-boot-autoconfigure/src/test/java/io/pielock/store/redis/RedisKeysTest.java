@@ -20,7 +20,7 @@ class RedisKeysTest {
         assertThat(this.keys.fence("x")).isEqualTo("pielock:fence:{x}");
         assertThat(this.keys.waiters("x")).isEqualTo("pielock:waiters:{x}");
         assertThat(this.keys.limit("x")).isEqualTo("pielock:limit:{x}");
-        assertThat(this.keys.releaseChannel()).isEqualTo("pielock:lock-released");
+        assertThat(this.keys.releaseChannel("x")).isEqualTo("pielock:lock-released:{x}");
     }
 
     @Test
