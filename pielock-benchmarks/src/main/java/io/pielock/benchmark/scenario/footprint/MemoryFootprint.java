@@ -3,6 +3,7 @@ package io.pielock.benchmark.scenario.footprint;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -80,7 +81,7 @@ public final class MemoryFootprint {
             limiter.allow("fp-warm", List.of(gcra));
 
             figures.add(heldLocks(template, keys, heldLocks));
-            figures.addAll(releasedNames(template, releasedNames, shortLease));
+            figures.addAll(releasedNames(template, keys, releasedNames, shortLease));
             figures.add(limiterKeys(limiter, keys, sliding, "sliding window (exact)", limiterKeys, callsPerKey));
             figures.add(limiterKeys(limiter, keys, gcra, "GCRA", limiterKeys, callsPerKey));
         }
@@ -112,7 +113,7 @@ public final class MemoryFootprint {
         return figure;
     }
 
-    private List<BytesFigure> releasedNames(LockTemplate template, int count, Duration lease) throws Exception {
+    private List<BytesFigure> releasedNames(LockTemplate template, RedisKeys keys, int count, Duration lease) throws Exception {
         String[] names = OperationCosts.names("fp-released-", count);
         LockOptions options = template.defaults().withExpires(lease).withRenew(false);
         long expiredBefore = expiredKeys();
@@ -122,11 +123,24 @@ public final class MemoryFootprint {
         long lastRelease = System.nanoTime();
         long usedAtOnce = this.redis.usedMemory() - before;
         long keysAtOnce = this.redis.dbSize();
+        // the names released last still have their fencing counter
+        double sampled = 0;
+        int alive = 0;
+        for (int i = count - 1; i >= Math.max(0, count - SAMPLE); i--) {
+            long usage = this.redis.memoryUsage(keys.fence(names[i]));
+            if (usage > 0) {
+                sampled += usage;
+                alive++;
+            }
+        }
         BytesFigure during = new BytesFigure("released lock name, lease not yet passed",
                 "`LockTemplate.lock(key)` then `close()`, lease " + lease.toMillis() + " ms, " + count
                         + " distinct names",
-                count, (double) usedAtOnce / count, Double.NaN, (double) keysAtOnce / count,
-                "just after the last release (the fencing counter lives as long as the lease it was issued with)");
+                count, (keysAtOnce == 0) ? Double.NaN : (double) usedAtOnce / keysAtOnce,
+                (alive == 0) ? Double.NaN : sampled / alive, (double) keysAtOnce / count,
+                String.format(Locale.ROOT, "just after the last release; bytes per name still within its "
+                        + "lease (%,d of %,d: the others' had passed): its fencing counter, which lives as long as "
+                        + "the lease it was issued with", keysAtOnce, count));
         report(during);
         // the lease passes, then Redis's expiry removes the fencing counters, then its dictionaries shrink
         long leaseEnds = lastRelease + lease.toNanos();
@@ -140,7 +154,7 @@ public final class MemoryFootprint {
         double waited = (System.nanoTime() - lastRelease) / 1e9;
         BytesFigure after = new BytesFigure("released lock name, after its lease",
                 "as above, then waiting for the lease to pass", count, (double) used / count, Double.NaN,
-                (double) keysLeft / count, String.format(java.util.Locale.ROOT,
+                (double) keysLeft / count, String.format(Locale.ROOT,
                         "%.1f s after the last release (%.1f s for all %,d cycles); %,d keys left; Redis expired "
                                 + "%,d keys meanwhile",
                         waited, (lastRelease - started) / 1e9, count, keysLeft, expiredKeys() - expiredBefore));
@@ -199,7 +213,7 @@ public final class MemoryFootprint {
     }
 
     private void report(BytesFigure figure) {
-        this.log.accept(String.format(java.util.Locale.ROOT, "  %s: %.1f B used_memory, %.1f B MEMORY USAGE, "
+        this.log.accept(String.format(Locale.ROOT, "  %s: %.1f B used_memory, %.1f B MEMORY USAGE, "
                 + "%.2f keys per item", figure.what(), figure.usedMemoryPerItem(), figure.memoryUsagePerItem(),
                 figure.keysPerItem()));
     }
