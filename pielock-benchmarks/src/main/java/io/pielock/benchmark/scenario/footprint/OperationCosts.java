@@ -78,14 +78,12 @@ public final class OperationCosts {
         List<OperationCost> costs = new ArrayList<>();
         RedisKeys keys = new RedisKeys("pielock:");
         LettuceConnectionFactory factory = BootConnectionFactory.connect(this.endpoint);
-        LettuceConnectionFactory waiterFactory = BootConnectionFactory.connect(this.endpoint);
         RedisLockStore store = new RedisLockStore(factory, keys);
-        RedisLockStore waiterStore = new RedisLockStore(waiterFactory, keys);
         try (LockTemplate template = new LockTemplate(store)) {
             Limiter limiter = new Limiter(new RedisRateLimitStore(factory, keys));
             Limit sliding = Limit.of(100, Duration.ofMinutes(1));
             Limit gcra = new Limit(100, Duration.ofMinutes(1), Algorithm.GCRA);
-            warmUp(store, waiterStore, template, limiter, sliding, gcra);
+            warmUp(store, template, limiter, sliding, gcra);
             this.redis.flushAll();
 
             int n = this.operations;
@@ -97,7 +95,7 @@ public final class OperationCosts {
                     i -> require(store.renew(names[i], tokens[i], LEASE), "renew", names[i])));
             costs.add(measure("lock release, nobody waiting", "`RedisLockStore.release(key, token)`", n,
                     i -> require(store.release(names[i], tokens[i]), "release", names[i])));
-            costs.add(contendedRelease(store, waiterStore));
+            costs.add(contendedRelease(store, keys));
             String[] cycled = names("fp-cycle-", Math.min(n, 2_000));
             costs.add(measure("lock cycle (acquire + release), free lock",
                     "`LockTemplate.lock(key)` then `LockHandle.close()`, default options", n,
@@ -123,9 +121,7 @@ public final class OperationCosts {
         }
         finally {
             store.destroy();
-            waiterStore.destroy();
             factory.destroy();
-            waiterFactory.destroy();
             this.redis.flushAll();
         }
         return costs;
@@ -134,9 +130,12 @@ public final class OperationCosts {
     /**
      * Releases of locks that a waiter in another process (another store on its own connection factory, subscribed
      * to the locks' release channels) has marked: in batches, the holder acquires the locks, the waiter fails to
-     * acquire them (marking them), and only the holder's releases are measured.
+     * acquire them (marking them), and only the holder's releases are measured. The waiter is stopped before
+     * the next measurement, so that its unsubscriptions are not counted there.
      */
-    private OperationCost contendedRelease(RedisLockStore holder, RedisLockStore waiter) throws Exception {
+    private OperationCost contendedRelease(RedisLockStore holder, RedisKeys keys) throws Exception {
+        LettuceConnectionFactory waiterFactory = BootConnectionFactory.connect(this.endpoint);
+        RedisLockStore waiter = new RedisLockStore(waiterFactory, keys);
         int batch = Math.min(CONTENDED_BATCH, this.operations);
         String[] names = names("fp-hot-", batch);
         AtomicLong heard = new AtomicLong();
@@ -172,6 +171,10 @@ public final class OperationCosts {
             for (String name : names) {
                 waiter.stopAwaitingReleases(name);
             }
+            waiter.destroy();
+            waiterFactory.destroy();
+            // whatever the waiter's connections still send on their way out
+            Thread.sleep(500);
         }
         OperationCost cost = new OperationCost("lock release, one waiter (another process, subscribed)",
                 "`RedisLockStore.release(key, token)` after another store's "
@@ -204,13 +207,13 @@ public final class OperationCosts {
     }
 
     /** Loads every script and connects every connection, so that the measurements see neither. */
-    private static void warmUp(RedisLockStore store, RedisLockStore waiter, LockTemplate template, Limiter limiter,
-            Limit sliding, Limit gcra) {
+    private static void warmUp(RedisLockStore store, LockTemplate template, Limiter limiter, Limit sliding,
+            Limit gcra) {
         for (int i = 0; i < 200; i++) {
             String name = "fp-warm-" + i;
             store.tryAcquire(name, "holder", LEASE);
             store.renew(name, "holder", LEASE);
-            waiter.tryAcquire(name, "waiter", LEASE, Duration.ofMillis(10));
+            store.tryAcquire(name, "waiter", LEASE, Duration.ofMillis(10));
             store.release(name, "holder");
             template.lock(name).close();
             limiter.allow(name, List.of(sliding));
