@@ -11,12 +11,16 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * {@link LettuceConnectionFactory} whose one native connection all threads share (Spring Data Redis's default),
  * with Boot's 100 ms shutdown timeout. pielock and Spring Integration run on it.
  */
-final class BootConnectionFactory {
+public final class BootConnectionFactory {
 
     private BootConnectionFactory() {
     }
 
-    static LettuceConnectionFactory connect(RedisEndpoint redis) {
+    /**
+     * @param redis where Redis listens
+     * @return a started factory (destroy it)
+     */
+    public static LettuceConnectionFactory connect(RedisEndpoint redis) {
         LettuceClientConfiguration client = LettuceClientConfiguration.builder()
             .shutdownTimeout(Duration.ofMillis(100))
             .build();

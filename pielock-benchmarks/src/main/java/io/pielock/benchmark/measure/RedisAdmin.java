@@ -5,7 +5,10 @@ import java.util.List;
 
 import io.pielock.test.RedisServer;
 
-/** What the benchmark asks Redis itself, beside the contenders: command counts, memory, keys and their TTLs. */
+/**
+ * What the benchmark asks Redis itself, beside the contenders: command counts and times, CPU, memory, keys and
+ * their TTLs.
+ */
 public final class RedisAdmin {
 
     private final RedisServer redis;
@@ -29,6 +32,54 @@ public final class RedisAdmin {
             }
         }
         throw new IllegalStateException("No calls= in cmdstat_publish:" + stats);
+    }
+
+    /** @return {@code INFO commandstats}: calls and time per command so far */
+    public CommandStats commandStats() {
+        return CommandStats.parse((String) this.redis.call("INFO", "commandstats"));
+    }
+
+    /**
+     * @return the CPU time the server process has used so far ({@code INFO cpu}: {@code used_cpu_sys} plus
+     *         {@code used_cpu_user}), in microseconds: command execution, and also reading requests, writing
+     *         replies and its background tasks
+     */
+    public long cpuMicros() {
+        String cpu = (String) this.redis.call("INFO", "cpu");
+        double seconds = Double.parseDouble(field(cpu, "used_cpu_sys"))
+                + Double.parseDouble(field(cpu, "used_cpu_user"));
+        return Math.round(seconds * 1_000_000);
+    }
+
+    /**
+     * @param section an {@code INFO} section
+     * @param name one of its fields
+     * @return its value, {@code null} if absent
+     */
+    public String info(String section, String name) {
+        return this.redis.info(section, name);
+    }
+
+    /** @return how many keys the server holds ({@code DBSIZE}) */
+    public long dbSize() {
+        return (Long) this.redis.call("DBSIZE");
+    }
+
+    /**
+     * @param key a key
+     * @return its {@code MEMORY USAGE ... SAMPLES 0}, 0 if it does not exist
+     */
+    public long memoryUsage(String key) {
+        return (this.redis.call("MEMORY", "USAGE", key, "SAMPLES", "0") instanceof Long usage) ? usage : 0;
+    }
+
+    private static String field(String info, String name) {
+        for (String line : info.split("\r?\n")) {
+            if (line.startsWith(name + ":")) {
+                return line.substring(name.length() + 1).trim();
+            }
+        }
+        throw new IllegalStateException("INFO has no " + name);
     }
 
     /** @return {@code INFO memory used_memory}, in bytes */
