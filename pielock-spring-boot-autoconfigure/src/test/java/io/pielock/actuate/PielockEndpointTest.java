@@ -16,6 +16,7 @@ import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import io.pielock.actuate.PielockEndpoint.LockDescriptor;
 import io.pielock.limiter.Limiter;
 import io.pielock.lock.LockAttempt;
+import io.pielock.lock.ForwardingLockStore;
 import io.pielock.lock.LockStore;
 import io.pielock.lock.LockTemplate;
 import io.pielock.store.memory.InMemoryLockStore;
@@ -110,42 +111,10 @@ class PielockEndpointTest {
     }
 
     /** A store of the application's own, written before {@link LockStore#inspect(String)} existed. */
-    private record CustomStore(LockStore delegate) implements LockStore {
+    private static final class CustomStore extends ForwardingLockStore {
 
-        @Override
-        public LockAttempt tryAcquire(String key, String token, Duration lease) {
-            return this.delegate.tryAcquire(key, token, lease);
-        }
-
-        @Override
-        public LockAttempt tryAcquire(String key, String token, Duration lease, Duration retryWithin) {
-            return this.delegate.tryAcquire(key, token, lease, retryWithin);
-        }
-
-        @Override
-        public LockAttempt handOver(String key, String fromToken, String toToken, Duration lease,
-                Duration retryWithin) {
-            return this.delegate.handOver(key, fromToken, toToken, lease, retryWithin);
-        }
-
-        @Override
-        public boolean renew(String key, String token, Duration lease) {
-            return this.delegate.renew(key, token, lease);
-        }
-
-        @Override
-        public boolean release(String key, String token) {
-            return this.delegate.release(key, token);
-        }
-
-        @Override
-        public void addReleaseListener(Consumer<String> listener) {
-            this.delegate.addReleaseListener(listener);
-        }
-
-        @Override
-        public boolean awaitReleases(String key, Duration within) {
-            return this.delegate.awaitReleases(key, within);
+        CustomStore(LockStore delegate) {
+            super(delegate);
         }
     }
 }

@@ -3,12 +3,15 @@ package io.pielock.lock;
 import java.time.Duration;
 import java.util.function.Consumer;
 
-/** A real store behind a test's wrapper: forwards everything, so a test overrides only what it watches. */
-class ForwardingLockStore implements LockStore {
+/**
+ * A real store behind a test's wrapper: forwards every method a store must implement (not the optional ones with
+ * defaults, such as {@code inspect}), so a test overrides only what it watches.
+ */
+public class ForwardingLockStore implements LockStore {
 
     final LockStore delegate;
 
-    ForwardingLockStore(LockStore delegate) {
+    public ForwardingLockStore(LockStore delegate) {
         this.delegate = delegate;
     }
 
