@@ -4,7 +4,6 @@ import java.security.Principal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Consumer;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -15,7 +14,6 @@ import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 
 import io.pielock.actuate.PielockEndpoint.LockDescriptor;
 import io.pielock.limiter.Limiter;
-import io.pielock.lock.LockAttempt;
 import io.pielock.lock.ForwardingLockStore;
 import io.pielock.lock.LockStore;
 import io.pielock.lock.LockTemplate;
