@@ -68,6 +68,17 @@ final class LocalGates {
 
         // guarded by the map's compute lock for this key
         int users;
+
+        /** How many store calls of threads at this gate have failed, so threads queued behind them can say so. */
+        final java.util.concurrent.atomic.AtomicInteger storeFailures = new java.util.concurrent.atomic.AtomicInteger();
+
+        /** The last of those failures, or null. */
+        volatile Throwable lastStoreFailure;
+
+        void storeFailed(Throwable failure) {
+            this.lastStoreFailure = failure;
+            this.storeFailures.incrementAndGet();
+        }
     }
 
     /**

@@ -105,13 +105,30 @@ public class LockAcquisitionException extends RuntimeException {
         return this.method;
     }
 
+    /**
+     * A wait that ran out while store calls failed (the cause is the last failure) does not blame the holder:
+     * for example, acquisitions that replicas did not acknowledge ({@code min-replicas-acked}).
+     */
+    private static String describe(Reason reason, Throwable cause) {
+        if (cause instanceof RuntimeException && reason == Reason.TIMEOUT) {
+            return "timed out while attempts to acquire it failed in the lock store";
+        }
+        if (cause instanceof RuntimeException && reason == Reason.TRIES_EXHAUSTED) {
+            return "every try failed in the lock store or found it held";
+        }
+        if (cause instanceof RuntimeException && reason == Reason.HELD_ELSEWHERE) {
+            return "attempts failed in the lock store or found it held";
+        }
+        return reason.description();
+    }
+
     private static String message(String key, Reason reason, Method method, String detail, Throwable cause) {
         StringBuilder text = new StringBuilder("Could not acquire lock '").append(key).append("'");
         if (method != null) {
             text.append(" for ").append(method.getDeclaringClass().getSimpleName()).append('.')
                 .append(method.getName()).append("()");
         }
-        text.append(": ").append(reason.description());
+        text.append(": ").append(describe(reason, cause));
         if (detail != null) {
             text.append(" (").append(detail).append(')');
         }

@@ -114,6 +114,20 @@ public interface LockStore {
     }
 
     /**
+     * Whether an acquisition that failed with {@code failure} may be sent again, with the same owner token: its
+     * connection broke while it was in flight (it may have run; an acquisition that finds the lock already its
+     * token's answers as the first run did), or the store undid it (for example, too few replicas acknowledged
+     * it and it was released again). {@link LockTemplate} sends such an acquisition again a few times within the
+     * caller's timeout instead of failing the call at once. Failures to connect at all, and timeouts, are not
+     * transient here: sending again would only wait once more.
+     * @param failure what the store threw
+     * @return whether sending again is safe and may succeed; {@code false} by default
+     */
+    default boolean isTransient(RuntimeException failure) {
+        return false;
+    }
+
+    /**
      * @return where locks live, for error messages: for example {@code "Redis at localhost:6379"}; never
      *         credentials
      */

@@ -60,6 +60,15 @@ public class LockTemplate implements AutoCloseable {
     /** Random per JVM (from a secure source, once), so tokens of two processes never collide. */
     private static final String PROCESS_ID = Long.toHexString(new SecureRandom().nextLong()) + ":";
 
+    /**
+     * How often one call sends an acquisition again after a transient store failure
+     * ({@link LockStore#isTransient(RuntimeException)}), within its timeout.
+     */
+    static final int MAX_RESENDS = 3;
+
+    /** The pause before the first resend; it doubles for each further one, and never exceeds retryAfter. */
+    private static final long RESEND_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
     private final LockStore store;
 
     private final LockOptions defaults;
@@ -133,9 +142,9 @@ public class LockTemplate implements AutoCloseable {
             return LockResult.acquired(key, entry.handle.fencingToken());
         }
         if (entry.reason == Reason.STORE_UNAVAILABLE) {
-            throw new LockAcquisitionException(key, entry.reason, detail(entry.reason, options), entry.cause);
+            throw new LockAcquisitionException(key, entry.reason, detail(entry, options), entry.cause);
         }
-        return LockResult.failed(failureMessage(key, entry.reason, options));
+        return LockResult.failed(failureMessage(key, entry, options));
     }
 
     /**
@@ -184,7 +193,7 @@ public class LockTemplate implements AutoCloseable {
     public LockHandle lock(String key, LockOptions options) {
         Entry entry = enter(key, options);
         if (entry.handle == null) {
-            throw new LockAcquisitionException(key, entry.reason, detail(entry.reason, options), entry.cause);
+            throw new LockAcquisitionException(key, entry.reason, detail(entry, options), entry.cause);
         }
         return entry.handle;
     }
@@ -338,16 +347,20 @@ public class LockTemplate implements AutoCloseable {
         // tries bound the wait for a thread of this JVM too: the last try is due (tries - 1) × retryAfter from now
         long localWait = Math.min(options.timeout().toNanos(), triesSpan(options));
         LocalGates.Gate gate = this.gates.enter(key);
+        int failuresBefore = gate.storeFailures.get();
         boolean permitted = false;
         Entry entry = null;
         try {
             permitted = (localWait == 0) ? gate.permit.tryAcquire()
                     : gate.permit.tryAcquire(localWait, TimeUnit.NANOSECONDS);
             if (!permitted) {
-                return Entry.failed(options.timeout().isZero() ? Reason.HELD_ELSEWHERE
-                        : (localWait < options.timeout().toNanos()) ? Reason.TRIES_EXHAUSTED : Reason.TIMEOUT, null);
+                // queued behind threads of this JVM: if their store calls failed meanwhile, that is why
+                return Entry.gaveUp(options.timeout().isZero() ? Reason.HELD_ELSEWHERE
+                        : (localWait < options.timeout().toNanos()) ? Reason.TRIES_EXHAUSTED : Reason.TIMEOUT,
+                        gate, failuresBefore);
             }
-            entry = acquireFromStore(key, options, deadline, storeTries(options, System.nanoTime() - started), gate);
+            entry = acquireFromStore(key, options, deadline, storeTries(options, System.nanoTime() - started), gate,
+                    failuresBefore);
             return entry;
         }
         catch (InterruptedException ex) {
@@ -382,7 +395,8 @@ public class LockTemplate implements AutoCloseable {
         return (int) Math.max(1, options.tries() - used);
     }
 
-    private Entry acquireFromStore(String key, LockOptions options, long deadline, int tries, LocalGates.Gate gate) {
+    private Entry acquireFromStore(String key, LockOptions options, long deadline, int tries, LocalGates.Gate gate,
+            int failuresBefore) {
         boolean once = options.timeout().isZero();
         StoreWaiter waiter = new StoreWaiter(Thread.currentThread());
         boolean listening = false;
@@ -402,27 +416,34 @@ public class LockTemplate implements AutoCloseable {
             for (int attempt = 1;; attempt++) {
                 long sentAt = System.nanoTime();
                 waiter.released = false; // a release from here on means: look again
-                LockAttempt result;
-                try {
-                    result = once ? this.store.tryAcquire(key, token, options.expires())
-                                    : this.store.tryAcquire(key, token, options.expires(),
-                                            retryWithin(deadline, options));
-                }
-                catch (RuntimeException ex) {
-                    return Entry.failed(Reason.STORE_UNAVAILABLE, ex);
+                LockAttempt result = null;
+                for (int resend = 0; result == null; resend++) {
+                    try {
+                        result = once ? this.store.tryAcquire(key, token, options.expires())
+                                        : this.store.tryAcquire(key, token, options.expires(),
+                                                retryWithin(deadline, options));
+                    }
+                    catch (RuntimeException ex) {
+                        gate.storeFailed(ex);
+                        if (!resendAfter(ex, resend, once, deadline, options)) {
+                            return new Entry(null, Reason.STORE_UNAVAILABLE, ex,
+                                    gate.storeFailures.get() - failuresBefore);
+                        }
+                        sentAt = System.nanoTime();
+                    }
                 }
                 if (result.acquired()) {
                     return Entry.acquired(startHold(key, token, result.fencingToken(), options, sentAt, gate));
                 }
                 if (once) {
-                    return Entry.failed(Reason.HELD_ELSEWHERE, null);
+                    return Entry.gaveUp(Reason.HELD_ELSEWHERE, gate, failuresBefore);
                 }
                 if (tries > 0 && attempt >= tries) {
-                    return Entry.failed(Reason.TRIES_EXHAUSTED, null);
+                    return Entry.gaveUp(Reason.TRIES_EXHAUSTED, gate, failuresBefore);
                 }
                 long remaining = deadline - System.nanoTime();
                 if (remaining <= 0) {
-                    return Entry.failed(Reason.TIMEOUT, null);
+                    return Entry.gaveUp(Reason.TIMEOUT, gate, failuresBefore);
                 }
                 if (!listening) {
                     listening = true;
@@ -466,6 +487,32 @@ public class LockTemplate implements AutoCloseable {
         catch (RuntimeException ex) {
             return Entry.failed(Reason.STORE_UNAVAILABLE, ex);
         }
+    }
+
+    /**
+     * After a failed store call: whether to send the same acquisition (same owner token) again, having paused
+     * briefly. Only transient failures, at most {@link #MAX_RESENDS} times, and only while the caller's timeout
+     * leaves time for it; a single attempt (timeout 0) is still sent again once, as it may have run.
+     */
+    private boolean resendAfter(RuntimeException failure, int resend, boolean once, long deadline,
+            LockOptions options) {
+        if (resend >= MAX_RESENDS || (once && resend > 0) || !this.store.isTransient(failure)) {
+            return false;
+        }
+        long pause = Math.min(RESEND_PAUSE_NANOS << resend, options.retryAfter().toNanos());
+        if (!once && deadline - System.nanoTime() <= pause) {
+            return false;
+        }
+        if (!once) {
+            LockSupport.parkNanos(this, pause);
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            return false;
+        }
+        if (logger.isDebugEnabled()) {
+            logger.debug("Sending the acquisition again after a transient store failure: " + failure);
+        }
+        return true;
     }
 
     private static Duration retryWithin(long deadline, LockOptions options) {
@@ -642,7 +689,20 @@ public class LockTemplate implements AutoCloseable {
         return this.gates.size();
     }
 
-    /** @return what an exception adds to its reason: the wait and what sets it, or where the store is */
+    /**
+     * @return what an exception adds to its reason: the wait and what sets it, or where the store is; and how
+     *         many store calls failed meanwhile, when some did (the cause is the last of them)
+     */
+    private String detail(Entry entry, LockOptions options) {
+        String detail = detail(entry.reason, options);
+        if (entry.storeFailures == 0 || entry.reason == Reason.STORE_UNAVAILABLE && entry.storeFailures == 1) {
+            return detail;
+        }
+        String failures = entry.storeFailures + " attempts failed"
+                + ((entry.reason == Reason.STORE_UNAVAILABLE) ? "" : " in " + this.store.describe());
+        return (detail != null) ? detail + "; " + failures : failures;
+    }
+
     private String detail(Reason reason, LockOptions options) {
         return switch (reason) {
             case TIMEOUT -> "waited " + text(options.timeout())
@@ -668,6 +728,15 @@ public class LockTemplate implements AutoCloseable {
             return seconds / 86_400 + "d";
         }
         return (seconds % 3600 == 0) ? seconds / 3600 + "h" : seconds + "s";
+    }
+
+    private String failureMessage(String key, Entry entry, LockOptions options) {
+        String message = failureMessage(key, entry.reason, options);
+        if (entry.storeFailures == 0 || entry.cause == null) {
+            return message;
+        }
+        return message + "; meanwhile " + entry.storeFailures + " attempts failed in " + this.store.describe()
+                + " (" + entry.cause.getClass().getSimpleName() + ": " + entry.cause.getMessage() + ")";
     }
 
     private static String failureMessage(String key, Reason reason, LockOptions options) {
@@ -700,14 +769,24 @@ public class LockTemplate implements AutoCloseable {
         }
     }
 
-    private record Entry(LockHandle handle, Reason reason, Throwable cause) {
+    /**
+     * @param storeFailures how many store calls failed during the call (its own, or those of the threads of this
+     *        JVM it queued behind); {@code cause} is the last
+     */
+    private record Entry(LockHandle handle, Reason reason, Throwable cause, int storeFailures) {
 
         static Entry acquired(LockHandle handle) {
-            return new Entry(handle, null, null);
+            return new Entry(handle, null, null, 0);
         }
 
         static Entry failed(Reason reason, Throwable cause) {
-            return new Entry(null, reason, cause);
+            return new Entry(null, reason, cause, 0);
+        }
+
+        /** Gave up waiting: because of the store's failures meanwhile, if there were any. */
+        static Entry gaveUp(Reason reason, LocalGates.Gate gate, int failuresBefore) {
+            int failures = gate.storeFailures.get() - failuresBefore;
+            return new Entry(null, reason, (failures > 0) ? gate.lastStoreFailure : null, Math.max(0, failures));
         }
     }
 }

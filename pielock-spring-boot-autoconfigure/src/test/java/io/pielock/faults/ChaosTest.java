@@ -220,7 +220,7 @@ class ChaosTest {
      * was served, the resource accepted an operation with a higher token: a newer holder got in, so fencing must
      * refuse it.
      */
-    private record LogCheck(long acceptedWrites, long overlappingAcceptedWrites, long tokensNotIncreasing,
+    record LogCheck(long acceptedWrites, long overlappingAcceptedWrites, long tokensNotIncreasing,
             Map<Long, Boolean> overtakenWrites, long overtakenWritesAccepted) {
 
         static LogCheck of(List<String> entries) {

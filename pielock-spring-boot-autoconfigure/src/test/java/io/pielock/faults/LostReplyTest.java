@@ -65,4 +65,24 @@ class LostReplyTest {
             assertThat(redis.call("EXISTS", "pielock:lock:{lost-reply}")).isEqualTo(0L);
         }
     }
+
+    @Test
+    void anAcquisitionWhoseConnectionIsResetInFlightIsSentAgainAndGetsTheLockItAlreadyTook() {
+        try (LockTemplate template = new LockTemplate(store, LockOptions.defaults())) {
+            assertThat(template.tryAcquire("warm-up-reset").acquired()).isTrue();
+            // as when a failover kills the old master's connections: Lettuce fails the command in flight with the
+            // I/O error instead of sending it again, though Redis ran it
+            proxy.resetConnectionAfterNextRequestContaining("reset-in-flight");
+
+            LockResult result = template.tryAcquire("reset-in-flight");
+
+            assertThat(proxy.replyLost()).as("the fault fired").isTrue();
+            assertThat(result.acquired()).as("not failed, nor locked out by its own lock: %s", result.message())
+                .isTrue();
+            assertThat(result.fencingToken()).as("the token issued by the first run")
+                .isEqualTo(Long.parseLong((String) redis.call("GET", "pielock:fence:{reset-in-flight}")));
+            assertThat(template.release("reset-in-flight").released()).isTrue();
+            assertThat(redis.call("EXISTS", "pielock:lock:{reset-in-flight}")).isEqualTo(0L);
+        }
+    }
 }

@@ -2,6 +2,9 @@ package io.pielock.faults;
 
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -92,6 +95,58 @@ class ReplicaAcknowledgementTest {
         }
         assertThat(this.template.tryAcquire(this.key).acquired()).as("works again once the replica is back")
             .isTrue();
+    }
+
+    @Test
+    void aCallQueuedBehindAcquisitionsTheReplicaDoesNotAcknowledgeTimesOutSayingSoNotBlamingAHolder()
+            throws Exception {
+        redis.replica().pause();
+        ExecutorService first = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> failing = first.submit(() -> this.template.lock(this.key));
+            awaitBlockedInWait();
+
+            assertThatThrownBy(() -> this.template.lock(this.key, OPTIONS.withTimeout(Duration.ofMillis(2500))))
+                .isInstanceOf(LockAcquisitionException.class)
+                .satisfies(ex -> assertThat(((LockAcquisitionException) ex).getReason())
+                    .isEqualTo(LockAcquisitionException.Reason.TIMEOUT))
+                .hasMessageContaining("attempts failed")
+                .hasMessageContaining("min-replicas-acked=1")
+                .hasMessageNotContaining("holder")
+                .hasCauseInstanceOf(ReplicaAcknowledgementException.class);
+            assertThatThrownBy(failing::get).hasCauseInstanceOf(LockAcquisitionException.class);
+        }
+        finally {
+            redis.replica().resume();
+            first.shutdownNow();
+        }
+    }
+
+    @Test
+    void anAcquisitionTheReplicaDoesNotAcknowledgeIsSentAgainWithinTheTimeoutAndSaysHowOftenItFailed() {
+        redis.replica().pause();
+        try {
+            assertThatThrownBy(() -> this.template.lock(this.key, OPTIONS.withTimeout(Duration.ofMillis(1500))))
+                .isInstanceOf(LockAcquisitionException.class)
+                .satisfies(ex -> assertThat(((LockAcquisitionException) ex).getReason())
+                    .isEqualTo(LockAcquisitionException.Reason.STORE_UNAVAILABLE))
+                .hasMessageContaining("2 attempts failed")
+                .hasMessageContaining("short of pielock.lock.min-replicas-acked=1")
+                .hasCauseInstanceOf(ReplicaAcknowledgementException.class);
+        }
+        finally {
+            redis.replica().resume();
+        }
+        assertThat(redis.master().call("EXISTS", KEYS.lock(this.key))).as("nothing left locked").isEqualTo(0L);
+    }
+
+    /** Waits until a client of the master blocks in {@code WAIT}. */
+    private static void awaitBlockedInWait() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!"1".equals(redis.master().info("clients", "blocked_clients"))) {
+            assertThat(System.nanoTime()).as("an acquisition blocks in WAIT").isLessThan(deadline);
+            Thread.sleep(10);
+        }
     }
 
     private void assertNotAcquiredAndNothingLeft() {

@@ -25,12 +25,41 @@ public final class RedisServer implements AutoCloseable {
 
     private final List<String> extraArgs;
 
+    /** Sentinel configuration lines, or null for a plain server. */
+    private final List<String> sentinelConfig;
+
     private Process process;
 
     private RedisServer(int port, List<String> extraArgs) throws IOException {
+        this(port, extraArgs, null);
+    }
+
+    private RedisServer(int port, List<String> extraArgs, List<String> sentinelConfig) throws IOException {
         this.port = port;
         this.extraArgs = extraArgs;
+        this.sentinelConfig = sentinelConfig;
         this.dir = Files.createTempDirectory("pielock-redis-" + port + "-");
+    }
+
+    /**
+     * Starts a Sentinel ({@code redis-server <conf> --sentinel}: what {@code redis-sentinel} runs) on a
+     * free port, with the given configuration lines (e.g. {@code sentinel monitor ...}); Sentinel rewrites that
+     * file itself as it learns.
+     * @param configLines the lines of its configuration file
+     * @return the running Sentinel
+     */
+    public static RedisServer startSentinel(List<String> configLines) {
+        int port = freePort();
+        try {
+            RedisServer sentinel = new RedisServer(port, List.of(), List.copyOf(configLines));
+            Files.write(sentinel.dir.resolve("sentinel.conf"), configLines);
+            sentinel.launch();
+            return sentinel;
+        }
+        catch (IOException ex) {
+            throw new IllegalStateException("Could not start a Sentinel on port " + port + ": " + ex.getMessage(),
+                    ex);
+        }
     }
 
     /** @return whether {@code redis-server} can be run from the PATH */
@@ -103,9 +132,13 @@ public final class RedisServer implements AutoCloseable {
     }
 
     private synchronized void launch() throws IOException {
-        List<String> command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(this.port),
-                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", this.dir.toString(),
-                "--protected-mode", "no"));
+        List<String> command = (this.sentinelConfig != null)
+                ? new ArrayList<>(List.of("redis-server", this.dir.resolve("sentinel.conf").toString(), "--sentinel",
+                        "--port", Integer.toString(this.port), "--bind", "127.0.0.1", "--dir", this.dir.toString(),
+                        "--protected-mode", "no"))
+                : new ArrayList<>(List.of("redis-server", "--port", Integer.toString(this.port), "--bind",
+                        "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", this.dir.toString(),
+                        "--protected-mode", "no"));
         command.addAll(this.extraArgs);
         this.process = new ProcessBuilder(command).redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()))
@@ -138,6 +171,11 @@ public final class RedisServer implements AutoCloseable {
         catch (IOException ex) {
             throw new IllegalStateException("Could not restart redis-server on port " + this.port, ex);
         }
+    }
+
+    /** @return whether its process runs (it may be paused) */
+    public synchronized boolean isRunning() {
+        return this.process != null && this.process.isAlive();
     }
 
     /** Freezes the process (SIGSTOP): connections stay open, nothing answers. */

@@ -28,6 +28,9 @@ public final class TcpProxy implements AutoCloseable {
 
     private final AtomicReference<byte[]> cutAfter = new AtomicReference<>();
 
+    /** Whether the armed fault resets the connection (RST) rather than closing it (FIN). */
+    private volatile boolean reset;
+
     private TcpProxy(String host, int port) throws IOException {
         this.host = host;
         this.port = port;
@@ -62,6 +65,19 @@ public final class TcpProxy implements AutoCloseable {
      * @param marker text the request contains, e.g. a key
      */
     public void loseReplyToNextRequestContaining(String marker) {
+        this.reset = false;
+        this.cutAfter.set(marker.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Arms the fault once: the next request containing {@code marker} is passed on to the server, and once the
+     * server has answered (so the command ran) the client's connection is reset (TCP RST, as when a server
+     * process is killed or a connection is killed with unread data) instead of receiving the answer. The client
+     * sees an I/O error on a command in flight, not a quiet close.
+     * @param marker text the request contains, e.g. a key
+     */
+    public void resetConnectionAfterNextRequestContaining(String marker) {
+        this.reset = true;
         this.cutAfter.set(marker.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -122,6 +138,8 @@ public final class TcpProxy implements AutoCloseable {
 
         private volatile boolean cutBeforeNextReply;
 
+        private volatile boolean resetClient;
+
         Connection(Socket client, Socket server) {
             this.client = client;
             this.server = server;
@@ -133,11 +151,15 @@ public final class TcpProxy implements AutoCloseable {
                 int read;
                 while ((read = in.read(buffer)) != -1) {
                     if (!request && this.cutBeforeNextReply) {
+                        if (this.resetClient) {
+                            this.client.setSoLinger(true, 0);
+                        }
                         break;
                     }
                     byte[] marker = TcpProxy.this.cutAfter.get();
                     if (request && marker != null && contains(buffer, read, marker)
                             && TcpProxy.this.cutAfter.compareAndSet(marker, null)) {
+                        this.resetClient = TcpProxy.this.reset;
                         this.cutBeforeNextReply = true;
                     }
                     out.write(buffer, 0, read);

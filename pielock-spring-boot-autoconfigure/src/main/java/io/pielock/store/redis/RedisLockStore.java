@@ -182,6 +182,35 @@ public class RedisLockStore implements LockStore, DisposableBean {
         }
     }
 
+    /**
+     * Transient: too few replicas acknowledged (the lock was released again), or the connection broke with the
+     * command in flight: an I/O error such as {@code java.net.SocketException: Connection reset} (what Lettuce
+     * reports when a failover or {@code CLIENT KILL} resets the old master's connections), a closed channel, or
+     * Lettuce's "Connection closed". Not transient: failing to connect ({@link java.net.ConnectException}) and
+     * command timeouts.
+     */
+    @Override
+    public boolean isTransient(RuntimeException failure) {
+        if (failure instanceof ReplicaAcknowledgementException) {
+            return true;
+        }
+        boolean brokenInFlight = false;
+        for (Throwable cause = failure; cause != null; cause = (cause.getCause() == cause) ? null : cause.getCause()) {
+            if (cause instanceof java.net.ConnectException || cause instanceof java.util.concurrent.TimeoutException
+                    || cause.getClass().getName().endsWith("ConnectTimeoutException")
+                    || cause.getClass().getName().equals("io.lettuce.core.RedisCommandTimeoutException")) {
+                return false;
+            }
+            String message = String.valueOf(cause.getMessage());
+            if (cause instanceof java.io.IOException
+                    || (cause.getClass().getName().startsWith("io.lettuce.core.")
+                            && (message.startsWith("Connection closed") || message.contains("Connection reset")))) {
+                brokenInFlight = true;
+            }
+        }
+        return brokenInFlight;
+    }
+
     @Override
     public boolean renew(String key, String token, Duration lease) {
         return run(LockScripts.RENEW, new byte[][] { bytes(this.keys.lock(key)) }, bytes(token), millis(lease));

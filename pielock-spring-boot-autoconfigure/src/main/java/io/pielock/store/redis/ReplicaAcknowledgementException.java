@@ -17,7 +17,7 @@ public class ReplicaAcknowledgementException extends DataAccessResourceFailureEx
      */
     public ReplicaAcknowledgementException(String key, long acknowledged, int required, long waitedMillis) {
         super("Lock key: " + key + " was acknowledged by " + acknowledged + " of " + required
-                + " replicas within " + waitedMillis + " ms (pielock.lock.min-replicas-acked); it was released again,"
-                + " not acquired");
+                + " replicas within " + waitedMillis + " ms, short of pielock.lock.min-replicas-acked=" + required
+                + "; it was released again, not acquired");
     }
 }
