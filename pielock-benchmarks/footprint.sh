@@ -11,20 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-command -v redis-server >/dev/null || { echo "redis-server is not on the PATH (apt-get install redis-server)" >&2; exit 1; }
 command -v redis-cli >/dev/null || { echo "redis-cli is not on the PATH (apt-get install redis-tools)" >&2; exit 1; }
 
-started=$(date +%s)
-echo "Building pielock-benchmarks and what it depends on (tests skipped)..."
-./mvnw -B -q ${MVN_ARGS:-} package -DskipTests -pl pielock-benchmarks -am
-
-classpath="pielock-benchmarks/target/classes:$(cat pielock-benchmarks/target/classpath.txt)"
-revision=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-if [ -n "$(git status --porcelain -- pielock-spring-boot-autoconfigure/src 2>/dev/null)" ]; then
-  revision="$revision+changes"
-fi
-
-status=0
-java -Xms1g -Xmx2g -cp "$classpath" -Dbench.revision="$revision" "$@" io.pielock.benchmark.FootprintMain || status=$?
-echo "Total, build included: $(( $(date +%s) - started )) s"
-exit $status
+# Built and run like the side-by-side benchmark; only the main class differs.
+BENCH_MAIN=io.pielock.benchmark.FootprintMain exec pielock-benchmarks/run.sh "$@"
