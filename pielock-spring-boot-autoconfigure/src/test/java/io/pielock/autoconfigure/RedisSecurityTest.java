@@ -27,6 +27,7 @@ import io.pielock.lock.LockAcquisitionException;
 import io.pielock.lock.LockOptions;
 import io.pielock.lock.LockTemplate;
 import io.pielock.test.CapturedLogs;
+import io.pielock.test.RedisCluster;
 import io.pielock.test.RedisServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,6 +44,12 @@ class RedisSecurityTest {
     static final String ACL_RULES = "on resetkeys ~pielock:* resetchannels &pielock:lock-released:* -@all "
             + "+evalsha +eval +get +set +pexpire +pttl +del +publish +time +subscribe +unsubscribe "
             + "+getrange +setrange";
+
+    /** What README.md adds to {@link #ACL_RULES} on Redis Cluster. */
+    static final String CLUSTER_ACL_RULES = "+spublish +ssubscribe +sunsubscribe";
+
+    /** What Lettuce needs to discover a cluster's topology (the application's own rules, not pielock's). */
+    private static final String TOPOLOGY_RULES = "+cluster|nodes +info +cluster|myid";
 
     private static final String USERNAME = "pielock-user-3f9a";
 
@@ -78,7 +85,43 @@ class RedisSecurityTest {
     @Test
     void theReadmeDocumentsExactlyTheseAclRules() throws Exception {
         assertThat(Files.readString(Path.of("..", "README.md")))
-            .contains("\nACL SETUSER pielock >change-me " + ACL_RULES + "\n```\n");
+            .contains("\nACL SETUSER pielock >change-me " + ACL_RULES + "\n```\n")
+            .contains("On Redis Cluster, add `" + CLUSTER_ACL_RULES + "`");
+    }
+
+    @Test
+    void onRedisClusterTheUserAlsoNeedsOnlyTheShardedChannelCommandsToWaitForAndHearReleases() {
+        RedisCluster cluster = RedisCluster.shared();
+        String username = USERNAME + "-cluster";
+        for (RedisServer master : cluster.masters()) {
+            List<String> setUser = new ArrayList<>(List.of("ACL", "SETUSER", username, ">" + PASSWORD));
+            setUser.addAll(List.of((ACL_RULES + " " + CLUSTER_ACL_RULES + " " + TOPOLOGY_RULES).split(" ")));
+            assertThat(master.call(setUser.toArray(String[]::new))).isEqualTo("OK");
+        }
+        ApplicationContextRunner asClusterUser = this.contextRunner.withPropertyValues(
+                "spring.data.redis.cluster.nodes=" + cluster.nodes(), "spring.data.redis.username=" + username,
+                "spring.data.redis.password=" + PASSWORD);
+        asClusterUser.run(holder -> asClusterUser.run(waiterContext -> {
+            LockTemplate holding = holder.getBean(LockTemplate.class);
+            LockTemplate waiter = waiterContext.getBean(LockTemplate.class);
+            assertThat(holding.acquire("acl-cluster-wait").acquired()).isTrue();
+            CompletableFuture<Boolean> waited = CompletableFuture.supplyAsync(() -> waiter
+                .acquire("acl-cluster-wait", LockOptions.defaults().withRetryAfter(Duration.ofSeconds(60))).acquired());
+            RedisServer owner = cluster.masterOf("pielock:lock:{acl-cluster-wait}");
+            long giveUp = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (Long.valueOf(0).equals(((List<?>) owner.call("PUBSUB", "SHARDNUMSUB",
+                    "pielock:lock-released:{acl-cluster-wait}")).get(1)) && System.nanoTime() < giveUp) {
+                Thread.sleep(20);
+            }
+            assertThat(((List<?>) owner.call("PUBSUB", "SHARDNUMSUB", "pielock:lock-released:{acl-cluster-wait}")).get(1))
+                .as("the waiter subscribed to the lock's sharded channel").isEqualTo(1L);
+            Thread.sleep(200);
+            long releasedAt = System.nanoTime();
+            assertThat(holding.release("acl-cluster-wait").released()).isTrue();
+            assertThat(waited.get(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(System.nanoTime() - releasedAt).as("woken through the allowed sharded channel, not the 60 s poll")
+                .isLessThan(Duration.ofSeconds(10).toNanos());
+        }));
     }
 
     @Test

@@ -25,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The lock specification, unchanged, against a real three-master Redis Cluster reached only through cluster
  * configuration (each "process" has its own cluster connections). Plus what only a cluster can show: keys
- * spread over the masters, each lock's keys in one slot, and release wake-ups crossing the cluster bus.
+ * spread over the masters, each lock's keys in one slot, and releases announced on the lock's own shard (sharded
+ * pub/sub), not across the cluster bus.
  */
 class RedisClusterLockTemplateTest extends AbstractLockTemplateContractTest {
 
@@ -65,26 +66,33 @@ class RedisClusterLockTemplateTest extends AbstractLockTemplateContractTest {
     }
 
     @Test
-    void aReleaseOnOneMasterWakesAWaiterSubscribedOnAnother() throws Exception {
+    void aReleaseWakesItsWaiterThroughTheLocksOwnShardWithoutCrossingTheClusterBus() throws Exception {
         LockTemplate holder = newProcess();
         LockTemplate waiter = newProcess(LockOptions.defaults().withRetryAfter(Duration.ofSeconds(30)));
-        holder.acquire(this.key + ":prime");
-        // long enough for the first attempt to fail and the subscription to be made and confirmed, even when busy
-        waiter.acquire(this.key + ":prime", waiter.defaults().withTimeout(Duration.ofMillis(500)));
-        String name = nameServedByAMasterWithoutSubscribers();
-        assertThat(holder.acquire(name).acquired()).isTrue();
+        RedisServer owner = RedisCluster.shared().masterOf(KEYS.lock(this.key));
+        assertThat(holder.acquire(this.key).acquired()).isTrue();
         CompletableFuture<Long> acquiredAfter = CompletableFuture.supplyAsync(() -> {
             long start = System.nanoTime();
-            assertThat(waiter.acquire(name).acquired()).isTrue();
-            waiter.release(name);
+            assertThat(waiter.acquire(this.key).acquired()).isTrue();
+            waiter.release(this.key);
             return System.nanoTime() - start;
         });
-        Thread.sleep(300);
-        assertThat(holder.release(name).released()).isTrue();
+        long giveUp = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (shardSubscribers(owner, this.key) == 0 && System.nanoTime() < giveUp) {
+            Thread.sleep(10);
+        }
+        assertThat(RedisCluster.shared().masters())
+            .as("the waiter subscribed to the lock's sharded channel on the master that owns the lock, only there")
+            .allSatisfy(master -> assertThat(shardSubscribers(master, this.key)).isEqualTo(master == owner ? 1 : 0));
+        long busPublishesBefore = classicPublishesOnTheClusterBus();
+        Thread.sleep(100);
+        assertThat(holder.release(this.key).released()).isTrue();
         assertThat(Duration.ofNanos(acquiredAfter.get(60, TimeUnit.SECONDS)))
-            .as("woken through the cluster bus, not by the 30 s poll")
+            .as("woken by the release announced on the shard, not by the 30 s poll")
             .isLessThan(Duration.ofSeconds(10));
-        holder.release(this.key + ":prime");
+        assertThat(classicPublishesOnTheClusterBus())
+            .as("classic PUBLISH messages sent over the cluster bus (SPUBLISH stays on its shard)")
+            .isEqualTo(busPublishesBefore);
     }
 
     @Test
@@ -107,8 +115,7 @@ class RedisClusterLockTemplateTest extends AbstractLockTemplateContractTest {
     void aReleaseReachesOnlyTheProcessesThatWaitForThatLock() throws Exception {
         ReleaseAudience.onlyTheWaitersHearAContendedLocksReleases(i -> track(newStore()), this.key,
                 name -> RedisCluster.shared().masters().stream()
-                    .mapToLong(master -> (Long) ((List<?>) master.call("PUBSUB", "NUMSUB", KEYS.releaseChannel(name)))
-                        .get(1))
+                    .mapToLong(master -> shardSubscribers(master, name))
                     .sum());
     }
 
@@ -121,19 +128,21 @@ class RedisClusterLockTemplateTest extends AbstractLockTemplateContractTest {
         }
     }
 
-    private String nameServedByAMasterWithoutSubscribers() {
-        RedisCluster cluster = RedisCluster.shared();
-        List<RedisServer> listening = cluster.masters().stream()
-            .filter(master -> !Long.valueOf(0)
-                .equals(((List<?>) master.call("PUBSUB", "NUMSUB", KEYS.releaseChannel(this.key + ":prime"))).get(1)))
-            .toList();
-        assertThat(listening).as("the waiter subscribed on one node").isNotEmpty();
-        for (int i = 0;; i++) {
-            String name = this.key + ":" + i;
-            long slot = (Long) cluster.masters().get(0).call("CLUSTER", "KEYSLOT", KEYS.lock(name));
-            if (!listening.contains(cluster.masterOf((int) slot))) {
-                return name;
+    /** @return how many clients subscribe to the lock's sharded release channel on this master */
+    private static long shardSubscribers(RedisServer master, String name) {
+        return (Long) ((List<?>) master.call("PUBSUB", "SHARDNUMSUB", KEYS.releaseChannel(name))).get(1);
+    }
+
+    /** @return the classic publish messages the masters have sent each other over the cluster bus so far */
+    private static long classicPublishesOnTheClusterBus() {
+        long sent = 0;
+        for (RedisServer master : RedisCluster.shared().masters()) {
+            for (String line : ((String) master.call("CLUSTER", "INFO")).split("\r?\n")) {
+                if (line.startsWith("cluster_stats_messages_publish_sent:")) {
+                    sent += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                }
             }
         }
+        return sent;
     }
 }

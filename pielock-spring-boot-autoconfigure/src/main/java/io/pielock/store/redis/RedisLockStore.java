@@ -18,15 +18,9 @@ import java.util.function.Consumer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.core.task.SyncTaskExecutor;
-import org.springframework.data.redis.connection.Message;
-import org.springframework.data.redis.connection.MessageListener;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.ReturnType;
-import org.springframework.data.redis.connection.SubscriptionListener;
-import org.springframework.data.redis.listener.ChannelTopic;
-import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
 import io.pielock.lock.LockAttempt;
 import io.pielock.lock.LockState;
@@ -47,8 +41,9 @@ import io.pielock.lock.LockStore;
  * it is down, waiters fall back to polling. A release is
  * announced only while someone waits: a waiter's failed attempt sets a short-lived marker
  * ({@link RedisKeys#waiters(String)}) in the same script, and the release publishes only if it finds one, so
- * uncontended locks cost no pub/sub traffic at all. (On Redis Cluster a {@code PUBLISH} still crosses the
- * cluster bus to every node; only subscribed JVMs receive it. Sharded pub/sub is not used yet.)
+ * uncontended locks cost no pub/sub traffic at all. On Redis Cluster (Redis 7+, Lettuce) the channels are sharded
+ * ({@code SSUBSCRIBE}/{@code SPUBLISH}: {@link ShardedReleaseSubscriptions}), so a release's message stays on the
+ * lock's shard; elsewhere they are classic ({@link ClassicReleaseSubscriptions}).
  * <p>
  * Threads of one process hand a contended lock to each other with one script ({@code lock-handover.lua}: new
  * owner, new lease, new fencing token) instead of a release and an acquisition, unless a waiter of another
@@ -87,7 +82,7 @@ public class RedisLockStore implements LockStore, DisposableBean {
 
     private final RedisKeys keys;
 
-    private final RedisMessageListenerContainer releases;
+    private final ReleaseSubscriptions releases;
 
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
 
@@ -120,13 +115,7 @@ public class RedisLockStore implements LockStore, DisposableBean {
         this.scripts = new ScriptRunner(connectionFactory);
         this.keys = keys;
         this.minReplicasAcked = minReplicasAcked;
-        this.releases = new RedisMessageListenerContainer();
-        this.releases.setConnectionFactory(connectionFactory);
-        // the listener only unparks a thread: run it on the subscription thread, not a new thread per message
-        this.releases.setTaskExecutor(new SyncTaskExecutor());
-        this.releases.setRecoveryInterval(1000);
-        this.releases.afterPropertiesSet();
-        this.releases.start();
+        this.releases = ReleaseSubscriptions.forFactory(connectionFactory);
     }
 
     @Override
@@ -143,7 +132,8 @@ public class RedisLockStore implements LockStore, DisposableBean {
     @Override
     public LockAttempt handOver(String key, String fromToken, String toToken, Duration lease, Duration retryWithin) {
         return attempt(key, toToken, lease, LockScripts.HAND_OVER, bytes(fromToken), bytes(toToken), millis(lease),
-                bytes(this.keys.releaseChannel(key)), bytes(key), waiterMarker(retryWithin));
+                bytes(this.keys.releaseChannel(key)), bytes(key), waiterMarker(retryWithin),
+                this.releases.publishCommand());
     }
 
     /**
@@ -219,7 +209,7 @@ public class RedisLockStore implements LockStore, DisposableBean {
     @Override
     public boolean release(String key, String token) {
         return run(LockScripts.RELEASE, new byte[][] { bytes(this.keys.lock(key)), bytes(this.keys.waiters(key)) },
-                bytes(token), bytes(this.keys.releaseChannel(key)), bytes(key));
+                bytes(token), bytes(this.keys.releaseChannel(key)), bytes(key), this.releases.publishCommand());
     }
 
     /**
@@ -285,11 +275,11 @@ public class RedisLockStore implements LockStore, DisposableBean {
                 created = true;
                 entry = new Listening(key, this.keys.releaseChannel(key));
                 try {
-                    this.releases.addMessageListener(entry, entry.topic);
+                    this.releases.subscribe(entry);
                 }
                 catch (RuntimeException ex) {
                     logger.warn("Could not subscribe to the releases of lock key: " + key + " on '"
-                            + entry.topic.getTopic() + "'; its waiters poll", ex);
+                            + entry.channel + "'; its waiters poll", ex);
                     return false;
                 }
                 this.listening.put(key, entry);
@@ -326,10 +316,10 @@ public class RedisLockStore implements LockStore, DisposableBean {
                     && System.nanoTime() - entry.idleSince >= LINGER.toNanos() - TimeUnit.MILLISECONDS.toNanos(1)) {
                 this.listening.remove(entry.key);
                 try {
-                    this.releases.removeMessageListener(entry, entry.topic);
+                    this.releases.unsubscribe(entry);
                 }
                 catch (RuntimeException ex) {
-                    logger.debug("Could not unsubscribe from '" + entry.topic.getTopic() + "'", ex);
+                    logger.debug("Could not unsubscribe from '" + entry.channel + "'", ex);
                 }
             }
         }
@@ -362,11 +352,11 @@ public class RedisLockStore implements LockStore, DisposableBean {
      * the listeners, and learns when Redis has confirmed the subscription (a release published before then is
      * not heard, so the first waiter waits briefly for it).
      */
-    private final class Listening implements MessageListener, SubscriptionListener {
+    private final class Listening implements ReleaseSubscriptions.Channel {
 
         final String key;
 
-        final ChannelTopic topic;
+        final String channel;
 
         final CountDownLatch confirmed = new CountDownLatch(1);
 
@@ -377,16 +367,21 @@ public class RedisLockStore implements LockStore, DisposableBean {
 
         Listening(String key, String channel) {
             this.key = key;
-            this.topic = new ChannelTopic(channel);
+            this.channel = channel;
         }
 
         @Override
-        public void onMessage(Message message, byte[] pattern) {
+        public String name() {
+            return this.channel;
+        }
+
+        @Override
+        public void heard() {
             RedisLockStore.this.listeners.forEach(listener -> listener.accept(this.key));
         }
 
         @Override
-        public void onChannelSubscribed(byte[] channel, long count) {
+        public void subscribed() {
             this.confirmed.countDown();
         }
 
@@ -407,7 +402,7 @@ public class RedisLockStore implements LockStore, DisposableBean {
                 this.unsubscriber.shutdownNow();
             }
         }
-        this.releases.destroy();
+        this.releases.close();
     }
 
     private static byte[] millis(Duration duration) {

@@ -4,7 +4,8 @@
 -- KEYS[1] lock key, KEYS[2] fencing counter, KEYS[3] waiters marker (one hash tag)
 -- ARGV[1] current owner token, ARGV[2] next owner token, ARGV[3] lease in ms (the fencing counter is kept as
 -- long), ARGV[4] release channel, ARGV[5] lock name (the message), ARGV[6] how long (ms) to mark the next owner
--- as waiting when the lock goes to another process instead
+-- as waiting when the lock goes to another process instead, ARGV[7] PUBLISH, or SPUBLISH for the sharded channels of
+-- Redis Cluster (taken only from Redis 7 on)
 -- Returns {1, fencing token} when handed over, {0, -1} when released for another process's waiter (the next
 -- owner then waits for its release), {0, ttl} when the current owner no longer holds it (ttl: remaining lease of
 -- whoever does, 0 if nobody).
@@ -23,7 +24,7 @@ if holder ~= ARGV[1] then
 end
 if redis.call('GET', KEYS[3]) then
     redis.call('DEL', KEYS[1])
-    redis.call('PUBLISH', ARGV[4], ARGV[5])
+    redis.call((ARGV[7] == 'SPUBLISH' and redis.REDIS_VERSION_NUM) and 'SPUBLISH' or 'PUBLISH', ARGV[4], ARGV[5])
     -- the next owner waits its turn: the other process's release must announce itself to it
     redis.call('SET', KEYS[3], '1', 'PX', ARGV[6])
     return {0, -1}
