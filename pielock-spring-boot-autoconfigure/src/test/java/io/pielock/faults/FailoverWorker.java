@@ -13,11 +13,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.springframework.data.redis.connection.RedisClusterConfiguration;
 import org.springframework.data.redis.connection.RedisSentinelConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.pielock.lock.LockAcquisitionException;
 import io.pielock.lock.LockHandle;
 import io.pielock.lock.LockOptions;
@@ -31,12 +34,15 @@ import io.pielock.test.TestRedis;
 /**
  * One application instance of {@link FailoverChaosTest}, in its own JVM, with locks on a Sentinel-monitored
  * Redis: threads that, until the deadline, take the lock, read the fenced counter, pause briefly, write it plus
- * one, and release. Arguments: Sentinel nodes, master name, resource Redis port, counter name, worker name,
+ * one, and release. Arguments: Sentinel nodes (or a Redis Cluster's nodes), master name (or {@value #CLUSTER}), resource Redis port, counter name, worker name,
  * threads, seconds, lease ms, min-replicas-acked. Answers {@code ready}, waits for {@code go}, notes the moment it
- * reads {@code killed} (the master was killed), and at the end answers its figures, then {@code failures N}
+ * reads {@code killed} (the master was killed) and {@code promoted} (a replica took over), and at the end answers its figures, then {@code failures N}
  * followed by N lines {@code count kind: first message} for the lock calls that failed after the kill.
  */
 public final class FailoverWorker {
+
+    /** The master name argument that means: the nodes are a Redis Cluster's, not Sentinels. */
+    static final String CLUSTER = "cluster";
 
     private final LockTemplate template;
 
@@ -62,6 +68,10 @@ public final class FailoverWorker {
 
     private final AtomicLong firstGrantAfterKill = new AtomicLong(-1);
 
+    private volatile long promotedAt;
+
+    private final AtomicLong firstGrantAfterPromotion = new AtomicLong(-1);
+
     private final Map<String, String> failureExamples = new ConcurrentHashMap<>();
 
     private final Map<String, AtomicLong> failureCounts = new ConcurrentHashMap<>();
@@ -74,9 +84,12 @@ public final class FailoverWorker {
     }
 
     public static void main(String[] args) throws Exception {
-        LettuceConnectionFactory locks = new LettuceConnectionFactory(
-                new RedisSentinelConfiguration(args[1], Set.of(args[0].split(","))),
-                LettuceClientConfiguration.builder().commandTimeout(Duration.ofSeconds(1)).build());
+        LettuceConnectionFactory locks = CLUSTER.equals(args[1])
+                ? new LettuceConnectionFactory(new RedisClusterConfiguration(List.of(args[0].split(","))),
+                        LettuceClientConfiguration.builder().commandTimeout(Duration.ofSeconds(1))
+                            .clientOptions(followingTopologyChanges()).build())
+                : new LettuceConnectionFactory(new RedisSentinelConfiguration(args[1], Set.of(args[0].split(","))),
+                        LettuceClientConfiguration.builder().commandTimeout(Duration.ofSeconds(1)).build());
         locks.afterPropertiesSet();
         locks.start();
         LettuceConnectionFactory resources = TestRedis.connectionFactory("127.0.0.1", Integer.parseInt(args[2]),
@@ -108,17 +121,31 @@ public final class FailoverWorker {
         JavaProcess.reply("acceptedWrites=" + worker.acceptedWrites + " staleWritesRefused="
                 + worker.staleWritesRefused + " staleReadsRefused=" + worker.staleReadsRefused + " failedCalls="
                 + worker.failedCalls + " grantsAfterKill=" + worker.grantsAfterKill + " firstGrantAfterKillMs="
-                + worker.firstGrantAfterKill + " errors=" + worker.errors);
+                + worker.firstGrantAfterKill + " firstGrantAfterPromotionMs=" + worker.firstGrantAfterPromotion + " errors="
+                + worker.errors);
         JavaProcess.reply("failures " + worker.failureCounts.size());
         worker.failureCounts.forEach((kind, count) -> JavaProcess
             .reply(count + " " + kind + ": " + worker.failureExamples.get(kind).replace('\n', ' ')));
         System.exit(0);
     }
 
+    /**
+     * What Spring Boot sets for {@code spring.data.redis.lettuce.cluster.refresh.adaptive=true}: Lettuce refreshes
+     * the cluster's topology when it sees a redirection or keeps failing to reconnect, not only on a timer.
+     */
+    private static ClusterClientOptions followingTopologyChanges() {
+        return ClusterClientOptions.builder()
+            .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder().enableAllAdaptiveRefreshTriggers().build())
+            .build();
+    }
+
     private void awaitKill(BufferedReader in) {
         try {
             if ("killed".equals(in.readLine())) {
                 this.killedAt = System.nanoTime();
+            }
+            if ("promoted".equals(in.readLine())) {
+                this.promotedAt = System.nanoTime();
             }
         }
         catch (IOException ex) {
@@ -141,6 +168,11 @@ public final class FailoverWorker {
             if (killed != 0) {
                 this.grantsAfterKill.incrementAndGet();
                 this.firstGrantAfterKill.compareAndSet(-1, Duration.ofNanos(System.nanoTime() - killed).toMillis());
+            }
+            long promoted = this.promotedAt;
+            if (promoted != 0) {
+                this.firstGrantAfterPromotion.compareAndSet(-1,
+                        Duration.ofNanos(System.nanoTime() - promoted).toMillis());
             }
             try {
                 incrementUnder(handle);

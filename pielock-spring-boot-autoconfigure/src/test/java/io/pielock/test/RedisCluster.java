@@ -161,6 +161,81 @@ public final class RedisCluster implements AutoCloseable {
         return masterOf(((Long) this.masters.get(0).call("CLUSTER", "KEYSLOT", key)).intValue());
     }
 
+    /**
+     * Kills a master (SIGKILL): its replicas notice within the node timeout and one of them is promoted.
+     * @param master one of the masters
+     */
+    public void killMaster(RedisServer master) {
+        master.stop();
+    }
+
+    /**
+     * Asks a replica to take over from its master at once, in step with it ({@code CLUSTER FAILOVER}: the master
+     * stops taking writes, the replica catches up and is promoted), as an operator does before maintenance.
+     * @param replica one of the replicas
+     */
+    public void failOverTo(RedisServer replica) {
+        replica.call("CLUSTER", "FAILOVER");
+    }
+
+    /**
+     * Waits until a node other than {@code old} serves {@code key}'s slot as a master that answers, as the
+     * surviving masters see it, then counts the new master among the masters (and {@code old}, if it still runs,
+     * among the replicas once it has become one).
+     * @param key a key of the slot
+     * @param old the slot's master before the failover
+     * @param limit how long to wait
+     * @return the new master
+     */
+    public RedisServer awaitPromotion(String key, RedisServer old, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        List<RedisServer> all = new ArrayList<>(this.masters);
+        all.addAll(this.replicas);
+        while (true) {
+            for (RedisServer node : all) {
+                if (node == old || !node.isRunning()) {
+                    continue;
+                }
+                try {
+                    if (!"master".equals(node.info("replication", "role"))) {
+                        continue;
+                    }
+                    long slot = (Long) node.call("CLUSTER", "KEYSLOT", key);
+                    if (servesSlot(node, slot)) {
+                        this.replicas.remove(node);
+                        if (!this.masters.contains(node)) {
+                            this.masters.add(node);
+                        }
+                        this.masters.remove(old);
+                        if (old.isRunning() && !this.replicas.contains(old)) {
+                            this.replicas.add(old);
+                        }
+                        return node;
+                    }
+                }
+                catch (RuntimeException ex) {
+                    // not answering yet: ask again
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("no replica of the master on port " + old.port()
+                        + " was promoted within " + limit);
+            }
+            sleep(50);
+        }
+    }
+
+    /** @return whether the node itself says it serves the slot as a master */
+    private static boolean servesSlot(RedisServer node, long slot) {
+        for (Object range : (List<?>) node.call("CLUSTER", "SLOTS")) {
+            List<?> fields = (List<?>) range;
+            if ((Long) fields.get(0) <= slot && slot <= (Long) fields.get(1)) {
+                return ((Long) ((List<?>) fields.get(2)).get(1)).intValue() == node.port();
+            }
+        }
+        return false;
+    }
+
     private static void create(List<RedisServer> nodes, int replicasPerMaster) {
         List<String> command = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
         nodes.forEach(node -> command.add(node.host() + ":" + node.port()));

@@ -154,6 +154,10 @@ public class RedisLockStore implements LockStore, DisposableBean {
                     awaitReplicas(connection, key, token, lease);
                 }
             }
+            catch (RuntimeException ex) {
+                this.scripts.topology().callFailed();
+                throw ex;
+            }
         }
         if ((Long) reply.get(0) == 1L) {
             return LockAttempt.acquired((Long) reply.get(1));

@@ -25,8 +25,11 @@ final class ScriptRunner {
     /** The connection every call uses when {@link #sharesNativeConnection}; replaced after an error. */
     private volatile RedisConnection shared;
 
+    private final ClusterTopology topology;
+
     ScriptRunner(RedisConnectionFactory connectionFactory) {
         this.connectionFactory = connectionFactory;
+        this.topology = ClusterTopology.of(connectionFactory);
         this.sharesNativeConnection = connectionFactory instanceof LettuceConnectionFactory lettuce
                 && lettuce.getShareNativeConnection();
     }
@@ -40,10 +43,19 @@ final class ScriptRunner {
      * @param <R> the reply type ({@code Long} for {@code INTEGER}, {@code List<Object>} for {@code MULTI})
      * @return the reply
      */
+    /** @return what refreshes a cluster's topology after failed calls */
+    ClusterTopology topology() {
+        return this.topology;
+    }
+
     <R> R run(LuaScript<?> script, ReturnType returnType, int numKeys, byte[][] keysAndArgs) {
         if (!this.sharesNativeConnection) {
             try (RedisConnection connection = this.connectionFactory.getConnection()) {
                 return script.run(connection, returnType, numKeys, keysAndArgs);
+            }
+            catch (RuntimeException ex) {
+                this.topology.callFailed();
+                throw ex;
             }
         }
         RedisConnection connection = this.shared;
@@ -58,6 +70,8 @@ final class ScriptRunner {
         catch (RuntimeException ex) {
             // the factory may have replaced its native connection (reset, restart): ask it again next time
             this.shared = null;
+            // on Redis Cluster, the slot's master may have failed over: have the client look
+            this.topology.callFailed();
             throw ex;
         }
     }
