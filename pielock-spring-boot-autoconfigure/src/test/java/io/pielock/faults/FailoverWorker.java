@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.springframework.data.redis.connection.RedisClusterConfiguration;
 import org.springframework.data.redis.connection.RedisSentinelConfiguration;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -34,7 +35,7 @@ import io.pielock.test.TestRedis;
 /**
  * One application instance of {@link FailoverChaosTest}, in its own JVM, with locks on a Sentinel-monitored
  * Redis: threads that, until the deadline, take the lock, read the fenced counter, pause briefly, write it plus
- * one, and release. Arguments: Sentinel nodes (or a Redis Cluster's nodes), master name (or {@value #CLUSTER}), resource Redis port, counter name, worker name,
+ * one, and release. Arguments: Sentinel nodes (or a Redis Cluster's nodes, or one Redis's port), master name (or {@value #CLUSTER}, or {@value #DIRECT}), resource Redis port, counter name, worker name,
  * threads, seconds, lease ms, min-replicas-acked. Answers {@code ready}, waits for {@code go}, notes the moment it
  * reads {@code killed} (the master was killed) and {@code promoted} (a replica took over), and at the end answers its figures, then {@code failures N}
  * followed by N lines {@code count kind: first message} for the lock calls that failed after the kill.
@@ -43,6 +44,9 @@ public final class FailoverWorker {
 
     /** The master name argument that means: the nodes are a Redis Cluster's, not Sentinels. */
     static final String CLUSTER = "cluster";
+
+    /** The master name argument that means: the node is one Redis, reached at its port without Sentinels. */
+    static final String DIRECT = "direct";
 
     private final LockTemplate template;
 
@@ -84,7 +88,10 @@ public final class FailoverWorker {
     }
 
     public static void main(String[] args) throws Exception {
-        LettuceConnectionFactory locks = CLUSTER.equals(args[1])
+        LettuceConnectionFactory locks = DIRECT.equals(args[1])
+                ? new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", Integer.parseInt(args[0])),
+                        LettuceClientConfiguration.builder().commandTimeout(Duration.ofSeconds(1)).build())
+                : CLUSTER.equals(args[1])
                 ? new LettuceConnectionFactory(new RedisClusterConfiguration(List.of(args[0].split(","))),
                         LettuceClientConfiguration.builder().commandTimeout(Duration.ofSeconds(1))
                             .clientOptions(followingTopologyChanges()).build())

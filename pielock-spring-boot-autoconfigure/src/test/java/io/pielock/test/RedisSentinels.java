@@ -24,7 +24,34 @@ public final class RedisSentinels implements AutoCloseable {
 
     private final List<RedisServer> sentinels = new ArrayList<>();
 
+    /** Between the first master and everyone who reaches it through its address, in a partitionable deployment. */
+    private TcpProxy proxy;
+
     private RedisSentinels() {
+    }
+
+    /**
+     * As {@link #start()}, but the replicas and Sentinels reach the first master only through a {@link TcpProxy}
+     * (the address the Sentinels hand out), so that {@link #partitionMaster()} can cut it off from them while a
+     * client that connects to its own port directly still reaches it: one side of a network partition.
+     * @return the running deployment
+     */
+    public static RedisSentinels startPartitionable() {
+        return start(true);
+    }
+
+    /**
+     * Cuts the first master off from the replicas, the Sentinels and every client that reached it through the
+     * Sentinels' address; it runs on, reachable at its own port. The Sentinels then promote a replica.
+     * @return the master, now on the minority side
+     * @throws IllegalStateException if the deployment was not started partitionable
+     */
+    public RedisServer partitionMaster() {
+        if (this.proxy == null) {
+            throw new IllegalStateException("start the deployment with startPartitionable() to partition it");
+        }
+        this.proxy.partition();
+        return this.servers.get(0);
     }
 
     /**
@@ -32,18 +59,27 @@ public final class RedisSentinels implements AutoCloseable {
      * @return the running deployment
      */
     public static RedisSentinels start() {
+        return start(false);
+    }
+
+    private static RedisSentinels start(boolean partitionable) {
         RedisSentinels deployment = new RedisSentinels();
         try {
             RedisServer master = RedisServer.start();
             deployment.servers.add(master);
+            int advertised = master.port();
+            if (partitionable) {
+                deployment.proxy = TcpProxy.to(master.host(), master.port());
+                advertised = deployment.proxy.port();
+            }
             for (int i = 0; i < 2; i++) {
                 deployment.servers
-                    .add(RedisServer.start("--replicaof", master.host(), Integer.toString(master.port())));
+                    .add(RedisServer.start("--replicaof", master.host(), Integer.toString(advertised)));
             }
             deployment.awaitReplicas(master, 2, Duration.ofSeconds(30));
             for (int i = 0; i < 3; i++) {
                 deployment.sentinels.add(RedisServer.startSentinel(List.of(
-                        "sentinel monitor " + MASTER_NAME + " " + master.host() + " " + master.port() + " 2",
+                        "sentinel monitor " + MASTER_NAME + " " + master.host() + " " + advertised + " 2",
                         "sentinel down-after-milliseconds " + MASTER_NAME + " " + DOWN_AFTER.toMillis(),
                         "sentinel failover-timeout " + MASTER_NAME + " 5000",
                         "sentinel parallel-syncs " + MASTER_NAME + " 2")));
@@ -152,7 +188,8 @@ public final class RedisSentinels implements AutoCloseable {
             try {
                 List<?> address = (List<?>) sentinel.call("SENTINEL", "get-master-addr-by-name", MASTER_NAME);
                 int port = Integer.parseInt((String) address.get(1));
-                if (port == old.port() || (named != null && named != port)) {
+                if (port == old.port() || (this.proxy != null && port == this.proxy.port())
+                        || (named != null && named != port)) {
                     return null;
                 }
                 named = port;
@@ -236,5 +273,8 @@ public final class RedisSentinels implements AutoCloseable {
     public void close() {
         this.sentinels.forEach(RedisServer::stop);
         this.servers.forEach(RedisServer::stop);
+        if (this.proxy != null) {
+            this.proxy.close();
+        }
     }
 }

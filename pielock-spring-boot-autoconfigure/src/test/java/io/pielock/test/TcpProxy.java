@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * A TCP proxy in front of a test Redis that can lose a reply: the network fault where a command reaches Redis
  * and runs, but the connection breaks before the client reads the answer (a client that reconnects and
- * retries then runs the command a second time).
+ * retries then runs the command a second time). It can also cut the network for good ({@link #partition()}).
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -30,6 +30,9 @@ public final class TcpProxy implements AutoCloseable {
 
     /** Whether the armed fault resets the connection (RST) rather than closing it (FIN). */
     private volatile boolean reset;
+
+    /** Whether the network between clients and server is cut: connections are closed as they come. */
+    private volatile boolean partitioned;
 
     private TcpProxy(String host, int port) throws IOException {
         this.host = host;
@@ -81,6 +84,15 @@ public final class TcpProxy implements AutoCloseable {
         this.cutAfter.set(marker.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * Cuts the network between the proxy's clients and the server, for good: open connections are closed, new
+     * ones are closed as soon as they are accepted (the clients see the server as gone, the server runs on).
+     */
+    public void partition() {
+        this.partitioned = true;
+        this.sockets.forEach(TcpProxy::closeQuietly);
+    }
+
     /** @return whether the armed fault has fired */
     public boolean replyLost() {
         return this.cutAfter.get() == null;
@@ -90,6 +102,10 @@ public final class TcpProxy implements AutoCloseable {
         while (!this.listener.isClosed()) {
             try {
                 Socket client = this.listener.accept();
+                if (this.partitioned) {
+                    closeQuietly(client);
+                    continue;
+                }
                 Socket server = new Socket();
                 server.connect(new InetSocketAddress(this.host, this.port), 2000);
                 this.sockets.add(client);
