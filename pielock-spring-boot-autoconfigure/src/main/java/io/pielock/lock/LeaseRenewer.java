@@ -100,12 +100,12 @@ final class LeaseRenewer implements AutoCloseable {
                 return;
             }
             this.observer.renewal(false);
-            lose(hold, "its lease expired and the lock was deleted or taken by another process");
+            lose(hold, LockPolicy.LOST_TO_ANOTHER_OWNER);
         }
         catch (RuntimeException ex) {
             this.observer.renewal(false);
             if (!hold.isValid()) {
-                lose(hold, "the lock store could not be reached for longer than the lease (" + ex + ")");
+                lose(hold, LockPolicy.unreachableForLongerThanTheLease(ex));
             }
             else if (logger.isDebugEnabled()) {
                 logger.debug("Could not renew lock key: " + hold.key() + "; will retry within the lease", ex);
@@ -118,8 +118,7 @@ final class LeaseRenewer implements AutoCloseable {
             return; // released by its owner while this renewal ran: the lock is gone because it was let go
         }
         this.observer.leaseLost(hold.key());
-        logger.warn("Lost lock key: " + hold.key() + " (fencing token " + hold.fencingToken() + "): " + reason
-                + ". The code holding it is no longer protected from other holders.");
+        logger.warn(LockPolicy.Releases.lostLog(hold.key(), hold.fencingToken(), reason));
     }
 
     /** Stops renewing, and waits briefly for a renewal in flight to finish (it may be blocked on the store). */

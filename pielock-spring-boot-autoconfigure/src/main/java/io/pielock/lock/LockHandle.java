@@ -55,7 +55,7 @@ public final class LockHandle implements AutoCloseable {
      */
     public ReleaseResult release() {
         if (!this.closed.compareAndSet(false, true)) {
-            return new ReleaseResult(false, "Lock handle already closed key: " + key());
+            return LockPolicy.Releases.alreadyClosed(key());
         }
         return this.hold.exit();
     }

@@ -41,6 +41,32 @@ public interface LockObserver {
     }
 
     /**
+     * As {@link #acquisitionStarted(LockStore, String, LockOptions)}, for a {@link ReactiveLockTemplate}: one
+     * {@code lock}, {@code tryAcquire} or {@code execute} subscription begins to acquire a lock. Does nothing by
+     * default.
+     * @param store where the lock lives
+     * @param key the lock's name (may carry user data: never a metric tag)
+     * @param options how it is acquired
+     * @return what the template reports the acquisition's end to (a cancelled wait ends as
+     *         {@link LockAcquisitionException.Reason#INTERRUPTED})
+     */
+    default Acquisition acquisitionStarted(ReactiveLockStore store, String key, LockOptions options) {
+        return Acquisition.NONE;
+    }
+
+    /**
+     * As {@link #holdStarted(LockStore, String, LockOptions)}, for a {@link ReactiveLockTemplate}. Does nothing by
+     * default.
+     * @param store where the lock lives
+     * @param key the lock's name
+     * @param options how it was acquired
+     * @return what the template reports the hold's end to
+     */
+    default Holding holdStarted(ReactiveLockStore store, String key, LockOptions options) {
+        return Holding.NONE;
+    }
+
+    /**
      * A background renewal of a held lease ended.
      * @param renewed whether the lease was extended; {@code false} when the lock had another owner or the store
      *        could not be reached

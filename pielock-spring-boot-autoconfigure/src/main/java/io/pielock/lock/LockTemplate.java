@@ -1,6 +1,5 @@
 package io.pielock.lock;
 
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
@@ -10,7 +9,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
@@ -57,17 +55,11 @@ public class LockTemplate implements AutoCloseable {
 
     private static final Log logger = LogFactory.getLog(LockTemplate.class);
 
-    /** Random per JVM (from a secure source, once), so tokens of two processes never collide. */
-    private static final String PROCESS_ID = Long.toHexString(new SecureRandom().nextLong()) + ":";
-
     /**
      * How often one call sends an acquisition again after a transient store failure
      * ({@link LockStore#isTransient(RuntimeException)}), within its timeout.
      */
-    static final int MAX_RESENDS = 3;
-
-    /** The pause before the first resend; it doubles for each further one, and never exceeds retryAfter. */
-    private static final long RESEND_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    static final int MAX_RESENDS = LockPolicy.MAX_RESENDS;
 
     private final LockStore store;
 
@@ -345,7 +337,7 @@ public class LockTemplate implements AutoCloseable {
         long started = System.nanoTime();
         long deadline = started + options.timeout().toNanos();
         // tries bound the wait for a thread of this JVM too: the last try is due (tries - 1) × retryAfter from now
-        long localWait = Math.min(options.timeout().toNanos(), triesSpan(options));
+        long localWait = LockPolicy.localWait(options);
         LocalGates.Gate gate = this.gates.enter(key);
         int failuresBefore = gate.storeFailures.get();
         boolean permitted = false;
@@ -355,11 +347,9 @@ public class LockTemplate implements AutoCloseable {
                     : gate.permit.tryAcquire(localWait, TimeUnit.NANOSECONDS);
             if (!permitted) {
                 // queued behind threads of this JVM: if their store calls failed meanwhile, that is why
-                return Entry.gaveUp(options.timeout().isZero() ? Reason.HELD_ELSEWHERE
-                        : (localWait < options.timeout().toNanos()) ? Reason.TRIES_EXHAUSTED : Reason.TIMEOUT,
-                        gate, failuresBefore);
+                return Entry.gaveUp(LockPolicy.localGiveUpReason(options), gate, failuresBefore);
             }
-            entry = acquireFromStore(key, options, deadline, storeTries(options, System.nanoTime() - started), gate,
+            entry = acquireFromStore(key, options, deadline, LockPolicy.storeTries(options, System.nanoTime() - started), gate,
                     failuresBefore);
             return entry;
         }
@@ -375,24 +365,6 @@ public class LockTemplate implements AutoCloseable {
                 leaveGate(key, gate);
             }
         }
-    }
-
-    /** @return how long after the first try the last is due: (tries - 1) × retryAfter, or no bound */
-    private static long triesSpan(LockOptions options) {
-        if (options.tries() == 0) {
-            return Long.MAX_VALUE;
-        }
-        long spacing = options.retryAfter().toNanos();
-        return (options.tries() - 1 > Long.MAX_VALUE / spacing) ? Long.MAX_VALUE : (options.tries() - 1) * spacing;
-    }
-
-    /** @return the tries left for the store once the JVM-local wait has used some (one per retryAfter waited) */
-    private static int storeTries(LockOptions options, long waitedLocally) {
-        if (options.tries() == 0) {
-            return 0;
-        }
-        long used = waitedLocally / options.retryAfter().toNanos();
-        return (int) Math.max(1, options.tries() - used);
     }
 
     private Entry acquireFromStore(String key, LockOptions options, long deadline, int tries, LocalGates.Gate gate,
@@ -421,7 +393,7 @@ public class LockTemplate implements AutoCloseable {
                     try {
                         result = once ? this.store.tryAcquire(key, token, options.expires())
                                         : this.store.tryAcquire(key, token, options.expires(),
-                                                retryWithin(deadline, options));
+                                                LockPolicy.retryWithin(deadline, options));
                     }
                     catch (RuntimeException ex) {
                         gate.storeFailed(ex);
@@ -496,10 +468,10 @@ public class LockTemplate implements AutoCloseable {
      */
     private boolean resendAfter(RuntimeException failure, int resend, boolean once, long deadline,
             LockOptions options) {
-        if (resend >= MAX_RESENDS || (once && resend > 0) || !this.store.isTransient(failure)) {
+        if (!LockPolicy.mayResend(this.store.isTransient(failure), resend, once)) {
             return false;
         }
-        long pause = Math.min(RESEND_PAUSE_NANOS << resend, options.retryAfter().toNanos());
+        long pause = LockPolicy.resendPause(resend, options);
         if (!once && deadline - System.nanoTime() <= pause) {
             return false;
         }
@@ -515,11 +487,6 @@ public class LockTemplate implements AutoCloseable {
         return true;
     }
 
-    private static Duration retryWithin(long deadline, LockOptions options) {
-        long remaining = Math.max(0, deadline - System.nanoTime());
-        return Duration.ofNanos(Math.min(remaining, options.retryAfter().toNanos()));
-    }
-
     /**
      * Parks until a release is announced, the pause runs out, or the thread is interrupted. The announcement is a
      * flag, not only an unpark: an unpark that arrived while this thread was blocked inside the store's client
@@ -527,11 +494,7 @@ public class LockTemplate implements AutoCloseable {
      * @return false if interrupted
      */
     private boolean waitForRelease(StoreWaiter waiter, long remaining, Duration retryAfter, Duration holderTtl) {
-        long pause = Math.min(remaining, retryAfter.toNanos());
-        if (holderTtl != null && !holderTtl.isNegative()) {
-            // a crashed holder's lease runs out: try again right then
-            pause = Math.min(pause, holderTtl.toNanos() + TimeUnit.MILLISECONDS.toNanos(1));
-        }
+        long pause = LockPolicy.retryPause(remaining, retryAfter, holderTtl);
         long until = System.nanoTime() + pause;
         for (long left = pause; !waiter.released && left > 0; left = until - System.nanoTime()) {
             LockSupport.parkNanos(this, left);
@@ -578,11 +541,10 @@ public class LockTemplate implements AutoCloseable {
         String key = hold.key();
         int left = hold.leave();
         if (left < 0) {
-            return new ReleaseResult(false, "Lock not held key: " + key);
+            return LockPolicy.Releases.notHeld(key);
         }
         if (left > 0) {
-            return new ReleaseResult(hold.isValid(), "Reentrant hold released key: " + key + " (" + left
-                    + " still held by this thread)");
+            return LockPolicy.Releases.reentrant(key, left, hold.isValid(), "this thread");
         }
         hold.end();
         this.holds.remove(key, hold);
@@ -607,7 +569,7 @@ public class LockTemplate implements AutoCloseable {
                 this.store.release(key, orphan.token());
             }
             catch (RuntimeException ex) {
-                logger.warn("Could not release lock key: " + key + "; it frees itself when its lease runs out", ex);
+                logger.warn(LockPolicy.Releases.unreachableLog(key), ex);
             }
         }
     }
@@ -645,13 +607,12 @@ public class LockTemplate implements AutoCloseable {
         String key = hold.key();
         if (hold.lostReason() != null) {
             hold.holding().leaseLost();
-            return new ReleaseResult(false, "Lock lease was lost before release key: " + key + " ("
-                    + hold.lostReason() + "); nothing was changed in the store");
+            return LockPolicy.Releases.lostBefore(key, hold.lostReason());
         }
         try {
             if (this.store.release(key, hold.token())) {
                 hold.holding().released();
-                return new ReleaseResult(true, "Lock released key: " + key);
+                return LockPolicy.Releases.released(key);
             }
         }
         catch (RuntimeException ex) {
@@ -663,18 +624,15 @@ public class LockTemplate implements AutoCloseable {
     private static ReleaseResult unreachableAtRelease(Hold hold, RuntimeException ex) {
         String key = hold.key();
         hold.holding().unreachable(ex);
-        logger.warn("Could not release lock key: " + key + "; it frees itself when its lease runs out", ex);
-        return new ReleaseResult(false, "Could not reach the lock store to release key: " + key
-                + " (" + ex + "); the lock frees itself when its lease runs out");
+        logger.warn(LockPolicy.Releases.unreachableLog(key), ex);
+        return LockPolicy.Releases.unreachable(key, ex);
     }
 
     private ReleaseResult expiredAtRelease(Hold hold) {
         this.observer.leaseLost(hold.key());
         hold.holding().leaseLost();
-        logger.warn("Lock key: " + hold.key() + " (fencing token " + hold.fencingToken()
-                + ") had expired before release; another process may have held it meanwhile");
-        return new ReleaseResult(false, "Lock lease was lost before release key: " + hold.key()
-                + " (it expired and may be held by another process); nothing was changed in the store");
+        logger.warn(LockPolicy.Releases.expiredLog(hold.key(), hold.fencingToken()));
+        return LockPolicy.Releases.expired(hold.key());
     }
 
     private void wake(String key) {
@@ -689,72 +647,22 @@ public class LockTemplate implements AutoCloseable {
         return this.gates.size();
     }
 
-    /**
-     * @return what an exception adds to its reason: the wait and what sets it, or where the store is; and how
-     *         many store calls failed meanwhile, when some did (the cause is the last of them)
-     */
     private String detail(Entry entry, LockOptions options) {
-        String detail = detail(entry.reason, options);
-        if (entry.storeFailures == 0 || entry.reason == Reason.STORE_UNAVAILABLE && entry.storeFailures == 1) {
-            return detail;
-        }
-        String failures = entry.storeFailures + " attempts failed"
-                + ((entry.reason == Reason.STORE_UNAVAILABLE) ? "" : " in " + this.store.describe());
-        return (detail != null) ? detail + "; " + failures : failures;
-    }
-
-    private String detail(Reason reason, LockOptions options) {
-        return switch (reason) {
-            case TIMEOUT -> "waited " + text(options.timeout())
-                    + "; the wait is the timeout attribute or pielock.lock.timeout";
-            case TRIES_EXHAUSTED -> options.tries() + " tries, one every " + text(options.retryAfter())
-                    + "; set by tries and retryAfter, or pielock.lock.tries and pielock.lock.retry-after";
-            case HELD_ELSEWHERE -> "one attempt: timeout 0";
-            case STORE_UNAVAILABLE -> this.store.describe();
-            default -> null;
-        };
+        return LockPolicy.detail(entry.reason, options, entry.storeFailures, this.store.describe());
     }
 
     /** @return the duration as a person writes it: {@code 30s}, {@code 250ms}, {@code 36500d} */
     static String text(Duration duration) {
-        if (duration.getNano() % 1_000_000 != 0) {
-            return duration.toString();
-        }
-        long seconds = duration.getSeconds();
-        if (duration.getNano() != 0 || seconds == 0) {
-            return duration.toMillis() + "ms";
-        }
-        if (seconds % 86_400 == 0) {
-            return seconds / 86_400 + "d";
-        }
-        return (seconds % 3600 == 0) ? seconds / 3600 + "h" : seconds + "s";
+        return LockPolicy.text(duration);
     }
 
     private String failureMessage(String key, Entry entry, LockOptions options) {
-        String message = failureMessage(key, entry.reason, options);
-        if (entry.storeFailures == 0 || entry.cause == null) {
-            return message;
-        }
-        return message + "; meanwhile " + entry.storeFailures + " attempts failed in " + this.store.describe()
-                + " (" + entry.cause.getClass().getSimpleName() + ": " + entry.cause.getMessage() + ")";
-    }
-
-    private static String failureMessage(String key, Reason reason, LockOptions options) {
-        return switch (reason) {
-            case TIMEOUT -> "Timeout while waiting for lock key: " + key + " (waited " + options.timeout() + ")";
-            case HELD_ELSEWHERE -> "Lock already acquired by another process key: " + key;
-            case TRIES_EXHAUSTED -> "Lock still held after " + options.tries() + " tries key: " + key
-                    + " (one every " + options.retryAfter() + ")";
-            case INTERRUPTED -> "Interrupted while waiting for lock key: " + key;
-            case LEASE_LOST -> "Lease lost on the hold this thread already has key: " + key;
-            case ALREADY_HELD -> "Lock already held by this thread key: " + key
-                    + " (not reentrant: release it before acquiring it again)";
-            case STORE_UNAVAILABLE -> "Lock store unreachable key: " + key;
-        };
+        return LockPolicy.failureMessage(key, entry.reason, options, entry.storeFailures, entry.cause,
+                this.store.describe());
     }
 
     private static String newToken() {
-        return PROCESS_ID + Long.toHexString(ThreadLocalRandom.current().nextLong());
+        return LockPolicy.newToken();
     }
 
     /** The one thread of this JVM waiting on the store for a key, and whether a release was announced. */

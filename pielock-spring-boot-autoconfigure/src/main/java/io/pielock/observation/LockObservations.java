@@ -14,6 +14,7 @@ import io.pielock.lock.LockAcquisitionException.Reason;
 import io.pielock.lock.LockObserver;
 import io.pielock.lock.LockOptions;
 import io.pielock.lock.LockStore;
+import io.pielock.lock.ReactiveLockStore;
 import io.pielock.lock.LockTemplate;
 import io.pielock.observation.PielockObservationDocumentation.AcquireMode;
 import io.pielock.observation.PielockObservationDocumentation.AcquireOutcome;
@@ -126,6 +127,15 @@ public class LockObservations implements LockObserver, MeterBinder {
 
     @Override
     public Acquisition acquisitionStarted(LockStore store, String key, LockOptions options) {
+        return acquisition(store, key, options);
+    }
+
+    @Override
+    public Acquisition acquisitionStarted(ReactiveLockStore store, String key, LockOptions options) {
+        return acquisition(store, key, options);
+    }
+
+    private Acquisition acquisition(Object store, String key, LockOptions options) {
         boolean waits = !options.timeout().isZero();
         boolean countWaiting = waits && this.metered;
         if (countWaiting) {
@@ -145,6 +155,15 @@ public class LockObservations implements LockObserver, MeterBinder {
 
     @Override
     public Holding holdStarted(LockStore store, String key, LockOptions options) {
+        return holding(store, key, options);
+    }
+
+    @Override
+    public Holding holdStarted(ReactiveLockStore store, String key, LockOptions options) {
+        return holding(store, key, options);
+    }
+
+    private Holding holding(Object store, String key, LockOptions options) {
         boolean countHeld = this.metered;
         if (countHeld) {
             this.held.increment();

@@ -9,6 +9,10 @@ final class StoreNames {
         @Override
         protected String computeValue(Class<?> type) {
             String name = type.getSimpleName();
+            if (name.startsWith("Reactive")) {
+                // the reactive face of a store is the same store
+                name = name.substring("Reactive".length());
+            }
             if (name.startsWith("Redis")) {
                 return "redis";
             }
