@@ -157,7 +157,7 @@ public class RedisLockStore implements LockStore, DisposableBean {
                 }
             }
             catch (RuntimeException ex) {
-                this.scripts.topology().callFailed();
+                this.scripts.callFailed();
                 throw ex;
             }
         }

@@ -14,6 +14,10 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * and a new {@code LettuceConnection} per call (eleven command facades, two loggers) costs about a tenth of a
  * lock or limit decision. After an error (reset, restart) the next call asks the factory again. Otherwise (Jedis,
  * or a native connection per operation) each call takes a connection and closes it.
+ * <p>
+ * It also keeps the client on the current master through failovers: on Redis Cluster a failed call has Lettuce
+ * read the topology again ({@link ClusterTopology}); with Sentinel, the Sentinels' promotions reset the shared
+ * connection ({@link SentinelPromotions}).
  */
 final class ScriptRunner {
 
@@ -27,9 +31,12 @@ final class ScriptRunner {
 
     private final ClusterTopology topology;
 
+    private final SentinelPromotions promotions;
+
     ScriptRunner(RedisConnectionFactory connectionFactory) {
         this.connectionFactory = connectionFactory;
         this.topology = ClusterTopology.of(connectionFactory);
+        this.promotions = SentinelPromotions.of(connectionFactory);
         this.sharesNativeConnection = connectionFactory instanceof LettuceConnectionFactory lettuce
                 && lettuce.getShareNativeConnection();
     }
@@ -43,18 +50,22 @@ final class ScriptRunner {
      * @param <R> the reply type ({@code Long} for {@code INTEGER}, {@code List<Object>} for {@code MULTI})
      * @return the reply
      */
-    /** @return what refreshes a cluster's topology after failed calls */
-    ClusterTopology topology() {
-        return this.topology;
+    /**
+     * A call failed: on Redis Cluster the slot's master may have failed over, so the client reads the topology
+     * again.
+     */
+    void callFailed() {
+        this.topology.callFailed();
     }
 
     <R> R run(LuaScript<?> script, ReturnType returnType, int numKeys, byte[][] keysAndArgs) {
+        this.promotions.follow();
         if (!this.sharesNativeConnection) {
             try (RedisConnection connection = this.connectionFactory.getConnection()) {
                 return script.run(connection, returnType, numKeys, keysAndArgs);
             }
             catch (RuntimeException ex) {
-                this.topology.callFailed();
+                callFailed();
                 throw ex;
             }
         }
@@ -70,8 +81,7 @@ final class ScriptRunner {
         catch (RuntimeException ex) {
             // the factory may have replaced its native connection (reset, restart): ask it again next time
             this.shared = null;
-            // on Redis Cluster, the slot's master may have failed over: have the client look
-            this.topology.callFailed();
+            callFailed();
             throw ex;
         }
     }
