@@ -2,6 +2,7 @@ package io.pielock.autoconfigure;
 
 import java.util.List;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
@@ -14,6 +15,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
 import org.springframework.util.function.SingletonSupplier;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
@@ -26,6 +28,7 @@ import io.pielock.interceptor.RateLimitOperationSource;
 import io.pielock.limiter.Limiter;
 import io.pielock.limiter.LimiterObserver;
 import io.pielock.limiter.RateLimitStore;
+import io.pielock.limiter.ReactiveLimiter;
 import io.pielock.web.RateLimitExceptionHandler;
 import io.pielock.web.RateLimitHeadersAdvice;
 import io.pielock.web.RequestRateLimit;
@@ -39,6 +42,8 @@ import io.pielock.web.RequestRateLimit;
 @Configuration(proxyBeanMethods = false)
 @Import({ LimiterConfiguration.RateLimitAnnotationConfiguration.class, LimiterConfiguration.WebMvcConfiguration.class })
 class LimiterConfiguration {
+
+    private static final String REACTOR = "reactor.core.publisher.Mono";
 
     @Bean
     @ConditionalOnMissingBean
@@ -65,9 +70,22 @@ class LimiterConfiguration {
         @ConditionalOnMissingBean
         static RateLimitInterceptor pielockRateLimitInterceptor(RateLimitOperationSource operations,
                 KeyExpressions keys, ObjectProvider<Limiter> limiter,
-                ObjectProvider<RateLimitDecisionListener> listeners) {
+                ObjectProvider<RateLimitDecisionListener> listeners, ListableBeanFactory beanFactory) {
             return new RateLimitInterceptor(operations, keys, SingletonSupplier.of(limiter::getObject),
+                    SingletonSupplier.of(() -> (ReactiveLimiter) reactiveLimiter(beanFactory)),
                     SingletonSupplier.of(() -> allOf(listeners.orderedStream().toList())));
+        }
+
+        /**
+         * @return the application's {@link ReactiveLimiter}, or {@code null} without one (or without Reactor, when
+         *         the type is not even looked up: no {@code Mono} method can exist then); typed {@code Object} so
+         *         that reading this class's methods never loads a class that needs Reactor
+         */
+        private static Object reactiveLimiter(ListableBeanFactory beanFactory) {
+            if (!ClassUtils.isPresent(REACTOR, LimiterConfiguration.class.getClassLoader())) {
+                return null;
+            }
+            return beanFactory.getBeanProvider(ReactiveLimiter.class).getIfUnique();
         }
 
         /** One listener that tells each of them, in order; {@link RateLimitDecisionListener#NONE} for none. */

@@ -35,7 +35,7 @@ import io.pielock.lock.LockTemplate;
 @Import({ StoreConfigurations.RedisStoreConfiguration.class, StoreConfigurations.MemoryStoreConfiguration.class,
         StoreConfigurations.NoRedisOnClasspathConfiguration.class,
         PielockAutoConfiguration.LockAnnotationConfiguration.class, LimiterConfiguration.class,
-        ObservationConfiguration.class, ReactiveLockConfiguration.class })
+        ObservationConfiguration.class, ReactiveLockConfiguration.class, ReactiveLimiterConfiguration.class })
 public final class PielockAutoConfiguration {
 
     @Bean

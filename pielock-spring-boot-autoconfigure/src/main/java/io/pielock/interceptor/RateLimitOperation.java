@@ -30,8 +30,15 @@ public final class RateLimitOperation {
     /** The keys when no rule needs evaluating (the default key): built once, not per call. */
     private final List<KeyedLimits> constantKeys;
 
+    private final ResultKind resultKind;
+
     RateLimitOperation(Method method, List<KeyRule> rules, FallbackMethod fallback) {
+        this(method, rules, fallback, ResultKind.PLAIN);
+    }
+
+    RateLimitOperation(Method method, List<KeyRule> rules, FallbackMethod fallback, ResultKind resultKind) {
         this.method = method;
+        this.resultKind = resultKind;
         this.rules = List.copyOf(rules);
         this.fallback = fallback;
         this.name = MethodName.of(method);
@@ -47,6 +54,11 @@ public final class RateLimitOperation {
     /** @return the method as metrics and traces name it: {@code ClassName.method} */
     public String name() {
         return this.name;
+    }
+
+    /** @return when the call is decided: around the method, when it is called, or at each subscription */
+    public ResultKind resultKind() {
+        return this.resultKind;
     }
 
     /** @return the fallback, or {@code null} */
@@ -119,5 +131,26 @@ public final class RateLimitOperation {
      * @param limits the limits, with distinct windows
      */
     public record KeyRule(Expression expression, String text, List<Limit> limits) {
+    }
+
+    /** When a call is decided, by what the method returns. */
+    public enum ResultKind {
+
+        /** A plain value (or a {@code Future} run with {@code @Async}): decided around the method call. */
+        PLAIN,
+
+        /**
+         * A {@code CompletionStage} or {@code CompletableFuture}: decided when the method is called, a denial
+         * delivered as the failed result.
+         */
+        COMPLETION_STAGE,
+
+        /** A {@code Mono} or {@code Flux}: decided at each subscription, a denial delivered as the error signal. */
+        REACTIVE;
+
+        static ResultKind of(Method method) {
+            return java.util.concurrent.CompletionStage.class.isAssignableFrom(method.getReturnType())
+                    ? COMPLETION_STAGE : REACTIVE;
+        }
     }
 }

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.StringValueResolver;
@@ -14,6 +15,7 @@ import org.springframework.util.StringValueResolver;
 import io.pielock.annotation.RateLimited;
 import io.pielock.annotation.RateLimits;
 import io.pielock.interceptor.RateLimitOperation.KeyRule;
+import io.pielock.interceptor.RateLimitOperation.ResultKind;
 import io.pielock.limiter.Limit;
 import io.pielock.limiter.RateLimitExceededException;
 
@@ -22,13 +24,30 @@ public class RateLimitOperationSource extends OperationSource<RateLimitOperation
 
     static final String ANNOTATION = "@RateLimited";
 
+    /**
+     * The asynchronous results {@code @RateLimited} decides at their start: when the method is called
+     * ({@code CompletionStage}), or at each subscription (Reactor's {@code Mono} and {@code Flux}).
+     */
+    static final Set<String> ASYNCHRONOUS_RESULTS = Set.of("java.util.concurrent.CompletionStage",
+            "java.util.concurrent.CompletableFuture", "reactor.core.publisher.Mono", "reactor.core.publisher.Flux");
+
     private final AttributeText attributes;
+
+    private final Set<Method> reactiveMethods = ConcurrentHashMap.newKeySet();
 
     /**
      * @param placeholders resolves {@code ${…}} in {@code window}; may be {@code null}
      */
     public RateLimitOperationSource(StringValueResolver placeholders) {
         this.attributes = new AttributeText(placeholders);
+    }
+
+    /**
+     * @return the annotated methods read so far whose result is reactive ({@code Mono}, {@code Flux}): they need a
+     *         {@code ReactiveLimiter}
+     */
+    public Set<Method> getReactiveMethods() {
+        return Set.copyOf(this.reactiveMethods);
     }
 
     @Override
@@ -38,7 +57,7 @@ public class RateLimitOperationSource extends OperationSource<RateLimitOperation
         if (annotations.isEmpty()) {
             return null;
         }
-        AsynchronousResults.reject(ANNOTATION, method, targetClass);
+        boolean asynchronous = AsynchronousResults.reject(ANNOTATION, method, targetClass, ASYNCHRONOUS_RESULTS);
         Map<String, List<Limit>> limitsByKey = new LinkedHashMap<>();
         String fallback = "";
         for (RateLimited annotation : annotations) {
@@ -50,8 +69,13 @@ public class RateLimitOperationSource extends OperationSource<RateLimitOperation
         limitsByKey.forEach((key, limits) -> rules.add(key.isEmpty()
                 ? new KeyRule(null, AnnotationConfigurationException.describe(method), limits)
                 : new KeyRule(KeyExpressions.parse(ANNOTATION, method, key), key, limits)));
-        return new RateLimitOperation(method, rules, FallbackMethod.resolve(ANNOTATION, method, targetClass,
-                fallback, RateLimitExceededException.class));
+        RateLimitOperation operation = new RateLimitOperation(method, rules, FallbackMethod.resolve(ANNOTATION,
+                method, targetClass, fallback, RateLimitExceededException.class),
+                asynchronous ? ResultKind.of(method) : ResultKind.PLAIN);
+        if (operation.resultKind() == ResultKind.REACTIVE) {
+            this.reactiveMethods.add(method);
+        }
+        return operation;
     }
 
     private void addLimit(Method method, RateLimited annotation, List<Limit> limits) {

@@ -1,12 +1,8 @@
 package io.pielock.limiter;
 
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -58,15 +54,13 @@ public class Limiter {
     public static final String PROGRAMMATIC = "programmatic";
 
     /** How often, at most, failing open is logged. */
-    static final Duration WARNING_INTERVAL = Duration.ofSeconds(10);
+    static final Duration WARNING_INTERVAL = FailOpen.WARNING_INTERVAL;
 
     private final RateLimitStore store;
 
     private final boolean failOpen;
 
-    private final LongAdder failOpenCount = new LongAdder();
-
-    private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARNING_INTERVAL.toNanos());
+    private final FailOpen failOpenPolicy = new FailOpen(logger);
 
     private volatile LimiterObserver observer = LimiterObserver.NONE;
 
@@ -201,11 +195,8 @@ public class Limiter {
      * @throws LimiterUnavailableException if the store cannot be reached and the limiter fails closed
      */
     public LimitResult allow(List<KeyedLimits> keys, String name) {
-        requireDistinctKeys(keys);
-        if (name == null || name.isBlank()) {
-            throw new IllegalArgumentException("Rate limit name must not be null or blank, but was '" + name + "'");
-        }
-        return decide(keys, this.observer.decisionStarted(this.store, keys, name));
+        KeysDecision.check(keys, name);
+        return decide(new KeysDecision(keys), this.observer.decisionStarted(this.store, keys, name));
     }
 
     /**
@@ -218,37 +209,25 @@ public class Limiter {
         this.observer = Objects.requireNonNull(observer, "observer must not be null");
     }
 
-    private LimitResult decide(List<KeyedLimits> keys, LimiterObserver.Decision observed) {
-        // what earlier keys recorded, to take back if a later key denies; only several keys need it
-        LimitAttempt[] recorded = (keys.size() > 1) ? new LimitAttempt[keys.size()] : null;
-        String tightestKey = null;
-        WindowState tightest = null;
-        for (int i = 0; i < keys.size(); i++) {
-            KeyedLimits current = keys.get(i);
+    private LimitResult decide(KeysDecision decision, LimiterObserver.Decision observed) {
+        for (int i = 0; i < decision.size(); i++) {
+            KeyedLimits current = decision.key(i);
             LimitAttempt attempt;
             try {
                 attempt = this.store.tryConsume(current.key(), current.limits());
             }
             catch (RuntimeException ex) {
-                return unreachable(current, keys, recorded, i, ex, observed);
+                return unreachable(decision, i, ex, observed);
             }
             if (!attempt.allowed()) {
-                refund(keys, recorded, i);
+                refund(decision, i);
                 observed.denied();
-                return denied(current.key(), attempt);
+                return KeysDecision.denied(current.key(), attempt);
             }
-            if (recorded != null) {
-                recorded[i] = attempt;
-            }
-            for (WindowState window : attempt.windows()) {
-                if (tightest == null || window.remaining() < tightest.remaining()) {
-                    tightest = window;
-                    tightestKey = current.key();
-                }
-            }
+            decision.admitted(i, attempt);
         }
         observed.allowed();
-        return LimitResult.allowed(tightestKey, tightest.limit(), tightest.remaining());
+        return decision.allowed();
     }
 
     /** @return whether calls are allowed unchecked when the store cannot be reached */
@@ -258,75 +237,29 @@ public class Limiter {
 
     /** @return how many calls were allowed unchecked because the store could not be reached (fail-open) */
     public long getFailOpenCount() {
-        return this.failOpenCount.sum();
+        return this.failOpenPolicy.count();
     }
 
-    private static LimitResult denied(String key, LimitAttempt attempt) {
-        WindowState longest = null;
-        for (WindowState window : attempt.windows()) {
-            if (!window.hadRoom() && (longest == null || window.retryAfter().compareTo(longest.retryAfter()) > 0)) {
-                longest = window;
-            }
-        }
-        if (longest == null) {
-            throw new IllegalStateException("Rate limit store denied key: " + key
-                    + " but reported room in every window: " + attempt.windows());
-        }
-        return LimitResult.denied(key, longest.limit(), longest.retryAfter());
-    }
-
-    private LimitResult unreachable(KeyedLimits current, List<KeyedLimits> keys, LimitAttempt[] recorded,
-            int failed, RuntimeException ex, LimiterObserver.Decision observed) {
+    private LimitResult unreachable(KeysDecision decision, int failed, RuntimeException ex,
+            LimiterObserver.Decision observed) {
+        KeyedLimits current = decision.key(failed);
         if (!this.failOpen) {
-            refund(keys, recorded, failed);
+            refund(decision, failed);
             observed.unavailable(ex);
             throw new LimiterUnavailableException(current.key(), this.store.describe(), ex);
         }
-        this.failOpenCount.increment();
-        observed.failedOpen(ex);
-        warnAtMostEveryInterval(current.key(), ex);
-        return LimitResult.allowedUnchecked(current.key(), current.limits().get(0));
-    }
-
-    private void warnAtMostEveryInterval(String key, RuntimeException ex) {
-        long now = System.nanoTime();
-        long last = this.lastWarning.get();
-        if (now - last >= WARNING_INTERVAL.toNanos() && this.lastWarning.compareAndSet(last, now)) {
-            logger.warn("Rate limit store unreachable: allowing calls without a check (fail-open), "
-                    + getFailOpenCount() + " so far; latest key: " + key + ". Next warning in "
-                    + WARNING_INTERVAL.toSeconds() + "s at the earliest", ex);
-        }
+        return this.failOpenPolicy.allowUnchecked(current, ex, observed);
     }
 
     /** Takes the call back from the keys before {@code until}, which recorded it. */
-    private void refund(List<KeyedLimits> keys, LimitAttempt[] recorded, int until) {
-        for (int i = 0; i < until; i++) {
-            KeyedLimits keyed = keys.get(i);
+    private void refund(KeysDecision decision, int until) {
+        decision.forEachToTakeBack(until, (keyed, recorded) -> {
             try {
-                this.store.refund(keyed.key(), recorded[i]);
+                this.store.refund(keyed.key(), recorded);
             }
             catch (RuntimeException ex) {
-                logger.warn("Could not take back a denied call from rate limit key: " + keyed.key()
-                        + "; it counts until it leaves the window " + keyed.limits(), ex);
+                KeysDecision.refundFailed(logger, keyed, ex);
             }
-        }
-    }
-
-    private static void requireDistinctKeys(List<KeyedLimits> keys) {
-        if (keys == null) {
-            throw new IllegalArgumentException("Rate limit keys must not be null");
-        }
-        if (keys.isEmpty()) {
-            throw new IllegalArgumentException("At least one rate limit key is needed");
-        }
-        if (keys.size() > 1) {
-            Set<String> seen = new HashSet<>();
-            for (KeyedLimits keyed : keys) {
-                if (!seen.add(keyed.key())) {
-                    throw new IllegalArgumentException("Rate limit key: " + keyed.key()
-                            + " is given twice; give all its limits in one KeyedLimits");
-                }
-            }
-        }
+        });
     }
 }

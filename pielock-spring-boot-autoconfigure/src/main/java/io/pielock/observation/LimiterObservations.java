@@ -10,6 +10,7 @@ import io.pielock.limiter.KeyedLimits;
 import io.pielock.limiter.Limiter;
 import io.pielock.limiter.LimiterObserver;
 import io.pielock.limiter.RateLimitStore;
+import io.pielock.limiter.ReactiveRateLimitStore;
 import io.pielock.observation.PielockObservationDocumentation.DecisionOutcome;
 
 /**
@@ -44,6 +45,16 @@ public class LimiterObservations implements LimiterObserver {
 
     @Override
     public Decision decisionStarted(RateLimitStore store, List<KeyedLimits> keys, String name) {
+        return started(store, keys, name);
+    }
+
+    /** As for a blocking store: the {@code store} tag names the storage ({@code redis}, {@code memory}). */
+    @Override
+    public Decision decisionStarted(ReactiveRateLimitStore store, List<KeyedLimits> keys, String name) {
+        return started(store, keys, name);
+    }
+
+    private Decision started(Object store, List<KeyedLimits> keys, String name) {
         if (this.registry.isNoop()) {
             return Decision.NONE;
         }

@@ -2,7 +2,10 @@ package io.pielock.observation;
 
 import java.util.Locale;
 
-/** The {@code store} tag of a store: {@code redis}, {@code memory}, or an own store's simple class name. */
+/**
+ * The {@code store} tag of a store: {@code redis}, {@code memory}, or an own store's simple class name; a reactive
+ * store ({@code ReactiveRedis…}, {@code ReactiveInMemory…}) has its blocking sibling's tag.
+ */
 final class StoreNames {
 
     private static final ClassValue<String> NAMES = new ClassValue<>() {
@@ -10,7 +13,7 @@ final class StoreNames {
         protected String computeValue(Class<?> type) {
             String name = type.getSimpleName();
             if (name.startsWith("Reactive")) {
-                // the reactive face of a store is the same store
+                // a reactive face of a store counts in the same storage: the same tag
                 name = name.substring("Reactive".length());
             }
             if (name.startsWith("Redis")) {

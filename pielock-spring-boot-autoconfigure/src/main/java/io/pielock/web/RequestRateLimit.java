@@ -63,9 +63,6 @@ public final class RequestRateLimit {
 
     /** Fewer calls left, or as few and a longer wait (a denied call's). */
     static boolean isMoreRestrictive(LimitResult candidate, LimitResult current) {
-        if (candidate.remaining() != current.remaining()) {
-            return candidate.remaining() < current.remaining();
-        }
-        return candidate.retryAfter().compareTo(current.retryAfter()) > 0;
+        return RateLimitFields.isMoreRestrictive(candidate, current);
     }
 }

@@ -1,8 +1,11 @@
 package io.pielock.autoconfigure;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -10,11 +13,15 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import io.pielock.annotation.RateLimited;
 import io.pielock.interceptor.AnnotationConfigurationException;
 import io.pielock.limiter.Algorithm;
+import io.pielock.limiter.RateLimitStore;
+import io.pielock.store.memory.InMemoryRateLimitStore;
 import io.pielock.limiter.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,9 +45,12 @@ class RateLimitedStartupFailureTest {
                 Arguments.of(TwoLimitsWithOneWindow.class, "share the window of 2 per 1m and 5 per 1m"),
                 Arguments.of(SlidingWindowTooLarge.class, "Algorithm.GCRA keeps one number per key"),
                 Arguments.of(GcraFasterThanItsClock.class, "at most one per microsecond of the window"),
-                Arguments.of(FutureResult.class, "it returns CompletableFuture, a result that completes after the "
-                        + "method returns, so the limit would be decided when the method returns the result"),
-                Arguments.of(MonoResult.class, "it returns Mono (a reactive type)"));
+                Arguments.of(FutureResult.class, "it returns Future, a result that completes after the "
+                        + "method returns, so the limit would be decided when the method returns the result, not when it is used. "
+                        + "@RateLimited supports these asynchronous results only: [CompletableFuture, "
+                        + "CompletionStage, Flux, Mono]"),
+                Arguments.of(PublisherResult.class, "it returns Publisher (a reactive type)"),
+                Arguments.of(CompletableFutureSubtypeResult.class, "it returns MinimalFuture"));
     }
 
     @ParameterizedTest
@@ -145,9 +155,50 @@ class RateLimitedStartupFailureTest {
     public static class FutureResult {
 
         @RateLimited(per = TimeUnit.SECOND, count = 2)
-        public CompletableFuture<String> call(String user) {
+        public Future<String> call(String user) {
             return CompletableFuture.completedFuture(user);
         }
+    }
+
+    public static class PublisherResult {
+
+        @RateLimited(per = TimeUnit.SECOND, count = 2)
+        public Publisher<String> call(String user) {
+            return Mono.just(user);
+        }
+    }
+
+    /** A subtype of CompletableFuture: a denial could not be delivered as one. */
+    public static class CompletableFutureSubtypeResult {
+
+        @RateLimited(per = TimeUnit.SECOND, count = 2)
+        public MinimalFuture call(String user) {
+            return new MinimalFuture();
+        }
+    }
+
+    public static class MinimalFuture extends CompletableFuture<String> {
+    }
+
+    @Test
+    void aMonoMethodWithoutAReactiveLimiterFailsStartupSayingWhatIsMissing() {
+        // a rate limit store of the application's own has no reactive face, so there is no ReactiveLimiter
+        this.runner.withBean(RateLimitStore.class, InMemoryRateLimitStore::new)
+            .withBean(MonoResult.class)
+            .run(context -> {
+                assertThat(context).hasFailed();
+                AnnotationConfigurationException ex = Causes.find(context.getStartupFailure(),
+                        AnnotationConfigurationException.class);
+                assertThat(ex.getMessage()).startsWith("Invalid @RateLimited on " + MonoResult.class.getName()
+                        + ".call(String): it returns Mono, which is decided at subscription by a ReactiveLimiter, "
+                        + "but the application has none.");
+            });
+    }
+
+    @Test
+    void completableFutureMonoAndFluxMethodsStartWithTheMemoryStore() {
+        this.runner.withBean(MonoResult.class).withBean(FluxResult.class).withBean(CompletionStageResult.class)
+            .run(context -> assertThat(context).hasNotFailed());
     }
 
     public static class MonoResult {
@@ -155,6 +206,22 @@ class RateLimitedStartupFailureTest {
         @RateLimited(per = TimeUnit.SECOND, count = 2)
         public Mono<String> call(String user) {
             return Mono.just(user);
+        }
+    }
+
+    public static class FluxResult {
+
+        @RateLimited(per = TimeUnit.SECOND, count = 2)
+        public Flux<String> call(String user) {
+            return Flux.just(user);
+        }
+    }
+
+    public static class CompletionStageResult {
+
+        @RateLimited(per = TimeUnit.SECOND, count = 2)
+        public CompletionStage<String> call(String user) {
+            return CompletableFuture.completedFuture(user);
         }
     }
 }

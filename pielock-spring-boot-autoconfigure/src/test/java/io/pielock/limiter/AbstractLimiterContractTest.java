@@ -622,7 +622,7 @@ abstract class AbstractLimiterContractTest {
      * all sent and answered within less than one window, the store certainly allowed more than {@code count} in a
      * sliding window; the check never blames latency on the store.
      */
-    private static void assertAtMostCountInAnyWindow(List<Call> allowed, Limit limit) {
+    static void assertAtMostCountInAnyWindow(List<Call> allowed, Limit limit) {
         List<Call> bySent = new ArrayList<>(allowed);
         bySent.sort(Comparator.comparingLong(Call::sent));
         int count = (int) limit.count();
@@ -643,6 +643,6 @@ abstract class AbstractLimiterContractTest {
         }
     }
 
-    private record Call(long sent, long answered) {
+    record Call(long sent, long answered) {
     }
 }

@@ -5,7 +5,6 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import io.lettuce.core.cluster.RedisClusterClient;
@@ -37,10 +36,10 @@ final class ClusterTopology {
     }
 
     /**
-     * @param connectionFactory the application's connection factory
+     * @param connectionFactory the application's connection factory (blocking or reactive)
      * @return what refreshes its topology after failures, if it is a Lettuce cluster factory
      */
-    static ClusterTopology of(RedisConnectionFactory connectionFactory) {
+    static ClusterTopology of(Object connectionFactory) {
         return (connectionFactory instanceof LettuceConnectionFactory lettuce && lettuce.isClusterAware())
                 ? new ClusterTopology(lettuce) : NONE;
     }

@@ -3,6 +3,7 @@ package io.pielock.store.redis;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -95,7 +96,12 @@ final class LuaScript<T> implements RedisScript<T> {
         return this.textBytes;
     }
 
-    /** @return whether the server did not have the script ({@code NOSCRIPT}): send its text */
+    /** @return the script's text, for {@code EVAL} by a reactive connection (a fresh buffer per call) */
+    ByteBuffer textBuffer() {
+        return ByteBuffer.wrap(this.textBytes).asReadOnlyBuffer();
+    }
+
+    /** @return whether {@code ex} says that the server does not have the script ({@code NOSCRIPT}) */
     static boolean isNoScript(Throwable ex) {
         for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
             if (cause.getMessage() != null && cause.getMessage().contains("NOSCRIPT")) {

@@ -1,0 +1,23 @@
+package io.pielock.web.reactive;
+
+import java.util.UUID;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import io.pielock.test.TestRedis;
+
+/** The WebFlux rate limit answers on Redis, through the reactive store. */
+@SpringBootTest(classes = AbstractWebFluxRateLimitTest.WebApp.class, webEnvironment = WebEnvironment.RANDOM_PORT,
+        properties = "spring.main.web-application-type=reactive")
+class RedisWebFluxRateLimitTest extends AbstractWebFluxRateLimitTest {
+
+    @DynamicPropertySource
+    static void redis(DynamicPropertyRegistry registry) {
+        registry.add("spring.data.redis.host", () -> TestRedis.endpoint().host());
+        registry.add("spring.data.redis.port", () -> TestRedis.endpoint().port());
+        registry.add("pielock.key-prefix", () -> "test-" + UUID.randomUUID() + ":");
+    }
+}
