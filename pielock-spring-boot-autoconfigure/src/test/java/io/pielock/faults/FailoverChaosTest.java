@@ -1,5 +1,6 @@
 package io.pielock.faults;
 
+import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.params.ParameterizedTest;
@@ -10,7 +11,8 @@ import io.pielock.test.RedisServer;
 
 /**
  * The Sentinel failover runs ({@link FailoverRun}): the locks on a Sentinel-monitored master (two replicas, three
- * Sentinels). This JVM kills the master (SIGKILL) and the Sentinels promote a replica; or it partitions the
+ * Sentinels). This JVM kills the master (SIGKILL) and the Sentinels promote a replica; or it freezes the master
+ * (SIGSTOP) until they have, then thaws it (it comes back as a replica); or it partitions the
  * network so that one worker JVM keeps reaching only the old master while the Sentinels, the replicas and the other
  * worker lose it and go on with a promoted replica (a split brain: the case {@code min-replicas-acked} is for).
  */
@@ -26,6 +28,27 @@ class FailoverChaosTest {
                         RedisServer killed = lockRedis.killMaster();
                         return lockRedis.awaitPromotion(killed, 0, FailoverRun.RECOVERY_BOUND);
                     });
+        }
+    }
+
+    @ParameterizedTest(name = "min-replicas-acked={0}")
+    @ValueSource(ints = { 0, 1 })
+    void fencedIncrementsLoseNoUpdateWhenTheMasterIsFrozenPastTheDownAfterTimeAndThawsAsAReplica(
+            int minReplicasAcked) throws Exception {
+        try (RedisSentinels lockRedis = RedisSentinels.start()) {
+            // the replicas resync with the promoted one, and the thawed master becomes a replica: give it time
+            new FailoverRun("Sentinel, master SIGSTOPped until a replica is promoted, then thawed",
+                    lockRedis.nodes(), RedisSentinels.MASTER_NAME, minReplicasAcked)
+                .lastingAtLeast(Duration.ofSeconds(20))
+                .run(() -> {
+                    RedisServer frozen = lockRedis.pauseMaster();
+                    try {
+                        return lockRedis.awaitPromotion(frozen, 0, FailoverRun.RECOVERY_BOUND);
+                    }
+                    finally {
+                        frozen.resume();
+                    }
+                });
         }
     }
 

@@ -47,7 +47,7 @@ final class FailoverRun {
         RedisServer perform();
     }
 
-    private final long seconds = Long.getLong("pielock.failover.seconds", 10);
+    private long seconds = Long.getLong("pielock.failover.seconds", 10);
 
     private final String title;
 
@@ -77,6 +77,16 @@ final class FailoverRun {
         this.title = title;
         this.targets = targets;
         this.minReplicasAcked = minReplicasAcked;
+    }
+
+    /**
+     * Lets the workers run at least this long (a failover that takes longer to settle needs more time after it).
+     * @param atLeast the shortest run
+     * @return this run
+     */
+    FailoverRun lastingAtLeast(Duration atLeast) {
+        this.seconds = Math.max(this.seconds, atLeast.toSeconds());
+        return this;
     }
 
     /**
