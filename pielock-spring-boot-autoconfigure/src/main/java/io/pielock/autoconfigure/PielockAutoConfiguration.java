@@ -1,5 +1,8 @@
 package io.pielock.autoconfigure;
 
+import java.util.function.Supplier;
+
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
@@ -13,6 +16,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
 import org.springframework.util.function.SingletonSupplier;
 
 import io.pielock.interceptor.DistributedLockAdvisor;
@@ -23,6 +27,7 @@ import io.pielock.interceptor.UninterceptableMethods;
 import io.pielock.lock.LockObserver;
 import io.pielock.lock.LockStore;
 import io.pielock.lock.LockTemplate;
+import io.pielock.lock.ReactiveLockTemplate;
 
 /**
  * Auto-configuration for pielock: a {@link LockTemplate} over the configured store (observed by the application's
@@ -65,6 +70,9 @@ public final class PielockAutoConfiguration {
     @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
     static class LockAnnotationConfiguration {
 
+        private static final boolean REACTOR_PRESENT = ClassUtils.isPresent("reactor.core.publisher.Mono",
+                LockAnnotationConfiguration.class.getClassLoader());
+
         @Bean
         @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
         @ConditionalOnMissingBean
@@ -76,8 +84,9 @@ public final class PielockAutoConfiguration {
         @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
         @ConditionalOnMissingBean
         static DistributedLockInterceptor pielockLockInterceptor(LockOperationSource operations,
-                KeyExpressions keys, ObjectProvider<LockTemplate> lockTemplate) {
-            return new DistributedLockInterceptor(operations, keys, SingletonSupplier.of(lockTemplate::getObject));
+                KeyExpressions keys, ObjectProvider<LockTemplate> lockTemplate, BeanFactory beanFactory) {
+            return new DistributedLockInterceptor(operations, keys, SingletonSupplier.of(lockTemplate::getObject),
+                    REACTOR_PRESENT ? ReactiveTemplate.lookedUpOnFirstUse(beanFactory) : null);
         }
 
         @Bean
@@ -87,6 +96,36 @@ public final class PielockAutoConfiguration {
                 DistributedLockInterceptor interceptor, Environment environment) {
             int order = PielockProperties.aspectOrder(environment, "pielock.lock.aspect-order", PielockProperties.Lock.DEFAULT_ASPECT_ORDER);
             return new DistributedLockAdvisor(operations, interceptor, order);
+        }
+    }
+
+    /** Names {@link ReactiveLockTemplate} only once Reactor is known to be present. */
+    private static final class ReactiveTemplate implements Supplier<ReactiveLockTemplate> {
+
+        private final ObjectProvider<ReactiveLockTemplate> provider;
+
+        private volatile ReactiveLockTemplate template;
+
+        private ReactiveTemplate(ObjectProvider<ReactiveLockTemplate> provider) {
+            this.provider = provider;
+        }
+
+        static Supplier<ReactiveLockTemplate> lookedUpOnFirstUse(BeanFactory beanFactory) {
+            return new ReactiveTemplate(beanFactory.getBeanProvider(ReactiveLockTemplate.class));
+        }
+
+        /**
+         * Without a lock, unlike {@link SingletonSupplier}: the first calls may come at once from event loops,
+         * where waiting for a lock would block; looking the singleton up twice is harmless.
+         */
+        @Override
+        public ReactiveLockTemplate get() {
+            ReactiveLockTemplate current = this.template;
+            if (current == null) {
+                current = this.provider.getObject();
+                this.template = current;
+            }
+            return current;
         }
     }
 }

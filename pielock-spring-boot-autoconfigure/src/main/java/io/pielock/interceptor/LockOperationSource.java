@@ -28,7 +28,7 @@ public class LockOperationSource extends OperationSource<LockOperation> {
         if (locked == null) {
             return null;
         }
-        AsynchronousResults.reject(ANNOTATION, method, targetClass);
+        LockedResult result = AsynchronousResults.lockedResult(method, targetClass);
         if (locked.tries() < -1) {
             throw new AnnotationConfigurationException(ANNOTATION, method,
                     "tries must be 0 (no limit) or positive, but was " + locked.tries(), null);
@@ -40,7 +40,7 @@ public class LockOperationSource extends OperationSource<LockOperation> {
                     this.attributes.duration(ANNOTATION, method, "timeout", locked.timeout()),
                     this.attributes.duration(ANNOTATION, method, "retryAfter", locked.retryAfter()), locked.tries(),
                     locked.reentrant(), FallbackMethod.resolve(ANNOTATION, method, targetClass, locked.fallback(),
-                            LockAcquisitionException.class));
+                            LockAcquisitionException.class), result);
         }
         catch (IllegalArgumentException ex) {
             throw new AnnotationConfigurationException(ANNOTATION, method, ex.getMessage(), ex);
