@@ -20,6 +20,9 @@ import org.springframework.util.ClassUtils;
  * <p>
  * A method Spring runs with {@link Async @Async} is the exception: its body runs on the executor's thread and the
  * lock is held around it there, so the {@code Future} it returns is complete when the lock is released.
+ * <p>
+ * {@code @DistributedLocked} asks {@link #lockedResult} instead, which accepts the results its interceptor can hold
+ * the lock across ({@code CompletionStage}, {@code Mono}, {@code Flux}) and refuses the others.
  */
 final class AsynchronousResults {
 
