@@ -4,6 +4,7 @@ import java.util.function.Supplier;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.beans.factory.config.EmbeddedValueResolver;
@@ -89,6 +90,23 @@ public final class PielockAutoConfiguration {
                     REACTOR_PRESENT ? ReactiveTemplate.lookedUpOnFirstUse(beanFactory) : null);
         }
 
+        /**
+         * Fails the startup when an annotated method returns a {@code Mono}, {@code Flux} or
+         * {@code CompletionStage} but no {@link ReactiveLockTemplate} can be had (for example a Redis connection
+         * factory that is not reactive), instead of failing its first call.
+         */
+        @Bean
+        @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+        static SmartInitializingSingleton pielockReactiveLockTemplateCheck(LockOperationSource operations,
+                BeanFactory beanFactory) {
+            return () -> {
+                String method = operations.asynchronousMethod();
+                if (method != null && REACTOR_PRESENT) {
+                    ReactiveTemplate.requireAvailable(beanFactory, method);
+                }
+            };
+        }
+
         @Bean
         @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
         @ConditionalOnMissingBean
@@ -108,6 +126,16 @@ public final class PielockAutoConfiguration {
 
         private ReactiveTemplate(ObjectProvider<ReactiveLockTemplate> provider) {
             this.provider = provider;
+        }
+
+        static void requireAvailable(BeanFactory beanFactory, String method) {
+            if (beanFactory.getBeanProvider(ReactiveLockTemplate.class).getIfAvailable() == null) {
+                throw new IllegalStateException("@DistributedLocked on " + method + " needs a ReactiveLockTemplate to "
+                        + "hold the lock until its asynchronous result completes, but there is none: pielock "
+                        + "creates one for pielock.store=memory and for a Redis connection factory that is a "
+                        + "ReactiveRedisConnectionFactory (Lettuce, Spring Boot's default); use Lettuce, or define "
+                        + "a ReactiveLockTemplate bean");
+            }
         }
 
         static Supplier<ReactiveLockTemplate> lookedUpOnFirstUse(BeanFactory beanFactory) {

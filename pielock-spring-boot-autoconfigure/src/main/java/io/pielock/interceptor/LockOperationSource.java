@@ -15,6 +15,8 @@ public class LockOperationSource extends OperationSource<LockOperation> {
 
     private final AttributeText attributes;
 
+    private volatile String asynchronousMethod;
+
     /**
      * @param placeholders resolves {@code ${…}} in duration attributes; may be {@code null}
      */
@@ -29,6 +31,9 @@ public class LockOperationSource extends OperationSource<LockOperation> {
             return null;
         }
         LockedResult result = AsynchronousResults.lockedResult(method, targetClass);
+        if (result.isAsynchronous() && this.asynchronousMethod == null) {
+            this.asynchronousMethod = AnnotationConfigurationException.describe(method);
+        }
         if (locked.tries() < -1) {
             throw new AnnotationConfigurationException(ANNOTATION, method,
                     "tries must be 0 (no limit) or positive, but was " + locked.tries(), null);
@@ -45,5 +50,14 @@ public class LockOperationSource extends OperationSource<LockOperation> {
         catch (IllegalArgumentException ex) {
             throw new AnnotationConfigurationException(ANNOTATION, method, ex.getMessage(), ex);
         }
+    }
+
+    /**
+     * @return one of the annotated methods read so far whose result completes later ({@code Mono}, {@code Flux},
+     *         {@code CompletionStage}), as {@code Type.method(Params)}, or {@code null} if there is none: those
+     *         need a {@code ReactiveLockTemplate}
+     */
+    public String asynchronousMethod() {
+        return this.asynchronousMethod;
     }
 }

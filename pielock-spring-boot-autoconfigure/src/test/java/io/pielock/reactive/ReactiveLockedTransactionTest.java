@@ -40,7 +40,7 @@ class ReactiveLockedTransactionTest {
         .withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, DataRedisAutoConfiguration.class,
                 PielockAutoConfiguration.class))
         .withPropertyValues("pielock.store=memory")
-        .withUserConfiguration(InMemoryReactiveLockedTest.Temporary.class) // TEMPORARY until auto-configured
+        .withUserConfiguration(TemporaryReactiveLockTemplate.class) // TEMPORARY until auto-configured
         .withBean(Guarded.class);
 
     private final CommitHookTransactionManager transactions = new CommitHookTransactionManager();
