@@ -166,6 +166,36 @@ abstract class AbstractReactiveLockedContractTest {
     }
 
     @Test
+    void eachSubscriptionAcquiresAndRunsTheMethodOnce() {
+        run(context -> {
+            Guarded guarded = context.getBean(Guarded.class);
+            String key = key("resubscribed");
+            Mono<Long> call = guarded.mono(key, Mono.empty());
+            assertThat(guarded.bodies()).as("nothing runs before subscription").isZero();
+            long first = call.block(SOON);
+            awaitFree(context, key);
+            long second = call.block(SOON);
+            assertThat(guarded.bodies()).isEqualTo(2);
+            assertThat(second).as("a new hold, a new fencing token").isGreaterThan(first);
+            awaitFree(context, key);
+        });
+    }
+
+    @Test
+    void otherReactiveTypesAreHeldThroughTheirAdapter() {
+        run(context -> {
+            Guarded guarded = context.getBean(Guarded.class);
+            String key = key("publisher");
+            assertThat(Flux.from(guarded.publisher(key)).collectList().block(SOON)).singleElement()
+                .satisfies(token -> assertThat(token).isPositive());
+            awaitFree(context, key);
+            try (LockHandle held = context.getBean(LockTemplate.class).lock(key)) {
+                StepVerifier.create(guarded.publisher(key)).expectError(LockAcquisitionException.class).verify(SOON);
+            }
+        });
+    }
+
+    @Test
     void theLockIsReleasedOnSuccess() {
         run(context -> {
             String key = key("success");

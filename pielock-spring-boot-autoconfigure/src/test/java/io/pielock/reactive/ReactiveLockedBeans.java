@@ -137,6 +137,14 @@ final class ReactiveLockedBeans {
             return CompletableFuture.completedFuture(Thread.currentThread().getName());
         }
 
+        /** A reactive type other than Mono and Flux, through its ReactiveAdapter. */
+        @DistributedLocked(key = "#key", timeout = "0")
+        public org.reactivestreams.Publisher<Long> publisher(String key) {
+            enter();
+            return ReactiveLockContext.current().map(ReactiveLockHandle::fencingToken)
+                .doOnTerminate(this::leave).doOnCancel(this::leave);
+        }
+
         @DistributedLocked(key = "#key")
         public Mono<String> keyed(String key) {
             return Mono.just("ran");
