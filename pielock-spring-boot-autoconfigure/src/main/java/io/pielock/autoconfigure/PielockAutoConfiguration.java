@@ -133,8 +133,9 @@ public final class PielockAutoConfiguration {
                 throw new IllegalStateException("@DistributedLocked on " + method + " needs a ReactiveLockTemplate to "
                         + "hold the lock until its asynchronous result completes, but there is none: pielock "
                         + "creates one for pielock.store=memory and for a Redis connection factory that is a "
-                        + "ReactiveRedisConnectionFactory (Lettuce, Spring Boot's default); use Lettuce, or define "
-                        + "a ReactiveLockTemplate bean");
+                        + "ReactiveRedisConnectionFactory (Lettuce, Spring Boot's default), not for a LockStore of "
+                        + "the application's own; use Lettuce, or define a ReactiveLockStore or ReactiveLockTemplate "
+                        + "bean");
             }
         }
 

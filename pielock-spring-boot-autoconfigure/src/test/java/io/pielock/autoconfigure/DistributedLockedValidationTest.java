@@ -94,6 +94,20 @@ class DistributedLockedValidationTest {
     }
 
     @Test
+    void anAsynchronousMethodWithoutAReactiveLockTemplateFailsStartupNamingTheMethod() {
+        this.runner.withBean(io.pielock.lock.LockStore.class,
+                () -> new io.pielock.lock.ForwardingLockStore(new io.pielock.store.memory.InMemoryLockStore()))
+            .withBean(MonoResult.class)
+            .run(context -> {
+                assertThat(context).hasFailed();
+                assertThat(Causes.find(context.getStartupFailure(), IllegalStateException.class))
+                    .hasMessageContaining("MonoResult.reserve(String) needs a "
+                            + "ReactiveLockTemplate")
+                    .hasMessageContaining("define a ReactiveLockStore or ReactiveLockTemplate bean");
+            });
+    }
+
+    @Test
     void aMethodReturningAFutureThatIsNotACompletionStageFailsStartupRatherThanReleaseBeforeTheWorkRuns() {
         assertStartupFails(PlainFutureResult.class, "PlainFutureResult.reserve(String)", "it returns Future, a "
                 + "result that completes after the method returns, and a Future cannot say when it completes "
