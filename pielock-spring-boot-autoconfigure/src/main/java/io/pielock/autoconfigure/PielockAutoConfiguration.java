@@ -41,7 +41,7 @@ import io.pielock.lock.ReactiveLockTemplate;
 @Import({ StoreConfigurations.RedisStoreConfiguration.class, StoreConfigurations.MemoryStoreConfiguration.class,
         StoreConfigurations.NoRedisOnClasspathConfiguration.class,
         PielockAutoConfiguration.LockAnnotationConfiguration.class, LimiterConfiguration.class,
-        ObservationConfiguration.class })
+        ObservationConfiguration.class, ReactiveLockConfiguration.class })
 public final class PielockAutoConfiguration {
 
     @Bean

@@ -90,7 +90,13 @@ final class LuaScript<T> implements RedisScript<T> {
         }
     }
 
-    private static boolean isNoScript(Throwable ex) {
+    /** @return the script's text, for {@code EVAL} */
+    byte[] textBytes() {
+        return this.textBytes;
+    }
+
+    /** @return whether the server did not have the script ({@code NOSCRIPT}): send its text */
+    static boolean isNoScript(Throwable ex) {
         for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
             if (cause.getMessage() != null && cause.getMessage().contains("NOSCRIPT")) {
                 return true;

@@ -9,10 +9,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 import org.apache.commons.logging.Log;
@@ -79,7 +81,7 @@ public class RedisLockStore implements LockStore, DisposableBean {
     /** The longest an acquisition waits for replicas to acknowledge it. */
     public static final Duration MAX_REPLICA_WAIT = Duration.ofSeconds(1);
 
-    private static final byte[] NOT_WAITING = { '0' };
+    static final byte[] NOT_WAITING = { '0' };
 
     private final RedisConnectionFactory connectionFactory;
 
@@ -165,11 +167,26 @@ public class RedisLockStore implements LockStore, DisposableBean {
                 }
             }
         }
-        if ((Long) reply.get(0) == 1L) {
-            return LockAttempt.acquired((Long) reply.get(1));
+        return attempt(reply);
+    }
+
+    /** @return the outcome an acquisition script answered: {@code [1, fencingToken]} or {@code [0, holderTtl]} */
+    static LockAttempt attempt(List<?> reply) {
+        if (((Number) reply.get(0)).longValue() == 1L) {
+            return LockAttempt.acquired(((Number) reply.get(1)).longValue());
         }
-        long ttl = (Long) reply.get(1);
+        long ttl = ((Number) reply.get(1)).longValue();
         return LockAttempt.heldElsewhere(ttl >= 0 ? Duration.ofMillis(ttl) : null);
+    }
+
+    /** @return how many replicas must acknowledge each acquisition; {@code 0} does not wait */
+    int minReplicasAcked() {
+        return this.minReplicasAcked;
+    }
+
+    /** @return how keys are named */
+    RedisKeys keys() {
+        return this.keys;
     }
 
     private void awaitReplicas(RedisConnection connection, String key, String token, Duration lease) {
@@ -243,22 +260,22 @@ public class RedisLockStore implements LockStore, DisposableBean {
         return reply != null && reply == 1L;
     }
 
-    private byte[][] lockKeys(String key) {
+    byte[][] lockKeys(String key) {
         return new byte[][] { bytes(this.keys.lock(key)), bytes(this.keys.fence(key)), bytes(this.keys.waiters(key)) };
     }
 
-    private static byte[][] keysAndArgs(byte[][] keys, byte[][] args) {
+    static byte[][] keysAndArgs(byte[][] keys, byte[][] args) {
         byte[][] all = Arrays.copyOf(keys, keys.length + args.length);
         System.arraycopy(args, 0, all, keys.length, args.length);
         return all;
     }
 
     /** How long a waiter's mark lives: until well after its next attempt. */
-    private static byte[] waiterMarker(Duration retryWithin) {
+    static byte[] waiterMarker(Duration retryWithin) {
         return millis(retryWithin.plus(max(retryWithin, WAITER_MARGIN)));
     }
 
-    private static byte[] bytes(String text) {
+    static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
@@ -277,10 +294,46 @@ public class RedisLockStore implements LockStore, DisposableBean {
 
     @Override
     public boolean awaitReleases(String key, Duration within) {
-        Listening entry;
-        boolean created = false;
+        Subscription subscription = listen(key);
+        if (subscription == null) {
+            return false;
+        }
+        if (subscription.fresh()) {
+            // releases before the subscription was confirmed went unheard (Spring may confirm it before
+            // addMessageListener returns): the caller looks again
+            subscription.entry().awaitConfirmation(within);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * As {@link #awaitReleases(String, Duration)}, for a caller that must not wait for Redis to confirm the
+     * subscription ({@link ReactiveRedisLockStore}): the same per-lock subscription, shared with blocking waiters,
+     * and matched by one {@link #stopAwaitingReleases(String)} as well. The first waiter of a lock subscribes
+     * through Spring's listener container, which may block briefly: call it off event loops.
+     * @param key the lock the caller waits for
+     * @return completed with {@code true} once Redis confirmed a subscription that is new (the caller should look
+     *         again then), or {@code false} at once when the subscription was already confirmed, or could not be
+     *         made (the caller polls); the caller bounds how long it waits for it
+     */
+    public CompletableFuture<Boolean> awaitReleasesAsync(String key) {
+        Subscription subscription = listen(key);
+        if (subscription == null || !subscription.fresh()) {
+            return CompletableFuture.completedFuture(false);
+        }
+        return subscription.entry().confirmed.thenApply(confirmed -> true);
+    }
+
+    /**
+     * Counts one more waiter for the lock, subscribing to its release channel if nobody listens yet.
+     * @return the lock's subscription, fresh if its releases until now may have gone unheard; null if it could
+     *         not be made (the waiter polls)
+     */
+    private Subscription listen(String key) {
         synchronized (this.listening) {
-            entry = this.listening.get(key);
+            Listening entry = this.listening.get(key);
+            boolean created = false;
             if (entry == null) {
                 created = true;
                 entry = new Listening(key, this.keys.releaseChannel(key));
@@ -290,19 +343,17 @@ public class RedisLockStore implements LockStore, DisposableBean {
                 catch (RuntimeException ex) {
                     logger.warn("Could not subscribe to the releases of lock key: " + key + " on '"
                             + entry.topic.getTopic() + "'; its waiters poll", ex);
-                    return false;
+                    return null;
                 }
                 this.listening.put(key, entry);
             }
             entry.waiters++;
+            return new Subscription(entry, created || !entry.confirmed.isDone());
         }
-        if (created || entry.confirmed.getCount() > 0) {
-            // releases before the subscription was confirmed went unheard (Spring may confirm it before
-            // addMessageListener returns): the caller looks again
-            entry.awaitConfirmation(within);
-            return true;
-        }
-        return false;
+    }
+
+    /** A waiter's view of a lock's subscription: whether releases until now may have gone unheard. */
+    private record Subscription(Listening entry, boolean fresh) {
     }
 
     @Override
@@ -368,7 +419,8 @@ public class RedisLockStore implements LockStore, DisposableBean {
 
         final ChannelTopic topic;
 
-        final CountDownLatch confirmed = new CountDownLatch(1);
+        final CompletableFuture<Void> confirmed = new CompletableFuture<>();
+
 
         /** Threads waiting now; guarded by {@code listening}. */
         int waiters;
@@ -387,15 +439,18 @@ public class RedisLockStore implements LockStore, DisposableBean {
 
         @Override
         public void onChannelSubscribed(byte[] channel, long count) {
-            this.confirmed.countDown();
+            this.confirmed.complete(null);
         }
 
         void awaitConfirmation(Duration within) {
             try {
-                this.confirmed.await(min(within, SUBSCRIPTION_WAIT).toNanos(), TimeUnit.NANOSECONDS);
+                this.confirmed.get(min(within, SUBSCRIPTION_WAIT).toNanos(), TimeUnit.NANOSECONDS);
             }
             catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();
+            }
+            catch (ExecutionException | TimeoutException ex) {
+                // not confirmed in time: the caller polls until it is
             }
         }
     }
@@ -410,7 +465,7 @@ public class RedisLockStore implements LockStore, DisposableBean {
         this.releases.destroy();
     }
 
-    private static byte[] millis(Duration duration) {
+    static byte[] millis(Duration duration) {
         return Long.toString(Math.max(1, duration.toMillis())).getBytes(StandardCharsets.US_ASCII);
     }
 
