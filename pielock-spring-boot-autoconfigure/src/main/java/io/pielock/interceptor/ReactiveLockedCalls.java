@@ -83,7 +83,7 @@ final class ReactiveLockedCalls {
                 Flux<Object> body = Flux.defer(() -> {
                     started.set(true);
                     return TransactionalHold.untilCompletion(template, key, options)
-                        .thenMany(Flux.from(result(invocation.invocableClone(), toPublisher)));
+                        .thenMany(Flux.defer(() -> Flux.from(result(invocation.invocableClone(), toPublisher))));
                 });
                 return template.execute(key, options, body)
                     .onErrorResume(ex -> acquisitionFailed(ex, started),
@@ -95,7 +95,7 @@ final class ReactiveLockedCalls {
             Mono<Object> body = Mono.defer(() -> {
                 started.set(true);
                 return TransactionalHold.untilCompletion(template, key, options)
-                    .then(Mono.from(result(invocation.invocableClone(), toPublisher)));
+                    .then(Mono.defer(() -> Mono.from(result(invocation.invocableClone(), toPublisher))));
             });
             return template.execute(key, options, body)
                 .onErrorResume(ex -> acquisitionFailed(ex, started),

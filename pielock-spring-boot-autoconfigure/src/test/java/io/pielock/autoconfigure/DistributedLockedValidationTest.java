@@ -88,8 +88,7 @@ class DistributedLockedValidationTest {
 
     @Test
     void methodsReturningCompletableFutureCompletionStageMonoAndFluxStart() {
-        this.runner.withUserConfiguration(io.pielock.reactive.TemporaryReactiveLockTemplate.class) // TEMPORARY
-            .withBean(FutureResult.class).withBean(StageResult.class).withBean(MonoResult.class)
+        this.runner.withBean(FutureResult.class).withBean(StageResult.class).withBean(MonoResult.class)
             .withBean(FluxResult.class).run(context -> assertThat(context).hasNotFailed());
     }
 

@@ -39,8 +39,7 @@ class ReactiveLockedTransactionTest {
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
         .withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, DataRedisAutoConfiguration.class,
                 PielockAutoConfiguration.class))
-        .withPropertyValues("pielock.store=memory")
-        .withUserConfiguration(TemporaryReactiveLockTemplate.class) // TEMPORARY until auto-configured
+        .withPropertyValues(TestRedis.endpoint().springProperties())
         .withBean(Guarded.class);
 
     private final CommitHookTransactionManager transactions = new CommitHookTransactionManager();
