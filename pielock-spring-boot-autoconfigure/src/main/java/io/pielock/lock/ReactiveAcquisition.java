@@ -159,15 +159,17 @@ final class ReactiveAcquisition {
         if (!this.gate.remove(this)) {
             return; // the permit is being passed to it
         }
+        boolean cancelledMeanwhile;
         synchronized (this) {
-            if (this.state != State.QUEUED) {
-                return;
-            }
+            cancelledMeanwhile = this.state != State.QUEUED;
             this.state = State.DONE;
             this.timer = null;
         }
+        // taken out of the queue here, so this lets go of the gate, even for a cancel that found it gone
         letGo();
-        failed(LockPolicy.localGiveUpReason(this.options), gaveUpCause(), gaveUpFailures());
+        if (!cancelledMeanwhile) {
+            failed(LockPolicy.localGiveUpReason(this.options), gaveUpCause(), gaveUpFailures());
+        }
     }
 
     /** Sends one attempt to the store (the same token each time). */
@@ -351,7 +353,8 @@ final class ReactiveAcquisition {
             if (this.gate.remove(this)) {
                 letGo();
             }
-            // otherwise the permit is being passed to it: permitted() sees the cancel and passes it on
+            // otherwise the permit is being passed to it (permitted() sees the cancel and passes it on), or its
+            // local wait ran out at this moment (localWaitOver() lets go)
         }
         else if (was == State.WAITING) {
             letGo();
