@@ -23,5 +23,7 @@ public final class LettuceBlockHoundIntegration implements BlockHoundIntegration
                 "getReadConnection", "resetFastConnectionCache", "setPartitions" }) {
             builder.allowBlockingCallsInside(cluster, method);
         }
+        // TLS: each new connection builds its SSLContext (reading the key and trust stores) on the event loop
+        builder.allowBlockingCallsInside("io.lettuce.core.SslConnectionBuilder$SslChannelInitializer", "initChannel");
     }
 }
