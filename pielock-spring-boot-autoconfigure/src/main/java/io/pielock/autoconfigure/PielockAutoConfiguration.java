@@ -1,6 +1,10 @@
 package io.pielock.autoconfigure;
 
+import java.util.function.Supplier;
+
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.beans.factory.config.EmbeddedValueResolver;
@@ -13,6 +17,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
 import org.springframework.util.function.SingletonSupplier;
 
 import io.pielock.interceptor.DistributedLockAdvisor;
@@ -23,6 +28,7 @@ import io.pielock.interceptor.UninterceptableMethods;
 import io.pielock.lock.LockObserver;
 import io.pielock.lock.LockStore;
 import io.pielock.lock.LockTemplate;
+import io.pielock.lock.ReactiveLockTemplate;
 
 /**
  * Auto-configuration for pielock: a {@link LockTemplate} over the configured store (observed by the application's
@@ -65,6 +71,9 @@ public final class PielockAutoConfiguration {
     @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
     static class LockAnnotationConfiguration {
 
+        private static final boolean REACTOR_PRESENT = ClassUtils.isPresent("reactor.core.publisher.Mono",
+                LockAnnotationConfiguration.class.getClassLoader());
+
         @Bean
         @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
         @ConditionalOnMissingBean
@@ -76,8 +85,26 @@ public final class PielockAutoConfiguration {
         @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
         @ConditionalOnMissingBean
         static DistributedLockInterceptor pielockLockInterceptor(LockOperationSource operations,
-                KeyExpressions keys, ObjectProvider<LockTemplate> lockTemplate) {
-            return new DistributedLockInterceptor(operations, keys, SingletonSupplier.of(lockTemplate::getObject));
+                KeyExpressions keys, ObjectProvider<LockTemplate> lockTemplate, BeanFactory beanFactory) {
+            return new DistributedLockInterceptor(operations, keys, SingletonSupplier.of(lockTemplate::getObject),
+                    REACTOR_PRESENT ? ReactiveTemplate.lookedUpOnFirstUse(beanFactory) : null);
+        }
+
+        /**
+         * Fails the startup when an annotated method returns a {@code Mono}, {@code Flux} or
+         * {@code CompletionStage} but no {@link ReactiveLockTemplate} can be had (for example a Redis connection
+         * factory that is not reactive), instead of failing its first call.
+         */
+        @Bean
+        @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+        static SmartInitializingSingleton pielockReactiveLockTemplateCheck(LockOperationSource operations,
+                BeanFactory beanFactory) {
+            return () -> {
+                String method = operations.asynchronousMethod();
+                if (method != null && REACTOR_PRESENT) {
+                    ReactiveTemplate.requireAvailable(beanFactory, method);
+                }
+            };
         }
 
         @Bean
@@ -87,6 +114,47 @@ public final class PielockAutoConfiguration {
                 DistributedLockInterceptor interceptor, Environment environment) {
             int order = PielockProperties.aspectOrder(environment, "pielock.lock.aspect-order", PielockProperties.Lock.DEFAULT_ASPECT_ORDER);
             return new DistributedLockAdvisor(operations, interceptor, order);
+        }
+    }
+
+    /** Names {@link ReactiveLockTemplate} only once Reactor is known to be present. */
+    private static final class ReactiveTemplate implements Supplier<ReactiveLockTemplate> {
+
+        private final ObjectProvider<ReactiveLockTemplate> provider;
+
+        private volatile ReactiveLockTemplate template;
+
+        private ReactiveTemplate(ObjectProvider<ReactiveLockTemplate> provider) {
+            this.provider = provider;
+        }
+
+        static void requireAvailable(BeanFactory beanFactory, String method) {
+            if (beanFactory.getBeanProvider(ReactiveLockTemplate.class).getIfAvailable() == null) {
+                throw new IllegalStateException("@DistributedLocked on " + method + " needs a ReactiveLockTemplate to "
+                        + "hold the lock until its asynchronous result completes, but there is none: pielock "
+                        + "creates one for pielock.store=memory and for a Redis connection factory that is a "
+                        + "ReactiveRedisConnectionFactory (Lettuce, Spring Boot's default), not for a LockStore of "
+                        + "the application's own; use Lettuce, or define a ReactiveLockStore or ReactiveLockTemplate "
+                        + "bean");
+            }
+        }
+
+        static Supplier<ReactiveLockTemplate> lookedUpOnFirstUse(BeanFactory beanFactory) {
+            return new ReactiveTemplate(beanFactory.getBeanProvider(ReactiveLockTemplate.class));
+        }
+
+        /**
+         * Without a lock, unlike {@link SingletonSupplier}: the first calls may come at once from event loops,
+         * where waiting for a lock would block; looking the singleton up twice is harmless.
+         */
+        @Override
+        public ReactiveLockTemplate get() {
+            ReactiveLockTemplate current = this.template;
+            if (current == null) {
+                current = this.provider.getObject();
+                this.template = current;
+            }
+            return current;
         }
     }
 }

@@ -10,6 +10,7 @@ import org.springframework.core.ReactiveAdapter;
 import org.springframework.core.ReactiveAdapterRegistry;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.scheduling.annotation.Async;
+import org.springframework.util.ClassUtils;
 
 /**
  * Refuses, at startup, annotated methods whose result completes later than the method returns
@@ -24,8 +25,14 @@ import org.springframework.scheduling.annotation.Async;
  * <p>
  * A method Spring runs with {@link Async @Async} is the exception: its body runs on the executor's thread and the
  * lock is held around it there, so the {@code Future} it returns is complete when the lock is released.
+ * <p>
+ * {@code @DistributedLocked} asks {@link #lockedResult} instead, which accepts the results its interceptor can hold
+ * the lock across ({@code CompletionStage}, {@code Mono}, {@code Flux}) and refuses the others.
  */
 final class AsynchronousResults {
+
+    private static final boolean REACTOR_PRESENT = ClassUtils.isPresent("reactor.core.publisher.Mono",
+            AsynchronousResults.class.getClassLoader());
 
     private AsynchronousResults() {
     }
@@ -76,6 +83,59 @@ final class AsynchronousResults {
                 + "asynchronous results yet: annotate the method that does the work and returns a plain value (and "
                 + "call it from the asynchronous code), or use LockTemplate / Limiter inside the asynchronous task.",
                 null);
+    }
+
+    /**
+     * What {@code @DistributedLocked} does with the method's result: {@link LockedResult#VALUE} for a plain value
+     * (and for an {@link Async @Async} method, whose body holds the lock on the executor's thread); a
+     * {@link CompletionStage}/{@link java.util.concurrent.CompletableFuture} or a deferred reactive type (Reactor's
+     * {@code Mono}/{@code Flux}, or any other type {@link ReactiveAdapterRegistry} adapts lazily) is held until it
+     * completes, when Reactor is on the class path.
+     * @param method the annotated method
+     * @param targetClass the bean's class
+     * @return how the lock follows the result
+     * @throws AnnotationConfigurationException for a result the lock cannot follow: a {@link Future} that is not a
+     *         {@code CompletionStage}, an eager reactive type, a Kotlin {@code suspend} function, or any
+     *         asynchronous result without Reactor
+     */
+    static LockedResult lockedResult(Method method, Class<?> targetClass) {
+        String kind = describe(method);
+        if (kind == null || runsWithAsync(method, targetClass)) {
+            return LockedResult.VALUE;
+        }
+        String annotation = LockOperationSource.ANNOTATION;
+        Class<?> type = method.getReturnType();
+        String unsupported = "it returns " + kind + ", a result that completes after the method returns, and ";
+        if (KotlinDetector.isSuspendingFunction(method)) {
+            throw new AnnotationConfigurationException(annotation, method, unsupported + "pielock does not hold "
+                    + "locks across Kotlin suspend functions: return a Mono (kotlinx-coroutines-reactor's mono { }) "
+                    + "or a CompletableFuture instead", null);
+        }
+        if (!REACTOR_PRESENT) {
+            throw new AnnotationConfigurationException(annotation, method, unsupported + "holding the lock until it "
+                    + "completes needs Reactor (io.projectreactor:reactor-core) on the class path, which is missing: "
+                    + "add it, or annotate a method returning a plain value", null);
+        }
+        if (CompletionStage.class.isAssignableFrom(type)) {
+            if (type.isAssignableFrom(java.util.concurrent.CompletableFuture.class)) {
+                return LockedResult.COMPLETION_STAGE;
+            }
+            throw new AnnotationConfigurationException(annotation, method, unsupported + "pielock returns a "
+                    + "CompletableFuture in its place, which is not a " + type.getName() + ": declare the method to "
+                    + "return CompletionStage or CompletableFuture", null);
+        }
+        if (Future.class.isAssignableFrom(type)) {
+            throw new AnnotationConfigurationException(annotation, method, unsupported + "a " + type.getSimpleName()
+                    + " cannot say when it completes without a thread blocking on it: return a CompletableFuture "
+                    + "(or a Mono), or annotate the method that does the work", null);
+        }
+        ReactiveAdapter adapter = ReactiveAdapterRegistry.getSharedInstance().getAdapter(type);
+        if (adapter != null && adapter.getDescriptor().isDeferred()) {
+            return LockedResult.publisher(adapter);
+        }
+        throw new AnnotationConfigurationException(annotation, method, unsupported + "its work starts before it is "
+                + "subscribed to, so no lock taken at subscription can guard it: return a Mono, Flux or "
+                + "CompletableFuture", null);
     }
 
     private static String simpleName(String className) {

@@ -8,11 +8,14 @@ import org.aopalliance.intercept.MethodInvocation;
 import io.pielock.lock.LockAcquisitionException;
 import io.pielock.lock.LockHandle;
 import io.pielock.lock.LockTemplate;
+import io.pielock.lock.ReactiveLockTemplate;
 
 /**
  * Runs {@code @DistributedLocked} methods through {@link LockTemplate}: evaluates the key, takes the lock
- * (or calls the fallback), and hands the call to {@link LockTemplate#executeHolding}. All policy lives in the
- * template.
+ * (or calls the fallback), and hands the call to {@link LockTemplate#executeHolding}. Methods whose result
+ * completes later ({@code Mono}, {@code Flux}, {@code CompletionStage}) go to {@link ReactiveLockTemplate}
+ * instead, which holds the lock until the result completes ({@link ReactiveLockedCalls}). All policy lives in the
+ * templates.
  */
 public class DistributedLockInterceptor implements MethodInterceptor {
 
@@ -22,6 +25,8 @@ public class DistributedLockInterceptor implements MethodInterceptor {
 
     private final Supplier<LockTemplate> lockTemplate;
 
+    private final ReactiveLockedCalls asynchronous;
+
     /**
      * @param operations the annotation metadata
      * @param keys evaluates key expressions
@@ -30,9 +35,24 @@ public class DistributedLockInterceptor implements MethodInterceptor {
      */
     public DistributedLockInterceptor(LockOperationSource operations, KeyExpressions keys,
             Supplier<LockTemplate> lockTemplate) {
+        this(operations, keys, lockTemplate, null);
+    }
+
+    /**
+     * @param operations the annotation metadata
+     * @param keys evaluates key expressions
+     * @param lockTemplate the template, looked up on first use (so creating the interceptor early does not
+     *        create the connection factory early)
+     * @param reactiveLockTemplate the template for methods with asynchronous results, looked up on first use;
+     *        {@code null} when Reactor is not on the class path (such methods are then refused at startup)
+     */
+    public DistributedLockInterceptor(LockOperationSource operations, KeyExpressions keys,
+            Supplier<LockTemplate> lockTemplate, Supplier<ReactiveLockTemplate> reactiveLockTemplate) {
         this.operations = operations;
         this.keys = keys;
         this.lockTemplate = lockTemplate;
+        this.asynchronous = (reactiveLockTemplate != null) ? new ReactiveLockedCalls(keys, reactiveLockTemplate)
+                : null;
     }
 
     @Override
@@ -40,6 +60,9 @@ public class DistributedLockInterceptor implements MethodInterceptor {
         LockOperation operation = this.operations.getOperation(invocation);
         if (operation == null) {
             return invocation.proceed();
+        }
+        if (operation.result().isAsynchronous()) {
+            return asynchronous(operation).invoke(operation, invocation);
         }
         Object target = invocation.getThis();
         Object[] args = invocation.getArguments();
@@ -58,5 +81,14 @@ public class DistributedLockInterceptor implements MethodInterceptor {
             return operation.fallback().invoke(target, args, named);
         }
         return template.executeHolding(handle, invocation::proceed);
+    }
+
+    private ReactiveLockedCalls asynchronous(LockOperation operation) {
+        if (this.asynchronous == null) {
+            throw new IllegalStateException(LockOperationSource.ANNOTATION + " on " + operation.name() + " returns "
+                    + operation.method().getReturnType().getSimpleName() + ", which needs a ReactiveLockTemplate to "
+                    + "hold the lock until the result completes, but this interceptor was created without one");
+        }
+        return this.asynchronous;
     }
 }

@@ -35,10 +35,12 @@ public final class LockOperation {
 
     private final String name;
 
+    private final LockedResult result;
+
     private volatile Resolved resolved;
 
     LockOperation(Method method, Expression key, String keyText, String prefix, Duration expires, Duration timeout,
-            Duration retryAfter, int tries, boolean reentrant, FallbackMethod fallback) {
+            Duration retryAfter, int tries, boolean reentrant, FallbackMethod fallback, LockedResult result) {
         this.method = method;
         this.key = key;
         this.keyText = keyText;
@@ -50,6 +52,7 @@ public final class LockOperation {
         this.reentrant = reentrant;
         this.fallback = fallback;
         this.name = MethodName.of(method);
+        this.result = result;
         options(LockOptions.defaults()); // validates the overrides now, at startup
     }
 
@@ -81,6 +84,11 @@ public final class LockOperation {
     /** @return the fallback, or {@code null} */
     public FallbackMethod fallback() {
         return this.fallback;
+    }
+
+    /** @return how the method's result completes, and so how long the lock is held */
+    LockedResult result() {
+        return this.result;
     }
 
     /**

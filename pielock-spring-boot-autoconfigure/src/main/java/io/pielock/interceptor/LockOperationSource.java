@@ -15,6 +15,8 @@ public class LockOperationSource extends OperationSource<LockOperation> {
 
     private final AttributeText attributes;
 
+    private volatile String asynchronousMethod;
+
     /**
      * @param placeholders resolves {@code ${…}} in duration attributes; may be {@code null}
      */
@@ -28,7 +30,10 @@ public class LockOperationSource extends OperationSource<LockOperation> {
         if (locked == null) {
             return null;
         }
-        AsynchronousResults.reject(ANNOTATION, method, targetClass);
+        LockedResult result = AsynchronousResults.lockedResult(method, targetClass);
+        if (result.isAsynchronous() && this.asynchronousMethod == null) {
+            this.asynchronousMethod = AnnotationConfigurationException.describe(method);
+        }
         if (locked.tries() < -1) {
             throw new AnnotationConfigurationException(ANNOTATION, method,
                     "tries must be 0 (no limit) or positive, but was " + locked.tries(), null);
@@ -40,10 +45,19 @@ public class LockOperationSource extends OperationSource<LockOperation> {
                     this.attributes.duration(ANNOTATION, method, "timeout", locked.timeout()),
                     this.attributes.duration(ANNOTATION, method, "retryAfter", locked.retryAfter()), locked.tries(),
                     locked.reentrant(), FallbackMethod.resolve(ANNOTATION, method, targetClass, locked.fallback(),
-                            LockAcquisitionException.class));
+                            LockAcquisitionException.class), result);
         }
         catch (IllegalArgumentException ex) {
             throw new AnnotationConfigurationException(ANNOTATION, method, ex.getMessage(), ex);
         }
+    }
+
+    /**
+     * @return one of the annotated methods read so far whose result completes later ({@code Mono}, {@code Flux},
+     *         {@code CompletionStage}), as {@code Type.method(Params)}, or {@code null} if there is none: those
+     *         need a {@code ReactiveLockTemplate}
+     */
+    public String asynchronousMethod() {
+        return this.asynchronousMethod;
     }
 }

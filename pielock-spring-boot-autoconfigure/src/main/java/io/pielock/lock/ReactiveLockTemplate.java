@@ -70,6 +70,9 @@ public class ReactiveLockTemplate implements AutoCloseable {
         this.defaults = Objects.requireNonNull(defaults, "defaults must not be null");
         this.renewer = new ReactiveLeaseRenewer(store, this.timer);
         store.addReleaseListener(this::wake);
+        // the owner tokens' process id comes from SecureRandom, which may read the OS's entropy: here, not on the
+        // event loop of the first acquisition
+        LockPolicy.newToken();
     }
 
     /**

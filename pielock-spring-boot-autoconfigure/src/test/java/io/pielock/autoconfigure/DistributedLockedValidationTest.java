@@ -87,15 +87,36 @@ class DistributedLockedValidationTest {
     }
 
     @Test
-    void aMethodReturningAFutureFailsStartupRatherThanReleaseBeforeTheWorkRuns() {
-        assertStartupFails(FutureResult.class, "FutureResult.reserve(String)", "it returns CompletableFuture, a "
-                + "result that completes after the method returns, so the lock would be released when the method "
-                + "returns, before the work it guards has run");
+    void methodsReturningCompletableFutureCompletionStageMonoAndFluxStart() {
+        this.runner.withBean(FutureResult.class).withBean(StageResult.class).withBean(MonoResult.class)
+            .withBean(FluxResult.class).run(context -> assertThat(context).hasNotFailed());
     }
 
     @Test
-    void aMethodReturningAReactiveTypeFailsStartup() {
-        assertStartupFails(FluxResult.class, "FluxResult.reserve(String)", "it returns Flux (a reactive type)");
+    void anAsynchronousMethodWithoutAReactiveLockTemplateFailsStartupNamingTheMethod() {
+        this.runner.withBean(io.pielock.lock.LockStore.class,
+                () -> new io.pielock.lock.ForwardingLockStore(new io.pielock.store.memory.InMemoryLockStore()))
+            .withBean(MonoResult.class)
+            .run(context -> {
+                assertThat(context).hasFailed();
+                assertThat(Causes.find(context.getStartupFailure(), IllegalStateException.class))
+                    .hasMessageContaining("MonoResult.reserve(String) needs a "
+                            + "ReactiveLockTemplate")
+                    .hasMessageContaining("define a ReactiveLockStore or ReactiveLockTemplate bean");
+            });
+    }
+
+    @Test
+    void aMethodReturningAFutureThatIsNotACompletionStageFailsStartupRatherThanReleaseBeforeTheWorkRuns() {
+        assertStartupFails(PlainFutureResult.class, "PlainFutureResult.reserve(String)", "it returns Future, a "
+                + "result that completes after the method returns, and a Future cannot say when it completes "
+                + "without a thread blocking on it: return a CompletableFuture");
+    }
+
+    @Test
+    void aMethodReturningASubclassOfCompletableFutureFailsStartup() {
+        assertStartupFails(PromiseResult.class, "PromiseResult.reserve(String)",
+                "declare the method to return CompletionStage or CompletableFuture");
     }
 
     @Test
@@ -223,6 +244,41 @@ class DistributedLockedValidationTest {
         @DistributedLocked(key = "#sku")
         public CompletableFuture<String> reserve(String sku) {
             return CompletableFuture.completedFuture(sku);
+        }
+    }
+
+    static class StageResult {
+
+        @DistributedLocked(key = "#sku")
+        public java.util.concurrent.CompletionStage<String> reserve(String sku) {
+            return CompletableFuture.completedFuture(sku);
+        }
+    }
+
+    static class MonoResult {
+
+        @DistributedLocked(key = "#sku")
+        public reactor.core.publisher.Mono<String> reserve(String sku) {
+            return reactor.core.publisher.Mono.just(sku);
+        }
+    }
+
+    static class PlainFutureResult {
+
+        @DistributedLocked(key = "#sku")
+        public java.util.concurrent.Future<String> reserve(String sku) {
+            return CompletableFuture.completedFuture(sku);
+        }
+    }
+
+    static class Promise<T> extends CompletableFuture<T> {
+    }
+
+    static class PromiseResult {
+
+        @DistributedLocked(key = "#sku")
+        public Promise<String> reserve(String sku) {
+            return new Promise<>();
         }
     }
 

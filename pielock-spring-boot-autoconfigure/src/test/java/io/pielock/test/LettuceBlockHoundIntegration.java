@@ -34,5 +34,11 @@ public class LettuceBlockHoundIntegration implements BlockHoundIntegration {
                 "getReadConnection", "resetFastConnectionCache", "setPartitions" }) {
             builder.allowBlockingCallsInside(cluster, method);
         }
+        // TLS: each new connection builds its SSLContext (reading the key and trust stores) on the event loop
+        builder.allowBlockingCallsInside("io.lettuce.core.SslConnectionBuilder$SslChannelInitializer", "initChannel");
+        // Netty's adaptive buffer allocator briefly takes a StampedLock when it grows its magazines under
+        // contention (seen writing WebFlux responses from Reactor's parallel threads): Netty's design, not a wait
+        builder.allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$MagazineGroup",
+                "tryExpandMagazines");
     }
 }
