@@ -23,10 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every Java snippet of {@code docs/reactive-limits.md} compiles as pasted, as {@link ReadmeSnippetsTest} checks
+ * Every Java snippet of {@code docs/reactive.md} compiles as pasted, as {@link ReadmeSnippetsTest} checks
  * the README's (the page is meant to be merged into it).
  */
-class ReactiveLimitsDocSnippetsTest {
+class ReactiveDocSnippetsTest {
 
     private static final Pattern SNIPPET = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL);
 
@@ -35,7 +35,7 @@ class ReactiveLimitsDocSnippetsTest {
 
     @Test
     void everyJavaSnippetCompilesAsPasted(@TempDir Path sources, @TempDir Path classes) throws IOException {
-        String page = Files.readString(Path.of("..", "docs", "reactive-limits.md"), StandardCharsets.UTF_8);
+        String page = Files.readString(Path.of("..", "docs", "reactive.md"), StandardCharsets.UTF_8);
         List<Path> files = new ArrayList<>();
         Matcher snippet = SNIPPET.matcher(page);
         while (snippet.find()) {
@@ -45,7 +45,7 @@ class ReactiveLimitsDocSnippetsTest {
             Files.writeString(file, snippet.group(1), StandardCharsets.UTF_8);
             files.add(file);
         }
-        assertThat(files).hasSize(2);
+        assertThat(files).hasSize(3);
         JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
         try (StandardJavaFileManager fileManager = compiler.getStandardFileManager(diagnostics, null,
