@@ -17,13 +17,14 @@ import javax.tools.JavaFileObject;
 import javax.tools.StandardJavaFileManager;
 import javax.tools.ToolProvider;
 
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every Java snippet in the README compiles as pasted, imports included, against the library and Spring: each is
+ * Every Java snippet in the README (and in {@code docs/reactive.md}) compiles as pasted, imports included, against the library and Spring: each is
  * written to a file of its own, named after the class it declares, and compiled with {@code -parameters} on this
  * module's test class path.
  */
@@ -34,10 +35,11 @@ class ReadmeSnippetsTest {
     private static final Pattern TOP_LEVEL_TYPE = Pattern.compile(
             "^(?:public\\s+)?(?:final\\s+)?(?:class|record|interface|enum)\\s+(\\w+)", Pattern.MULTILINE);
 
-    @Test
-    void everyJavaSnippetOfTheReadmeCompilesAsPasted(@TempDir Path sources, @TempDir Path classes)
-            throws IOException {
-        String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({ "README.md, 4", "docs/reactive.md, 3" })
+    void everyJavaSnippetOfThePageCompilesAsPasted(String page, int atLeast, @TempDir Path sources,
+            @TempDir Path classes) throws IOException {
+        String readme = Files.readString(Path.of("..").resolve(page), StandardCharsets.UTF_8);
         List<Path> files = new ArrayList<>();
         Matcher snippet = SNIPPET.matcher(readme);
         int number = 0;
@@ -45,14 +47,14 @@ class ReadmeSnippetsTest {
             number++;
             String code = snippet.group(1);
             Matcher type = TOP_LEVEL_TYPE.matcher(code);
-            assertThat(type.find()).as("README Java snippet %d declares a class, so it can be pasted and compiled:%n%s",
-                    number, code).isTrue();
+            assertThat(type.find()).as("%s Java snippet %d declares a class, so it can be pasted and compiled:%n%s",
+                    page, number, code).isTrue();
             Path file = sources.resolve(type.group(1) + ".java");
-            assertThat(file).as("two README snippets declare %s", type.group(1)).doesNotExist();
+            assertThat(file).as("two %s snippets declare %s", page, type.group(1)).doesNotExist();
             Files.writeString(file, code, StandardCharsets.UTF_8);
             files.add(file);
         }
-        assertThat(files).as("Java snippets found in the README").hasSizeGreaterThanOrEqualTo(4);
+        assertThat(files).as("Java snippets found in %s", page).hasSizeGreaterThanOrEqualTo(atLeast);
 
         JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
@@ -70,7 +72,7 @@ class ReadmeSnippetsTest {
                         .append(": ").append(diagnostic.getMessage(null)).append('\n');
                 }
             }
-            assertThat(compiled).as("README snippets compile; errors:%n%s%s", errors, output).isTrue();
+            assertThat(compiled).as("%s snippets compile; errors:%n%s%s", page, errors, output).isTrue();
         }
     }
 }
