@@ -93,6 +93,17 @@ public @interface RateLimited {
     Algorithm algorithm() default Algorithm.SLIDING_WINDOW;
 
     /**
+     * A SpEL condition over the call, with the same variables as {@link #key()} (the parameters by name,
+     * {@code #root.method}, {@code #root.target}, {@code #root.args}, beans as {@code @name}): when it is
+     * {@code false}, this limit neither counts nor limits the call (as {@code @Cacheable(condition)} skips the
+     * cache), e.g. {@code condition = "!#user.internal"}. Evaluated once per call, before the key; it must give a
+     * {@code boolean}. With repeated annotations each limit has its own condition; a call no limit applies to runs
+     * undecided. Empty (the default) means always.
+     * @return the condition, or empty for always
+     */
+    String condition() default "";
+
+    /**
      * The name of a method on the same bean, called instead (its result returned) when a limit denies the call.
      * It takes the same parameters, optionally followed by a
      * {@link io.pielock.limiter.RateLimitExceededException} (or a supertype), and returns a type assignable to

@@ -160,14 +160,38 @@ public final class KeyExpressions {
      */
     public String evaluate(Expression expression, String expressionText, Method method, Object target,
             Object[] args) {
+        Object value = expression.getValue(context(method, target, args));
+        return toKey(value, method, expressionText);
+    }
+
+    /**
+     * Evaluates a condition expression for one call, with the same variables as key expressions.
+     * @param expression the parsed condition
+     * @param expressionText its text, for error messages
+     * @param method the annotated (most specific) method
+     * @param target the bean
+     * @param args the call's arguments
+     * @return the condition's value
+     * @throws IllegalArgumentException if it does not evaluate to a boolean
+     */
+    public boolean test(Expression expression, String expressionText, Method method, Object target, Object[] args) {
+        Object value = expression.getValue(context(method, target, args));
+        if (value instanceof Boolean result) {
+            return result;
+        }
+        throw new IllegalArgumentException("Condition \"" + expressionText + "\" of "
+                + AnnotationConfigurationException.describe(method) + " evaluated to "
+                + ((value == null) ? "null" : "a " + value.getClass().getName()) + ", not a boolean");
+    }
+
+    private MethodBasedEvaluationContext context(Method method, Object target, Object[] args) {
         KeyRoot root = new KeyRoot(method, target, args);
         MethodBasedEvaluationContext context = new MethodBasedEvaluationContext(root, method, args,
                 this.parameterNames);
         if (this.beanResolver != null) {
             context.setBeanResolver(this.beanResolver);
         }
-        Object value = expression.getValue(context);
-        return toKey(value, method, expressionText);
+        return context;
     }
 
     static String toKey(Object value, Method method, String expressionText) {

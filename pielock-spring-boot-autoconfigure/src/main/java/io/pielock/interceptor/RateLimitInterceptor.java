@@ -1,6 +1,7 @@
 package io.pielock.interceptor;
 
 import java.lang.reflect.Method;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -9,6 +10,7 @@ import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 
+import io.pielock.limiter.KeyedLimits;
 import io.pielock.limiter.LimitResult;
 import io.pielock.limiter.Limiter;
 import io.pielock.limiter.LimiterUnavailableException;
@@ -124,9 +126,13 @@ public class RateLimitInterceptor implements MethodInterceptor, SmartInitializin
     private Object decideAround(MethodInvocation invocation, RateLimitOperation operation) throws Throwable {
         Object target = invocation.getThis();
         Object[] args = invocation.getArguments();
+        List<KeyedLimits> keys = operation.keys(this.keys, target, args);
+        if (keys.isEmpty()) {
+            return invocation.proceed(); // every limit's condition is false: neither counted nor limited
+        }
         LimitResult result;
         try {
-            result = this.limiter.get().allow(operation.keys(this.keys, target, args), operation.name());
+            result = this.limiter.get().allow(keys, operation.name());
         }
         catch (LimiterUnavailableException ex) {
             throw ex.forMethod(operation.method());
@@ -151,7 +157,11 @@ public class RateLimitInterceptor implements MethodInterceptor, SmartInitializin
         Object[] args = invocation.getArguments();
         LimitResult result;
         try {
-            result = this.limiter.get().allow(operation.keys(this.keys, target, args), operation.name());
+            List<KeyedLimits> keys = operation.keys(this.keys, target, args);
+            if (keys.isEmpty()) {
+                return invocation.proceed(); // every limit's condition is false: neither counted nor limited
+            }
+            result = this.limiter.get().allow(keys, operation.name());
         }
         catch (LimiterUnavailableException ex) {
             return CompletableFuture.failedFuture(ex.forMethod(operation.method()));

@@ -3,6 +3,7 @@ package io.pielock.interceptor;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +43,7 @@ public final class RateLimitOperation {
         this.rules = List.copyOf(rules);
         this.fallback = fallback;
         this.name = MethodName.of(method);
-        this.constantKeys = this.rules.stream().allMatch(rule -> rule.expression() == null)
+        this.constantKeys = this.rules.stream().allMatch(rule -> rule.expression() == null && rule.condition() == null)
                 ? this.rules.stream().map(rule -> new KeyedLimits(rule.text(), rule.limits())).toList() : null;
     }
 
@@ -75,8 +76,9 @@ public final class RateLimitOperation {
      * @param expressions evaluates key expressions
      * @param target the bean
      * @param args the call's arguments
-     * @return this call's keys with their limits, in declaration order
-     * @throws IllegalArgumentException if a key expression yields no usable key
+     * @return this call's keys with their limits, in declaration order; empty when every limit's condition is
+     *         false (the call is then neither counted nor limited)
+     * @throws IllegalArgumentException if a key expression yields no usable key, or a condition no boolean
      */
     public List<KeyedLimits> keys(KeyExpressions expressions, Object target, Object[] args) {
         if (this.constantKeys != null) {
@@ -85,11 +87,20 @@ public final class RateLimitOperation {
         if (this.rules.size() == 1) {
             // the usual case: one key expression, nothing to merge
             KeyRule rule = this.rules.get(0);
-            return List.of(new KeyedLimits(
-                    expressions.evaluate(rule.expression(), rule.text(), this.method, target, args), rule.limits()));
+            if (!applies(rule, expressions, target, args)) {
+                return List.of();
+            }
+            String key = (rule.expression() != null)
+                    ? expressions.evaluate(rule.expression(), rule.text(), this.method, target, args) : rule.text();
+            return List.of(new KeyedLimits(key, rule.limits()));
         }
         Map<String, List<Limit>> limitsByKey = new LinkedHashMap<>();
+        Map<String, Boolean> conditions = new HashMap<>();
         for (KeyRule rule : this.rules) {
+            if (rule.condition() != null && !conditions.computeIfAbsent(rule.condition().text(),
+                    text -> applies(rule, expressions, target, args))) {
+                continue;
+            }
             String key = (rule.expression() != null)
                     ? expressions.evaluate(rule.expression(), rule.text(), this.method, target, args) : rule.text();
             List<Limit> limits = limitsByKey.get(key);
@@ -98,6 +109,13 @@ public final class RateLimitOperation {
         List<KeyedLimits> keys = new ArrayList<>(limitsByKey.size());
         limitsByKey.forEach((key, limits) -> keys.add(new KeyedLimits(key, limits)));
         return keys;
+    }
+
+    /** @return whether the rule's condition (if any) lets it decide this call */
+    private boolean applies(KeyRule rule, KeyExpressions expressions, Object target, Object[] args) {
+        Condition condition = rule.condition();
+        return condition == null
+                || expressions.test(condition.expression(), condition.text(), this.method, target, args);
     }
 
     /**
@@ -129,8 +147,28 @@ public final class RateLimitOperation {
      * @param expression the parsed key expression, or {@code null} for the method's own key
      * @param text the expression's text, or the method's key
      * @param limits the limits, with distinct windows
+     * @param condition when the limits apply, or {@code null} for always
      */
-    public record KeyRule(Expression expression, String text, List<Limit> limits) {
+    public record KeyRule(Expression expression, String text, List<Limit> limits, Condition condition) {
+
+        /**
+         * Limits that apply to every call.
+         * @param expression the parsed key expression, or {@code null} for the method's own key
+         * @param text the expression's text, or the method's key
+         * @param limits the limits, with distinct windows
+         */
+        public KeyRule(Expression expression, String text, List<Limit> limits) {
+            this(expression, text, limits, null);
+        }
+    }
+
+    /**
+     * When limits apply: {@code @RateLimited(condition)}.
+     *
+     * @param expression the parsed condition
+     * @param text its text
+     */
+    public record Condition(Expression expression, String text) {
     }
 
     /** When a call is decided, by what the method returns. */

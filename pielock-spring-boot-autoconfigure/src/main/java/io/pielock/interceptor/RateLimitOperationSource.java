@@ -14,6 +14,7 @@ import org.springframework.util.StringValueResolver;
 
 import io.pielock.annotation.RateLimited;
 import io.pielock.annotation.RateLimits;
+import io.pielock.interceptor.RateLimitOperation.Condition;
 import io.pielock.interceptor.RateLimitOperation.KeyRule;
 import io.pielock.interceptor.RateLimitOperation.ResultKind;
 import io.pielock.limiter.Limit;
@@ -58,17 +59,25 @@ public class RateLimitOperationSource extends OperationSource<RateLimitOperation
             return null;
         }
         boolean asynchronous = AsynchronousResults.reject(ANNOTATION, method, targetClass, ASYNCHRONOUS_RESULTS);
-        Map<String, List<Limit>> limitsByKey = new LinkedHashMap<>();
+        // limits that share a key expression and a condition are decided together
+        Map<List<String>, List<Limit>> limitsByKey = new LinkedHashMap<>();
         String fallback = "";
         for (RateLimited annotation : annotations) {
-            List<Limit> limits = limitsByKey.computeIfAbsent(annotation.key(), key -> new ArrayList<>());
+            List<Limit> limits = limitsByKey.computeIfAbsent(List.of(annotation.key(), annotation.condition()),
+                    key -> new ArrayList<>());
             addLimit(method, annotation, limits);
             fallback = fallback(method, fallback, annotation.fallback());
         }
         List<KeyRule> rules = new ArrayList<>(limitsByKey.size());
-        limitsByKey.forEach((key, limits) -> rules.add(key.isEmpty()
-                ? new KeyRule(null, AnnotationConfigurationException.describe(method), limits)
-                : new KeyRule(KeyExpressions.parse(ANNOTATION, method, key), key, limits)));
+        limitsByKey.forEach((keyAndCondition, limits) -> {
+            String key = keyAndCondition.get(0);
+            String condition = keyAndCondition.get(1);
+            Condition when = condition.isEmpty() ? null
+                    : new Condition(KeyExpressions.parse(ANNOTATION, method, condition), condition);
+            rules.add(key.isEmpty()
+                    ? new KeyRule(null, AnnotationConfigurationException.describe(method), limits, when)
+                    : new KeyRule(KeyExpressions.parse(ANNOTATION, method, key), key, limits, when));
+        });
         RateLimitOperation operation = new RateLimitOperation(method, rules, FallbackMethod.resolve(ANNOTATION,
                 method, targetClass, fallback, RateLimitExceededException.class),
                 asynchronous ? ResultKind.of(method) : ResultKind.PLAIN);

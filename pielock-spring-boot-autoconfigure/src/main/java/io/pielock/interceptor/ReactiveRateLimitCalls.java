@@ -1,5 +1,7 @@
 package io.pielock.interceptor;
 
+import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 import org.aopalliance.intercept.MethodInvocation;
@@ -10,6 +12,7 @@ import org.springframework.core.ReactiveAdapterRegistry;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import io.pielock.limiter.KeyedLimits;
 import io.pielock.limiter.LimitResult;
 import io.pielock.limiter.LimiterUnavailableException;
 import io.pielock.limiter.RateLimitExceededException;
@@ -59,8 +62,11 @@ final class ReactiveRateLimitCalls {
         }
         Object target = invocation.getThis();
         Object[] args = invocation.getArguments();
-        Mono<LimitResult> decision = Mono.defer(() -> limiter(operation)
-                .allow(operation.keys(this.keys, target, args), operation.name()))
+        Mono<LimitResult> decision = Mono.defer(() -> {
+            List<KeyedLimits> keys = operation.keys(this.keys, target, args);
+            // every limit's condition is false: neither counted nor limited (an empty decision runs the method)
+            return keys.isEmpty() ? Mono.<LimitResult>empty() : limiter(operation).allow(keys, operation.name());
+        })
             .onErrorMap(LimiterUnavailableException.class, ex -> ex.forMethod(operation.method()))
             .flatMap(result -> Mono.deferContextual(context -> {
                 this.listener.get().decided(result);
@@ -69,11 +75,13 @@ final class ReactiveRateLimitCalls {
                 return Mono.just(result);
             }));
         if (adapter.isMultiValue()) {
-            return adapter.fromPublisher(decision.flatMapMany(result -> Flux.from(
-                    result.allowed() ? proceed(call, adapter) : denied(result, operation, target, args, adapter))));
+            return adapter.fromPublisher(decision.map(Optional::of).defaultIfEmpty(Optional.empty())
+                .flatMapMany(result -> Flux.from(result.isEmpty() || result.get().allowed() ? proceed(call, adapter)
+                        : denied(result.get(), operation, target, args, adapter))));
         }
-        return adapter.fromPublisher(decision.flatMap(result -> Mono.from(
-                result.allowed() ? proceed(call, adapter) : denied(result, operation, target, args, adapter))));
+        return adapter.fromPublisher(decision.map(Optional::of).defaultIfEmpty(Optional.empty())
+            .flatMap(result -> Mono.from(result.isEmpty() || result.get().allowed() ? proceed(call, adapter)
+                    : denied(result.get(), operation, target, args, adapter))));
     }
 
     private ReactiveLimiter limiter(RateLimitOperation operation) {

@@ -60,6 +60,52 @@ class RateLimitedTest {
     }
 
     @Test
+    void aCallWhoseConditionIsFalseIsNeitherCountedNorLimited() {
+        this.runner.run(context -> {
+            Api api = context.getBean(Api.class);
+            for (int i = 0; i < 5; i++) {
+                assertThat(api.unlessInternal("ops", true)).isEqualTo("ops");
+            }
+            assertThat(redis(context).hasKey(this.prefix + "limit:{caller:ops}:60000ms:sliding"))
+                .as("an internal call left nothing in Redis").isFalse();
+            api.unlessInternal("ops", false);
+            assertThatExceptionOfType(RateLimitExceededException.class)
+                .isThrownBy(() -> api.unlessInternal("ops", false))
+                .as("the one external call before it was the first counted");
+            assertThat(api.unlessInternal("ops", true)).as("internal calls still pass once the limit is reached")
+                .isEqualTo("ops");
+            assertThat(api.calls()).isEqualTo(7);
+        });
+    }
+
+    @Test
+    void eachRepeatedLimitHasItsOwnCondition() {
+        this.runner.run(context -> {
+            Api api = context.getBean(Api.class);
+            api.perPlan("ann", "free");
+            assertThatExceptionOfType(RateLimitExceededException.class).isThrownBy(() -> api.perPlan("ann", "free"))
+                .satisfies(ex -> assertThat(ex.getKey()).isEqualTo("free:ann"));
+            for (int i = 0; i < 3; i++) {
+                api.perPlan("bob", "pro");
+            }
+            assertThatExceptionOfType(RateLimitExceededException.class).isThrownBy(() -> api.perPlan("bob", "pro"))
+                .satisfies(ex -> assertThat(ex.getKey()).isEqualTo("pro:bob"));
+            assertThat(redis(context).hasKey(this.prefix + "limit:{free:bob}:60000ms:sliding"))
+                .as("the free limit never counted a pro call").isFalse();
+        });
+    }
+
+    @Test
+    void aConditionThatIsNotABooleanIsRejectedNamingTheMethodAndExpression() {
+        this.runner.run(context -> {
+            Api api = context.getBean(Api.class);
+            assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> api.badCondition("x"))
+                .withMessage("Condition \"#user\" of " + Api.class.getName()
+                        + ".badCondition(String) evaluated to a java.lang.String, not a boolean");
+        });
+    }
+
+    @Test
     void keyExpressionsReachParameterPropertiesAndBeans() {
         this.runner.withBean("tenant", Tenant.class, () -> new Tenant("acme")).run(context -> {
             Api api = context.getBean(Api.class);
@@ -254,6 +300,21 @@ class RateLimitedTest {
 
         @RateLimited(key = "#id", per = TimeUnit.MINUTE, count = 5)
         public void byId(String id) {
+        }
+
+        @RateLimited(key = "'caller:' + #user", condition = "!#internal", per = TimeUnit.MINUTE, count = 1)
+        public String unlessInternal(String user, boolean internal) {
+            this.calls.incrementAndGet();
+            return user;
+        }
+
+        @RateLimited(key = "'free:' + #user", condition = "#plan == 'free'", per = TimeUnit.MINUTE, count = 1)
+        @RateLimited(key = "'pro:' + #user", condition = "#plan == 'pro'", per = TimeUnit.MINUTE, count = 3)
+        public void perPlan(String user, String plan) {
+        }
+
+        @RateLimited(key = "'bad'", condition = "#user", per = TimeUnit.MINUTE, count = 5)
+        public void badCondition(String user) {
         }
 
         @RateLimited(per = TimeUnit.MINUTE, count = 1)

@@ -58,6 +58,25 @@ class ReactiveRateLimitedTest {
     }
 
     @Test
+    void aMonoOrFutureCallWhoseConditionIsFalseIsNeitherCountedNorLimited() {
+        this.runner.run(context -> {
+            Api api = context.getBean(Api.class);
+            for (int i = 0; i < 3; i++) {
+                StepVerifier.create(api.monoUnlessInternal("cal", true).subscribeOn(Schedulers.parallel()))
+                    .expectNext("hello cal").verifyComplete();
+                assertThat(api.futureUnlessInternal("cal", true).join()).isEqualTo("future cal");
+            }
+            StepVerifier.create(api.monoUnlessInternal("cal", false).subscribeOn(Schedulers.parallel()))
+                .expectNext("hello cal").verifyComplete();
+            StepVerifier.create(api.monoUnlessInternal("cal", false).subscribeOn(Schedulers.parallel()))
+                .expectError(RateLimitExceededException.class).verify();
+            assertThat(api.futureUnlessInternal("cal", false).join()).isEqualTo("future cal");
+            assertThat(api.futureUnlessInternal("cal", false)).isCompletedExceptionally();
+            assertThat(api.calls()).as("7 skipped or allowed calls ran, the 2 denied did not").isEqualTo(8);
+        });
+    }
+
+    @Test
     void eachSubscriptionToAMonoIsOneCallAndADenialIsAnErrorSignal() {
         this.runner.run(context -> {
             Api api = context.getBean(Api.class);
@@ -179,6 +198,18 @@ class ReactiveRateLimitedTest {
         Mono<String> mono(String user) {
             this.calls.incrementAndGet();
             return Mono.fromSupplier(() -> "hello " + user);
+        }
+
+        @RateLimited(key = "'mono-unless:' + #user", condition = "!#internal", per = TimeUnit.MINUTE, count = 1)
+        Mono<String> monoUnlessInternal(String user, boolean internal) {
+            this.calls.incrementAndGet();
+            return Mono.fromSupplier(() -> "hello " + user);
+        }
+
+        @RateLimited(key = "'future-unless:' + #user", condition = "!#internal", per = TimeUnit.MINUTE, count = 1)
+        CompletableFuture<String> futureUnlessInternal(String user, boolean internal) {
+            this.calls.incrementAndGet();
+            return CompletableFuture.completedFuture("future " + user);
         }
 
         @RateLimited(key = "'flux:' + #user", per = TimeUnit.MINUTE, count = 1)
