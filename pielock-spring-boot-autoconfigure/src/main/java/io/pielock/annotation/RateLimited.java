@@ -70,10 +70,21 @@ public @interface RateLimited {
     /**
      * How many calls the window admits; at least 1. For a sliding window at most 1,000,000
      * ({@link io.pielock.limiter.Limit#MAX_SLIDING_WINDOW_COUNT}): a store keeps up to this many timestamps per
-     * key. For GCRA at most one per microsecond of the window.
+     * key. For GCRA at most one per microsecond of the window. Required unless {@link #limit()} names the limit.
      * @return the number of calls per window
      */
-    long count();
+    long count() default 0;
+
+    /**
+     * A named limit from {@code pielock.limiter.limits.<name>} (one or more windows, e.g. {@code free: 5/1s, 100/1m})
+     * instead of {@link #count()}/{@link #per()}: a name ({@code limit = "free"}), or a SpEL expression that gives
+     * one per call, with the same variables as {@link #key()} ({@code limit = "#user.plan"}). Looked up at each
+     * call, so a changed property applies without a restart; an unknown name is an
+     * {@code IllegalArgumentException} naming the method and the known names. Empty (the default) means
+     * {@code count} per {@code per} (or {@code window}).
+     * @return the named limit, or an expression giving its name
+     */
+    String limit() default "";
 
     /**
      * A window of any length instead of {@link #per()}, as duration text: {@code 500ms}, {@code 10s},

@@ -25,6 +25,7 @@ import io.pielock.interceptor.RateLimitAdvisor;
 import io.pielock.interceptor.RateLimitDecisionListener;
 import io.pielock.interceptor.RateLimitInterceptor;
 import io.pielock.interceptor.RateLimitOperationSource;
+import io.pielock.limiter.LimitCatalog;
 import io.pielock.limiter.Limiter;
 import io.pielock.limiter.LimiterObserver;
 import io.pielock.limiter.RateLimitStore;
@@ -48,10 +49,19 @@ class LimiterConfiguration {
     @Bean
     @ConditionalOnMissingBean
     Limiter limiter(PielockProperties properties, RateLimitStore rateLimitStore,
-            ObjectProvider<LimiterObserver> observer) {
+            ObjectProvider<LimiterObserver> observer, LimitCatalog limitCatalog) {
         Limiter limiter = new Limiter(rateLimitStore, properties.getLimiter().isFailOpen());
         observer.ifUnique(limiter::setObserver);
+        limiter.setCatalog(limitCatalog);
         return limiter;
+    }
+
+    /** The named limits of {@code pielock.limiter.limits}, validated now, looked up in the Environment per call. */
+    @Bean
+    @ConditionalOnMissingBean
+    LimitCatalog pielockLimitCatalog(PielockProperties properties, Environment environment) {
+        EnvironmentLimitCatalog.validate(properties.getLimiter().getLimits());
+        return new EnvironmentLimitCatalog(environment);
     }
 
     @Configuration(proxyBeanMethods = false)

@@ -1,6 +1,8 @@
 package io.pielock.autoconfigure;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Function;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -274,6 +276,21 @@ public class PielockProperties {
          * @DistributedLocked and @Transactional, so a denied call never waits for a lock.
          */
         private int aspectOrder = DEFAULT_ASPECT_ORDER;
+
+        /**
+         * Named limits, such as plans: name to one or more comma-separated windows, each count/window (free:
+         * "5/1s, 100/1m"), used by @RateLimited(limit = ...) and Limiter.allow(key, name). Validated at startup;
+         * looked up in the Environment at each call, so a changed value applies without a restart.
+         */
+        private Map<String, String> limits = new LinkedHashMap<>();
+
+        public Map<String, String> getLimits() {
+            return this.limits;
+        }
+
+        public void setLimits(Map<String, String> limits) {
+            this.limits = limits;
+        }
 
         public boolean isFailOpen() {
             return this.failOpen;

@@ -15,6 +15,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 
 import io.pielock.autoconfigure.StoreConfigurations.StoreConnection;
+import io.pielock.limiter.LimitCatalog;
 import io.pielock.limiter.LimiterObserver;
 import io.pielock.limiter.ReactiveLimiter;
 import io.pielock.limiter.ReactiveRateLimitStore;
@@ -48,9 +49,10 @@ class ReactiveLimiterConfiguration {
     @ConditionalOnBean(ReactiveRateLimitStore.class)
     @ConditionalOnMissingBean
     ReactiveLimiter reactiveLimiter(PielockProperties properties, ReactiveRateLimitStore store,
-            ObjectProvider<LimiterObserver> observer) {
+            ObjectProvider<LimiterObserver> observer, ObjectProvider<LimitCatalog> limitCatalog) {
         ReactiveLimiter limiter = new ReactiveLimiter(store, properties.getLimiter().isFailOpen());
         observer.ifUnique(limiter::setObserver);
+        limitCatalog.ifUnique(limiter::setCatalog);
         return limiter;
     }
 

@@ -126,7 +126,7 @@ public class RateLimitInterceptor implements MethodInterceptor, SmartInitializin
     private Object decideAround(MethodInvocation invocation, RateLimitOperation operation) throws Throwable {
         Object target = invocation.getThis();
         Object[] args = invocation.getArguments();
-        List<KeyedLimits> keys = operation.keys(this.keys, target, args);
+        List<KeyedLimits> keys = operation.keys(this.keys, this.limiter.get().catalog(), target, args);
         if (keys.isEmpty()) {
             return invocation.proceed(); // every limit's condition is false: neither counted nor limited
         }
@@ -157,7 +157,7 @@ public class RateLimitInterceptor implements MethodInterceptor, SmartInitializin
         Object[] args = invocation.getArguments();
         LimitResult result;
         try {
-            List<KeyedLimits> keys = operation.keys(this.keys, target, args);
+            List<KeyedLimits> keys = operation.keys(this.keys, this.limiter.get().catalog(), target, args);
             if (keys.isEmpty()) {
                 return invocation.proceed(); // every limit's condition is false: neither counted nor limited
             }

@@ -12,6 +12,7 @@ import org.springframework.expression.Expression;
 
 import io.pielock.limiter.Algorithm;
 import io.pielock.limiter.KeyedLimits;
+import io.pielock.limiter.LimitCatalog;
 import io.pielock.limiter.Limit;
 
 /**
@@ -43,7 +44,8 @@ public final class RateLimitOperation {
         this.rules = List.copyOf(rules);
         this.fallback = fallback;
         this.name = MethodName.of(method);
-        this.constantKeys = this.rules.stream().allMatch(rule -> rule.expression() == null && rule.condition() == null)
+        this.constantKeys = this.rules.stream()
+            .allMatch(rule -> rule.expression() == null && rule.condition() == null && rule.named().isEmpty())
                 ? this.rules.stream().map(rule -> new KeyedLimits(rule.text(), rule.limits())).toList() : null;
     }
 
@@ -81,6 +83,20 @@ public final class RateLimitOperation {
      * @throws IllegalArgumentException if a key expression yields no usable key, or a condition no boolean
      */
     public List<KeyedLimits> keys(KeyExpressions expressions, Object target, Object[] args) {
+        return keys(expressions, LimitCatalog.NONE, target, args);
+    }
+
+    /**
+     * @param expressions evaluates key, condition and limit-name expressions
+     * @param catalog the named limits ({@code pielock.limiter.limits}), for {@code limit}
+     * @param target the bean
+     * @param args the call's arguments
+     * @return this call's keys with their limits, in declaration order; empty when every limit's condition is
+     *         false (the call is then neither counted nor limited)
+     * @throws IllegalArgumentException if a key expression yields no usable key, a condition no boolean, or a
+     *         limit no known name
+     */
+    public List<KeyedLimits> keys(KeyExpressions expressions, LimitCatalog catalog, Object target, Object[] args) {
         if (this.constantKeys != null) {
             return this.constantKeys;
         }
@@ -92,7 +108,7 @@ public final class RateLimitOperation {
             }
             String key = (rule.expression() != null)
                     ? expressions.evaluate(rule.expression(), rule.text(), this.method, target, args) : rule.text();
-            return List.of(new KeyedLimits(key, rule.limits()));
+            return List.of(new KeyedLimits(key, limits(rule, key, expressions, catalog, target, args)));
         }
         Map<String, List<Limit>> limitsByKey = new LinkedHashMap<>();
         Map<String, Boolean> conditions = new HashMap<>();
@@ -103,12 +119,31 @@ public final class RateLimitOperation {
             }
             String key = (rule.expression() != null)
                     ? expressions.evaluate(rule.expression(), rule.text(), this.method, target, args) : rule.text();
+            List<Limit> ruleLimits = limits(rule, key, expressions, catalog, target, args);
             List<Limit> limits = limitsByKey.get(key);
-            limitsByKey.put(key, (limits == null) ? rule.limits() : merge(limits, rule.limits()));
+            limitsByKey.put(key, (limits == null) ? ruleLimits : merge(limits, ruleLimits));
         }
         List<KeyedLimits> keys = new ArrayList<>(limitsByKey.size());
         limitsByKey.forEach((key, limits) -> keys.add(new KeyedLimits(key, limits)));
         return keys;
+    }
+
+    /** @return the rule's limits for this call: its own, and its named ones looked up now */
+    private List<Limit> limits(KeyRule rule, String key, KeyExpressions expressions, LimitCatalog catalog,
+            Object target, Object[] args) {
+        List<Limit> limits = rule.limits();
+        for (NamedLimit named : rule.named()) {
+            String name = (named.expression() != null)
+                    ? expressions.evaluate(named.expression(), named.text(), this.method, target, args) : named.text();
+            List<Limit> found = catalog.find(name);
+            if (found == null) {
+                throw new IllegalArgumentException("Unknown named rate limit '" + name + "' (limit = \""
+                        + named.text() + "\") of " + AnnotationConfigurationException.describe(this.method)
+                        + " for key: " + key + "; known names: " + catalog.names() + " (pielock.limiter.limits.<name>)");
+            }
+            limits = limits.isEmpty() ? found : merge(limits, found);
+        }
+        return limits;
     }
 
     /** @return whether the rule's condition (if any) lets it decide this call */
@@ -148,8 +183,10 @@ public final class RateLimitOperation {
      * @param text the expression's text, or the method's key
      * @param limits the limits, with distinct windows
      * @param condition when the limits apply, or {@code null} for always
+     * @param named named limits that also apply, looked up per call
      */
-    public record KeyRule(Expression expression, String text, List<Limit> limits, Condition condition) {
+    public record KeyRule(Expression expression, String text, List<Limit> limits, Condition condition,
+            List<NamedLimit> named) {
 
         /**
          * Limits that apply to every call.
@@ -158,8 +195,21 @@ public final class RateLimitOperation {
          * @param limits the limits, with distinct windows
          */
         public KeyRule(Expression expression, String text, List<Limit> limits) {
-            this(expression, text, limits, null);
+            this(expression, text, limits, null, List.of());
         }
+
+        public KeyRule {
+            named = List.copyOf(named);
+        }
+    }
+
+    /**
+     * A named limit ({@code @RateLimited(limit)}): a name, or an expression giving one per call.
+     *
+     * @param expression the parsed expression, or {@code null} for a name as it is
+     * @param text the name, or the expression's text
+     */
+    public record NamedLimit(Expression expression, String text) {
     }
 
     /**

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.StringValueResolver;
@@ -16,12 +17,17 @@ import io.pielock.annotation.RateLimited;
 import io.pielock.annotation.RateLimits;
 import io.pielock.interceptor.RateLimitOperation.Condition;
 import io.pielock.interceptor.RateLimitOperation.KeyRule;
+import io.pielock.interceptor.RateLimitOperation.NamedLimit;
 import io.pielock.interceptor.RateLimitOperation.ResultKind;
 import io.pielock.limiter.Limit;
 import io.pielock.limiter.RateLimitExceededException;
 
 /** Reads {@link RateLimited} (repeated or not) into validated, cached {@link RateLimitOperation}s. */
 public class RateLimitOperationSource extends OperationSource<RateLimitOperation> {
+
+    /** What a named limit's name looks like, as opposed to an expression giving one. */
+    private static final Pattern LIMIT_NAME = Pattern.compile("[A-Za-z0-9_.-]+");
+
 
     static final String ANNOTATION = "@RateLimited";
 
@@ -61,11 +67,18 @@ public class RateLimitOperationSource extends OperationSource<RateLimitOperation
         boolean asynchronous = AsynchronousResults.reject(ANNOTATION, method, targetClass, ASYNCHRONOUS_RESULTS);
         // limits that share a key expression and a condition are decided together
         Map<List<String>, List<Limit>> limitsByKey = new LinkedHashMap<>();
+        Map<List<String>, List<NamedLimit>> namedByKey = new LinkedHashMap<>();
         String fallback = "";
         for (RateLimited annotation : annotations) {
-            List<Limit> limits = limitsByKey.computeIfAbsent(List.of(annotation.key(), annotation.condition()),
-                    key -> new ArrayList<>());
-            addLimit(method, annotation, limits);
+            List<String> keyAndCondition = List.of(annotation.key(), annotation.condition());
+            List<Limit> limits = limitsByKey.computeIfAbsent(keyAndCondition, key -> new ArrayList<>());
+            List<NamedLimit> named = namedByKey.computeIfAbsent(keyAndCondition, key -> new ArrayList<>());
+            if (annotation.limit().isEmpty()) {
+                addLimit(method, annotation, limits);
+            }
+            else {
+                named.add(namedLimit(method, annotation));
+            }
             fallback = fallback(method, fallback, annotation.fallback());
         }
         List<KeyRule> rules = new ArrayList<>(limitsByKey.size());
@@ -74,9 +87,10 @@ public class RateLimitOperationSource extends OperationSource<RateLimitOperation
             String condition = keyAndCondition.get(1);
             Condition when = condition.isEmpty() ? null
                     : new Condition(KeyExpressions.parse(ANNOTATION, method, condition), condition);
+            List<NamedLimit> named = namedByKey.get(keyAndCondition);
             rules.add(key.isEmpty()
-                    ? new KeyRule(null, AnnotationConfigurationException.describe(method), limits, when)
-                    : new KeyRule(KeyExpressions.parse(ANNOTATION, method, key), key, limits, when));
+                    ? new KeyRule(null, AnnotationConfigurationException.describe(method), limits, when, named)
+                    : new KeyRule(KeyExpressions.parse(ANNOTATION, method, key), key, limits, when, named));
         });
         RateLimitOperation operation = new RateLimitOperation(method, rules, FallbackMethod.resolve(ANNOTATION,
                 method, targetClass, fallback, RateLimitExceededException.class),
@@ -87,7 +101,22 @@ public class RateLimitOperationSource extends OperationSource<RateLimitOperation
         return operation;
     }
 
+    /** A name ({@code free}) as it is; anything else ({@code #user.plan}) is a SpEL expression giving one. */
+    private static NamedLimit namedLimit(Method method, RateLimited annotation) {
+        String limit = annotation.limit();
+        if (annotation.count() != 0 || !annotation.window().isEmpty()) {
+            throw new AnnotationConfigurationException(ANNOTATION, method, "it gives limit = \"" + limit
+                    + "\" and count or window; give one: a named limit, or count per window", null);
+        }
+        return LIMIT_NAME.matcher(limit).matches() ? new NamedLimit(null, limit)
+                : new NamedLimit(KeyExpressions.parse(ANNOTATION, method, limit), limit);
+    }
+
     private void addLimit(Method method, RateLimited annotation, List<Limit> limits) {
+        if (annotation.count() == 0) {
+            throw new AnnotationConfigurationException(ANNOTATION, method, "it gives neither count (calls per "
+                    + "window, at least 1) nor limit (a named limit of pielock.limiter.limits); give one", null);
+        }
         Limit limit;
         try {
             Duration window = this.attributes.duration(ANNOTATION, method, "window", annotation.window());

@@ -63,7 +63,7 @@ final class ReactiveRateLimitCalls {
         Object target = invocation.getThis();
         Object[] args = invocation.getArguments();
         Mono<LimitResult> decision = Mono.defer(() -> {
-            List<KeyedLimits> keys = operation.keys(this.keys, target, args);
+            List<KeyedLimits> keys = operation.keys(this.keys, limiter(operation).catalog(), target, args);
             // every limit's condition is false: neither counted nor limited (an empty decision runs the method)
             return keys.isEmpty() ? Mono.<LimitResult>empty() : limiter(operation).allow(keys, operation.name());
         })

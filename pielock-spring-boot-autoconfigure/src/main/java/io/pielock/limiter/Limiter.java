@@ -64,6 +64,8 @@ public class Limiter {
 
     private volatile LimiterObserver observer = LimiterObserver.NONE;
 
+    private volatile LimitCatalog catalog = LimitCatalog.NONE;
+
     /**
      * A limiter that fails closed: when the store cannot be reached, calls are denied.
      * @param store where calls are counted
@@ -169,6 +171,50 @@ public class Limiter {
      */
     public LimitResult allow(String key, List<Limit> limits, String name) {
         return allow(List.of(new KeyedLimits(key, limits)), name);
+    }
+
+    /**
+     * Decides one call against a named limit ({@code pielock.limiter.limits.<name>}, e.g. a plan: {@code free} is
+     * {@code 5/1s, 100/1m}), looked up now, so a changed definition applies from the next call.
+     * @param key the rate limit's name
+     * @param limitName the named limit's name
+     * @return whether the call may proceed, with a message naming the key
+     * @throws IllegalArgumentException if the key is not valid, or no limit has that name (the message lists the
+     *         known names)
+     * @throws LimiterUnavailableException if the store cannot be reached and the limiter fails closed
+     */
+    public LimitResult allow(String key, String limitName) {
+        return allow(key, named(this.catalog, key, limitName), PROGRAMMATIC);
+    }
+
+    /**
+     * Uses these named limits from now on (the auto-configuration sets the ones of {@code pielock.limiter.limits}).
+     * @param catalog the named limits
+     */
+    public void setCatalog(LimitCatalog catalog) {
+        this.catalog = Objects.requireNonNull(catalog, "catalog must not be null");
+    }
+
+    /** @return the named limits ({@code pielock.limiter.limits}) */
+    public LimitCatalog catalog() {
+        return this.catalog;
+    }
+
+    /**
+     * @return the named limit's windows
+     * @throws IllegalArgumentException if no limit has that name, listing the known ones
+     */
+    static List<Limit> named(LimitCatalog catalog, String key, String limitName) {
+        if (limitName == null || limitName.isBlank()) {
+            throw new IllegalArgumentException("Rate limit name must not be null or blank, but was '" + limitName
+                    + "' (key: " + key + ")");
+        }
+        List<Limit> limits = catalog.find(limitName);
+        if (limits == null) {
+            throw new IllegalArgumentException("Unknown named rate limit '" + limitName + "' for key: " + key
+                    + "; known names: " + catalog.names() + " (pielock.limiter.limits.<name>)");
+        }
+        return limits;
     }
 
     /**

@@ -50,6 +50,8 @@ public class ReactiveLimiter {
 
     private final FailOpen failOpenPolicy = new FailOpen(logger);
 
+    private volatile LimitCatalog catalog = LimitCatalog.NONE;
+
     private volatile LimiterObserver observer = LimiterObserver.NONE;
 
     /**
@@ -137,6 +139,30 @@ public class ReactiveLimiter {
      */
     public Mono<LimitResult> allow(String key, List<Limit> limits, String name) {
         return Mono.defer(() -> allow(List.of(new KeyedLimits(key, limits)), name));
+    }
+
+    /**
+     * As {@link Limiter#allow(String, String)}: a named limit ({@code pielock.limiter.limits.<name>}), looked up at
+     * subscription; an unknown name is an {@code IllegalArgumentException} error signal listing the known ones.
+     * @param key the rate limit's name
+     * @param limitName the named limit's name
+     * @return the decision
+     */
+    public Mono<LimitResult> allow(String key, String limitName) {
+        return Mono.defer(() -> allow(key, Limiter.named(this.catalog, key, limitName), Limiter.PROGRAMMATIC));
+    }
+
+    /**
+     * Uses these named limits from now on (the auto-configuration sets the ones of {@code pielock.limiter.limits}).
+     * @param catalog the named limits
+     */
+    public void setCatalog(LimitCatalog catalog) {
+        this.catalog = Objects.requireNonNull(catalog, "catalog must not be null");
+    }
+
+    /** @return the named limits ({@code pielock.limiter.limits}) */
+    public LimitCatalog catalog() {
+        return this.catalog;
     }
 
     /**

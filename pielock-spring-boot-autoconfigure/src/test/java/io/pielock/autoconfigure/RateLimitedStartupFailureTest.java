@@ -34,7 +34,7 @@ class RateLimitedStartupFailureTest {
         .withPropertyValues("pielock.store=memory");
 
     static Stream<Arguments> badAnnotations() {
-        return Stream.of(Arguments.of(ZeroCount.class, "Rate limit count must be at least 1, but was 0"),
+        return Stream.of(Arguments.of(ZeroCount.class, "it gives neither count (calls per window, at least 1) nor limit"),
                 Arguments.of(NegativeCount.class, "Rate limit count must be at least 1, but was -1"),
                 Arguments.of(WindowUnderOneMillisecond.class, "Rate limit window must be at least 1ms"),
                 Arguments.of(WindowThatIsNoDuration.class, "window 'soon' is not a duration"),
