@@ -1,5 +1,6 @@
 package io.pielock.sample.shop;
 
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
@@ -34,6 +35,20 @@ public class PriceController {
     public Price setPrice(@PathVariable String sku, @RequestParam long cents) {
         return this.prices.setPrice(Names.require("sku", sku),
                 Names.requireBetween("cents", cents, 0, Long.MAX_VALUE / 100));
+    }
+
+    /**
+     * @param sku the item
+     * @param units how many, 1 to 1,000
+     * @param client the API client asking (its quota is counted)
+     * @param plan its plan, {@code free} or {@code pro} (pielock.limiter.limits in application.yml)
+     * @return what the units cost now
+     */
+    @GetMapping("/quote")
+    public Quote quote(@PathVariable String sku, @RequestParam int units, @RequestParam String client,
+            @RequestParam String plan) {
+        return this.prices.quote(Names.require("sku", sku), (int) Names.requireBetween("units", units, 1, 1000),
+                Names.require("client", client), Names.require("plan", plan));
     }
 
     /**

@@ -4,6 +4,7 @@ import java.util.function.LongUnaryOperator;
 
 import org.springframework.stereotype.Service;
 
+import io.pielock.annotation.RateLimited;
 import io.pielock.limiter.LimitResult;
 import io.pielock.limiter.Limiter;
 import io.pielock.limiter.RateLimitExceededException;
@@ -70,6 +71,23 @@ public class PriceService {
             }
             return current * (100 - percent) / 100;
         });
+    }
+
+    /**
+     * What {@code units} of an item cost now. Price look-ups are limited per API client by its plan: the named
+     * limits {@code pielock.limiter.limits.free} and {@code .pro} of application.yml, chosen per call.
+     * @param sku the item
+     * @param units how many
+     * @param client the API client, whose quota is counted
+     * @param plan the client's plan: {@code free} or {@code pro}
+     * @return the quote
+     * @throws org.springframework.web.ErrorResponseException 404 if the item has no price
+     * @throws RateLimitExceededException if the client's plan allows no more quotes now
+     */
+    @RateLimited(key = "'quotes:' + #client", limit = "#plan")
+    public Quote quote(String sku, int units, String client, String plan) {
+        Price price = this.repository.findPrice(sku).orElseThrow(() -> ShopProblems.noPrice(sku));
+        return new Quote(sku, units, price.cents() * units);
     }
 
     /** @param change from the current price in cents (-1 when there is none) to the new one */

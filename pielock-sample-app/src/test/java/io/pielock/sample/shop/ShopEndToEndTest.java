@@ -213,6 +213,26 @@ abstract class ShopEndToEndTest {
         assertThat(this.client.item(this.shop, this.sku).price().cents()).isEqualTo(10);
     }
 
+    @Test
+    void aFreeClientGetsThreeQuotesAMinuteAndAProClientMore() {
+        this.client.restock(this.shop, this.sku, 1);
+        this.client.read(this.client.send("PUT", this.shop, "/api/items/" + this.sku + "/price?cents=250"), Price.class);
+        String free = "/api/items/" + this.sku + "/price/quote?units=4&plan=free&client=" + user("free");
+        for (int quote = 0; quote < 3; quote++) {
+            HttpResponse<String> allowed = this.client.send("GET", this.shop, free);
+            assertThat(allowed.statusCode()).as(allowed.body()).isEqualTo(200);
+            assertThat(allowed.body()).contains("\"cents\":1000");
+        }
+        HttpResponse<String> fourth = this.client.send("GET", this.shop, free);
+        assertThat(fourth.statusCode()).as(fourth.body()).isEqualTo(429);
+        assertThat(fourth.headers().firstValue("RateLimit-Policy")).hasValue("\"3-per-1m\";q=3;w=60");
+
+        String pro = "/api/items/" + this.sku + "/price/quote?units=1&plan=pro&client=" + user("pro");
+        for (int quote = 0; quote < 4; quote++) {
+            assertThat(this.client.send("GET", this.shop, pro).statusCode()).isEqualTo(200);
+        }
+    }
+
     /**
      * Three reservations by one new buyer, back to back. They show the per-second limit only if the shop
      * decided them within a second, which a stalled machine may not do: then again, with another buyer.
