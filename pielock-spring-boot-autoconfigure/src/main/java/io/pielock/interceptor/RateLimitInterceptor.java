@@ -1,6 +1,7 @@
 package io.pielock.interceptor;
 
 import java.lang.reflect.Method;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -9,6 +10,7 @@ import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 
+import io.pielock.limiter.KeyedLimits;
 import io.pielock.limiter.LimitResult;
 import io.pielock.limiter.Limiter;
 import io.pielock.limiter.LimiterUnavailableException;
@@ -126,7 +128,7 @@ public class RateLimitInterceptor implements MethodInterceptor, SmartInitializin
         Object[] args = invocation.getArguments();
         LimitResult result;
         try {
-            result = this.limiter.get().allow(operation.keys(this.keys, target, args), operation.name());
+            result = decide(operation, target, args);
         }
         catch (LimiterUnavailableException ex) {
             throw ex.forMethod(operation.method());
@@ -151,7 +153,7 @@ public class RateLimitInterceptor implements MethodInterceptor, SmartInitializin
         Object[] args = invocation.getArguments();
         LimitResult result;
         try {
-            result = this.limiter.get().allow(operation.keys(this.keys, target, args), operation.name());
+            result = decide(operation, target, args);
         }
         catch (LimiterUnavailableException ex) {
             return CompletableFuture.failedFuture(ex.forMethod(operation.method()));
@@ -173,6 +175,11 @@ public class RateLimitInterceptor implements MethodInterceptor, SmartInitializin
         catch (Throwable ex) {
             return CompletableFuture.failedFuture(ex);
         }
+    }
+
+    private LimitResult decide(RateLimitOperation operation, Object target, Object[] args) {
+        List<KeyedLimits> keys = operation.keys(this.keys, target, args);
+        return this.limiter.get().allow(keys, operation.name(), operation.cost(this.keys, target, args, keys));
     }
 
     private ReactiveRateLimitCalls reactiveCalls() {

@@ -1,5 +1,6 @@
 package io.pielock.interceptor;
 
+import java.util.List;
 import java.util.function.Supplier;
 
 import org.aopalliance.intercept.MethodInvocation;
@@ -10,6 +11,7 @@ import org.springframework.core.ReactiveAdapterRegistry;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import io.pielock.limiter.KeyedLimits;
 import io.pielock.limiter.LimitResult;
 import io.pielock.limiter.LimiterUnavailableException;
 import io.pielock.limiter.RateLimitExceededException;
@@ -59,8 +61,10 @@ final class ReactiveRateLimitCalls {
         }
         Object target = invocation.getThis();
         Object[] args = invocation.getArguments();
-        Mono<LimitResult> decision = Mono.defer(() -> limiter(operation)
-                .allow(operation.keys(this.keys, target, args), operation.name()))
+        Mono<LimitResult> decision = Mono.defer(() -> {
+            List<KeyedLimits> keys = operation.keys(this.keys, target, args);
+            return limiter(operation).allow(keys, operation.name(), operation.cost(this.keys, target, args, keys));
+        })
             .onErrorMap(LimiterUnavailableException.class, ex -> ex.forMethod(operation.method()))
             .flatMap(result -> Mono.deferContextual(context -> {
                 this.listener.get().decided(result);
