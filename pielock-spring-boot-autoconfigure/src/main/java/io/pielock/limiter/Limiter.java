@@ -43,8 +43,14 @@ import io.pielock.key.Keys;
  * observer as the {@code pielock.limiter.decision} outcome {@code fail-open}) and logged at WARN at most once every
  * 10 seconds.</li>
  * </ul>
+ * <b>Weighted calls.</b> The {@code allow} methods with a last {@code long cost} argument decide a call that takes
+ * {@code cost} permits (a bulk request, a large upload), all or nothing: it passes only if every limit has room for
+ * all of them at once, exactly as {@code cost} calls at the same instant would, and is then counted {@code cost}
+ * times (and taken back whole when a later key denies it). A cost above a limit's count can never pass: it is
+ * denied, without asking the store, with a message saying so.
+ * <p>
  * Invalid arguments (a key that is null, blank or longer than {@link Keys#MAX_LENGTH}, {@code count <= 0}, a
- * window under 1 ms) throw {@link IllegalArgumentException}.
+ * window under 1 ms, {@code cost <= 0}) throw {@link IllegalArgumentException}.
  */
 public class Limiter {
 
