@@ -115,6 +115,20 @@ public @interface RateLimited {
     String condition() default "";
 
     /**
+     * How many permits one call takes, as a SpEL expression evaluated on every call with the same variables as
+     * {@link #key()} ({@code "#files.size()"}, {@code "#order.lines.size()"}), or a whole number ({@code "5"});
+     * {@code "1"} by default. A call of cost {@code c} is all or nothing: it passes only if every limit has room
+     * for {@code c} calls at once (a sliding window then counts it as {@code c} of its {@link #count()}; GCRA moves
+     * on {@code c} intervals). A cost above a limit's count never passes: the call is denied with a message
+     * saying so (a literal cost above a count fails the startup). A value that is not a whole number of at least 1
+     * (a fraction, a string, null, zero) throws {@link IllegalArgumentException} naming the method, the expression
+     * and the key, as an invalid key does. With repeated annotations, give it on one of them (or the same on
+     * each): one call has one cost, taken from every limit.
+     * @return the cost expression
+     */
+    String cost() default "1";
+
+    /**
      * The name of a method on the same bean, called instead (its result returned) when a limit denies the call.
      * It takes the same parameters, optionally followed by a
      * {@link io.pielock.limiter.RateLimitExceededException} (or a supertype), and returns a type assignable to

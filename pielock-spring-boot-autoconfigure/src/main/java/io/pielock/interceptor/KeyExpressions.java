@@ -79,17 +79,30 @@ public final class KeyExpressions {
                     "key must not be empty; give a SpEL expression such as \"#order.id\" or \"'nightly-report'\"",
                     null);
         }
+        return parse(annotation, method, "key", text);
+    }
+
+    /**
+     * Parses another attribute's expression (such as {@code @RateLimited}'s {@code cost}) with the key's rules.
+     * @param annotation the annotation's name, for the error message
+     * @param method the annotated method
+     * @param attribute the attribute's name, for the error message
+     * @param text the expression, not blank
+     * @return the parsed expression
+     * @throws AnnotationConfigurationException as {@link #parse(String, Method, String)}
+     */
+    static Expression parse(String annotation, Method method, String attribute, String text) {
         Expression expression;
         try {
             expression = PARSER.parseExpression(text);
         }
         catch (ParseException ex) {
             throw new AnnotationConfigurationException(annotation, method,
-                    "key expression \"" + text + "\" does not parse: " + ex.getMessage()
+                    attribute + " expression \"" + text + "\" does not parse: " + ex.getMessage()
                             + ". Quote literals ('nightly-report') and refer to parameters as #name, #p0 or #a0",
                     ex);
         }
-        checkVariables(annotation, method, text, expression, PARAMETER_NAMES.getParameterNames(method));
+        checkVariables(annotation, method, attribute, text, expression, PARAMETER_NAMES.getParameterNames(method));
         return expression;
     }
 
@@ -102,6 +115,11 @@ public final class KeyExpressions {
      */
     static void checkVariables(String annotation, Method method, String text, Expression expression,
             String[] parameterNames) {
+        checkVariables(annotation, method, "key", text, expression, parameterNames);
+    }
+
+    private static void checkVariables(String annotation, Method method, String attribute, String text,
+            Expression expression, String[] parameterNames) {
         if (!(expression instanceof SpelExpression spel)) {
             return;
         }
@@ -116,14 +134,14 @@ public final class KeyExpressions {
             if (positional.matches() && !named) {
                 String index = positional.group(1);
                 if (index.length() > 9 || Integer.parseInt(index) >= method.getParameterCount()) {
-                    throw new AnnotationConfigurationException(annotation, method, "key expression \"" + text
+                    throw new AnnotationConfigurationException(annotation, method, attribute + " expression \"" + text
                             + "\" refers to #" + variable + ", but the method has " + method.getParameterCount()
                             + " parameter(s), numbered from 0", null);
                 }
                 continue;
             }
             if (parameterNames == null) {
-                throw new AnnotationConfigurationException(annotation, method, "key expression \"" + text
+                throw new AnnotationConfigurationException(annotation, method, attribute + " expression \"" + text
                         + "\" refers to #" + variable + " by name, but the method's parameter names are not "
                         + "available at runtime. Compile with -parameters (Maven: "
                         + "<maven.compiler.parameters>true</maven.compiler.parameters>, which "
@@ -131,7 +149,7 @@ public final class KeyExpressions {
                         + "parameter by position as #p0 or #a0", null);
             }
             if (!named) {
-                throw new AnnotationConfigurationException(annotation, method, "key expression \"" + text
+                throw new AnnotationConfigurationException(annotation, method, attribute + " expression \"" + text
                         + "\" refers to #" + variable + ", which is not a parameter of the method; its parameters are "
                         + (parameterNames.length == 0 ? "none" : "#" + String.join(", #", parameterNames))
                         + " (or #p0, #a0 … by position; #root for the method, target and arguments)", null);
@@ -160,8 +178,7 @@ public final class KeyExpressions {
      */
     public String evaluate(Expression expression, String expressionText, Method method, Object target,
             Object[] args) {
-        Object value = expression.getValue(context(method, target, args));
-        return toKey(value, method, expressionText);
+        return toKey(value(expression, method, target, args), method, expressionText);
     }
 
     /**
@@ -175,7 +192,7 @@ public final class KeyExpressions {
      * @throws IllegalArgumentException if it does not evaluate to a boolean
      */
     public boolean test(Expression expression, String expressionText, Method method, Object target, Object[] args) {
-        Object value = expression.getValue(context(method, target, args));
+        Object value = value(expression, method, target, args);
         if (value instanceof Boolean result) {
             return result;
         }
@@ -184,14 +201,22 @@ public final class KeyExpressions {
                 + ((value == null) ? "null" : "a " + value.getClass().getName()) + ", not a boolean");
     }
 
-    private MethodBasedEvaluationContext context(Method method, Object target, Object[] args) {
+    /**
+     * Evaluates an expression for one call in a key's context (arguments, {@code #root}, beans), as it is.
+     * @param expression the parsed expression
+     * @param method the annotated (most specific) method
+     * @param target the bean
+     * @param args the call's arguments
+     * @return its value, possibly {@code null}
+     */
+    Object value(Expression expression, Method method, Object target, Object[] args) {
         KeyRoot root = new KeyRoot(method, target, args);
         MethodBasedEvaluationContext context = new MethodBasedEvaluationContext(root, method, args,
                 this.parameterNames);
         if (this.beanResolver != null) {
             context.setBeanResolver(this.beanResolver);
         }
-        return context;
+        return expression.getValue(context);
     }
 
     static String toKey(Object value, Method method, String expressionText) {

@@ -98,6 +98,9 @@ public class RateLimitInterceptor implements MethodInterceptor, SmartInitializin
      */
     @Override
     public void afterSingletonsInstantiated() {
+        // looked up once now, on the startup thread: the first look-up takes a lock, which reactive calls arriving
+        // together on event loops would otherwise contend for (a blocking call there)
+        this.listener.get();
         Set<Method> reactive = this.operations.getReactiveMethods();
         if (!reactive.isEmpty() && this.reactiveLimiter.get() == null) {
             Method method = reactive.iterator().next();
@@ -132,7 +135,7 @@ public class RateLimitInterceptor implements MethodInterceptor, SmartInitializin
         }
         LimitResult result;
         try {
-            result = this.limiter.get().allow(keys, operation.name());
+            result = decide(operation, keys, target, args);
         }
         catch (LimiterUnavailableException ex) {
             throw ex.forMethod(operation.method());
@@ -161,7 +164,7 @@ public class RateLimitInterceptor implements MethodInterceptor, SmartInitializin
             if (keys.isEmpty()) {
                 return invocation.proceed(); // every limit's condition is false: neither counted nor limited
             }
-            result = this.limiter.get().allow(keys, operation.name());
+            result = decide(operation, keys, target, args);
         }
         catch (LimiterUnavailableException ex) {
             return CompletableFuture.failedFuture(ex.forMethod(operation.method()));
@@ -183,6 +186,10 @@ public class RateLimitInterceptor implements MethodInterceptor, SmartInitializin
         catch (Throwable ex) {
             return CompletableFuture.failedFuture(ex);
         }
+    }
+
+    private LimitResult decide(RateLimitOperation operation, List<KeyedLimits> keys, Object target, Object[] args) {
+        return this.limiter.get().allow(keys, operation.name(), operation.cost(this.keys, target, args, keys));
     }
 
     private ReactiveRateLimitCalls reactiveCalls() {

@@ -17,7 +17,7 @@ import io.pielock.limiter.Limit;
 
 /**
  * One {@code @RateLimited} method, read and validated once: its limits grouped by key expression (each group
- * decided atomically), and its fallback.
+ * decided atomically), its cost per call, and its fallback.
  */
 public final class RateLimitOperation {
 
@@ -34,12 +34,20 @@ public final class RateLimitOperation {
 
     private final ResultKind resultKind;
 
+    private final CostExpression cost;
+
     RateLimitOperation(Method method, List<KeyRule> rules, FallbackMethod fallback) {
         this(method, rules, fallback, ResultKind.PLAIN);
     }
 
     RateLimitOperation(Method method, List<KeyRule> rules, FallbackMethod fallback, ResultKind resultKind) {
+        this(method, rules, fallback, resultKind, CostExpression.ONE);
+    }
+
+    RateLimitOperation(Method method, List<KeyRule> rules, FallbackMethod fallback, ResultKind resultKind,
+            CostExpression cost) {
         this.method = method;
+        this.cost = cost;
         this.resultKind = resultKind;
         this.rules = List.copyOf(rules);
         this.fallback = fallback;
@@ -151,6 +159,23 @@ public final class RateLimitOperation {
         Condition condition = rule.condition();
         return condition == null
                 || expressions.test(condition.expression(), condition.text(), this.method, target, args);
+    }
+
+    /**
+     * @param expressions evaluates the cost expression, in the key's context
+     * @param target the bean
+     * @param args the call's arguments
+     * @param keys this call's keys ({@link #keys}), which an error names
+     * @return how many permits this call takes, at least 1
+     * @throws IllegalArgumentException if the cost expression does not yield a whole number of at least 1
+     */
+    public long cost(KeyExpressions expressions, Object target, Object[] args, List<KeyedLimits> keys) {
+        return this.cost.evaluate(expressions, this.method, target, args, keys);
+    }
+
+    /** @return the {@code cost} attribute's text, {@code "1"} by default (for diagnostics) */
+    public String costText() {
+        return this.cost.text();
     }
 
     /**

@@ -31,6 +31,9 @@ public class RateLimitOperationSource extends OperationSource<RateLimitOperation
 
     static final String ANNOTATION = "@RateLimited";
 
+    /** {@link RateLimited#cost()}'s default. */
+    private static final String DEFAULT_COST = "1";
+
     /**
      * The asynchronous results {@code @RateLimited} decides at their start: when the method is called
      * ({@code CompletionStage}), or at each subscription (Reactor's {@code Mono} and {@code Flux}).
@@ -69,6 +72,7 @@ public class RateLimitOperationSource extends OperationSource<RateLimitOperation
         Map<List<String>, List<Limit>> limitsByKey = new LinkedHashMap<>();
         Map<List<String>, List<NamedLimit>> namedByKey = new LinkedHashMap<>();
         String fallback = "";
+        String cost = DEFAULT_COST;
         for (RateLimited annotation : annotations) {
             List<String> keyAndCondition = List.of(annotation.key(), annotation.condition());
             List<Limit> limits = limitsByKey.computeIfAbsent(keyAndCondition, key -> new ArrayList<>());
@@ -80,7 +84,10 @@ public class RateLimitOperationSource extends OperationSource<RateLimitOperation
                 named.add(namedLimit(method, annotation));
             }
             fallback = fallback(method, fallback, annotation.fallback());
+            cost = cost(method, cost, annotation.cost());
         }
+        CostExpression costExpression = CostExpression.parse(ANNOTATION, method, cost);
+        checkCost(method, costExpression, limitsByKey);
         List<KeyRule> rules = new ArrayList<>(limitsByKey.size());
         limitsByKey.forEach((keyAndCondition, limits) -> {
             String key = keyAndCondition.get(0);
@@ -94,7 +101,7 @@ public class RateLimitOperationSource extends OperationSource<RateLimitOperation
         });
         RateLimitOperation operation = new RateLimitOperation(method, rules, FallbackMethod.resolve(ANNOTATION,
                 method, targetClass, fallback, RateLimitExceededException.class),
-                asynchronous ? ResultKind.of(method) : ResultKind.PLAIN);
+                asynchronous ? ResultKind.of(method) : ResultKind.PLAIN, costExpression);
         if (operation.resultKind() == ResultKind.REACTIVE) {
             this.reactiveMethods.add(method);
         }
@@ -134,6 +141,28 @@ public class RateLimitOperationSource extends OperationSource<RateLimitOperation
             }
         }
         limits.add(limit);
+    }
+
+    /** A call's cost, one for every annotation of the method: it is one call, taking its permits from each. */
+    private static String cost(Method method, String chosen, String given) {
+        if (given.strip().equals(DEFAULT_COST) || given.equals(chosen)) {
+            return chosen;
+        }
+        if (!chosen.equals(DEFAULT_COST)) {
+            throw new AnnotationConfigurationException(ANNOTATION, method, "the repeated annotations give "
+                    + "different costs ('" + chosen + "' and '" + given + "'); a call has one cost, taken from "
+                    + "every limit, so give it on one annotation or the same on each", null);
+        }
+        return given;
+    }
+
+    /** A constant cost above a limit's count would deny every call: a mistake to report at startup. */
+    private static void checkCost(Method method, CostExpression cost, Map<?, List<Limit>> limitsByKey) {
+        limitsByKey.values().stream().flatMap(List::stream).filter(limit -> cost.constant() > limit.count())
+            .findFirst().ifPresent(limit -> {
+                throw new AnnotationConfigurationException(ANNOTATION, method, "cost " + cost.constant()
+                        + " is more than the count of " + limit + ", so no call could ever pass", null);
+            });
     }
 
     private static String fallback(Method method, String chosen, String given) {

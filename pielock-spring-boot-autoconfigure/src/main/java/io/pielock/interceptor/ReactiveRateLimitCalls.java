@@ -65,7 +65,8 @@ final class ReactiveRateLimitCalls {
         Mono<LimitResult> decision = Mono.defer(() -> {
             List<KeyedLimits> keys = operation.keys(this.keys, limiter(operation).catalog(), target, args);
             // every limit's condition is false: neither counted nor limited (an empty decision runs the method)
-            return keys.isEmpty() ? Mono.<LimitResult>empty() : limiter(operation).allow(keys, operation.name());
+            return keys.isEmpty() ? Mono.<LimitResult>empty()
+                    : limiter(operation).allow(keys, operation.name(), operation.cost(this.keys, target, args, keys));
         })
             .onErrorMap(LimiterUnavailableException.class, ex -> ex.forMethod(operation.method()))
             .flatMap(result -> Mono.deferContextual(context -> {

@@ -17,6 +17,8 @@ final class KeysDecision {
 
     private final List<KeyedLimits> keys;
 
+    private final long cost;
+
     /** What earlier keys recorded, to take back if a later key denies; only several keys need it. */
     private final LimitAttempt[] recorded;
 
@@ -28,7 +30,16 @@ final class KeysDecision {
      * @param keys the checked keys ({@link #check})
      */
     KeysDecision(List<KeyedLimits> keys) {
+        this(keys, 1);
+    }
+
+    /**
+     * @param keys the checked keys ({@link #check})
+     * @param cost the call's checked cost ({@link #check(List, String, long)})
+     */
+    KeysDecision(List<KeyedLimits> keys, long cost) {
         this.keys = keys;
+        this.cost = cost;
         this.recorded = (keys.size() > 1) ? new LimitAttempt[keys.size()] : null;
     }
 
@@ -56,6 +67,45 @@ final class KeysDecision {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("Rate limit name must not be null or blank, but was '" + name + "'");
         }
+    }
+
+    /**
+     * As {@link #check(List, String)}, and the cost.
+     * @param keys the keys of one call
+     * @param name what is limited
+     * @param cost how many permits the call takes
+     * @throws IllegalArgumentException as {@link #check(List, String)}, or if the cost is under 1
+     */
+    static void check(List<KeyedLimits> keys, String name, long cost) {
+        check(keys, name);
+        if (cost < 1) {
+            throw new IllegalArgumentException("Rate limit cost must be at least 1, but was " + cost + " for key: "
+                    + keys.get(0).key() + " (" + name + ")");
+        }
+    }
+
+    /**
+     * A call costing more than a limit's count can never pass, whatever the window holds: denied without asking
+     * the store (whose decision would be the same, after a round trip).
+     * @return the denial naming the first such limit, or {@code null} if every limit could admit the call
+     */
+    LimitResult neverPasses() {
+        if (this.cost == 1) {
+            return null;
+        }
+        for (KeyedLimits keyed : this.keys) {
+            for (Limit limit : keyed.limits()) {
+                if (this.cost > limit.count()) {
+                    return LimitResult.neverPasses(keyed.key(), limit, this.cost);
+                }
+            }
+        }
+        return null;
+    }
+
+    /** @return how many permits the call takes */
+    long cost() {
+        return this.cost;
     }
 
     /** @return how many keys the call has */

@@ -30,6 +30,16 @@ public record LimitResult(boolean allowed, String message, long remaining, Durat
                 retryAfter, key, limit);
     }
 
+    /** The start of the message of a call whose cost is above a limit's count. */
+    static final String NEVER_PASSES = "Rate limit can never pass";
+
+    static LimitResult neverPasses(String key, Limit limit, long cost) {
+        // retry-after: the window, a sane figure for headers; the message says that retrying will not help
+        return new LimitResult(false, NEVER_PASSES + " key: " + key + " (" + limit + "): the call costs " + cost
+                + ", more than the limit's count of " + limit.count() + "; retrying will not help", 0, limit.window(),
+                key, limit);
+    }
+
     static LimitResult allowedUnchecked(String key, Limit limit) {
         return new LimitResult(true, "Allowed without a rate limit check key: " + key
                 + " (the rate limit store could not be reached; fail-open)", 0, Duration.ZERO, key, limit);

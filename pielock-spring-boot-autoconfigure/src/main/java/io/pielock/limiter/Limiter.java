@@ -43,8 +43,14 @@ import io.pielock.key.Keys;
  * observer as the {@code pielock.limiter.decision} outcome {@code fail-open}) and logged at WARN at most once every
  * 10 seconds.</li>
  * </ul>
+ * <b>Weighted calls.</b> The {@code allow} methods with a last {@code long cost} argument decide a call that takes
+ * {@code cost} permits (a bulk request, a large upload), all or nothing: it passes only if every limit has room for
+ * all of them at once, exactly as {@code cost} calls at the same instant would, and is then counted {@code cost}
+ * times (and taken back whole when a later key denies it). A cost above a limit's count can never pass: it is
+ * denied, without asking the store, with a message saying so.
+ * <p>
  * Invalid arguments (a key that is null, blank or longer than {@link Keys#MAX_LENGTH}, {@code count <= 0}, a
- * window under 1 ms) throw {@link IllegalArgumentException}.
+ * window under 1 ms, {@code cost <= 0}) throw {@link IllegalArgumentException}.
  */
 public class Limiter {
 
@@ -96,6 +102,25 @@ public class Limiter {
      */
     public LimitResult allow(String key, TimeUnit per, long count) {
         return allow(key, per, count, PROGRAMMATIC);
+    }
+
+    /**
+     * Decides one call of {@code cost} permits (a bulk request, a large upload): allowed, all or nothing, only if
+     * the window has room for all of them, that is if at most {@code count - cost} calls were allowed for
+     * {@code key} in the last {@code per}; then it counts as {@code cost} calls. A cost above {@code count} is
+     * denied, never counted, with a message saying it can never pass.
+     * @param key the rate limit's name
+     * @param per the window
+     * @param count how many permits the window admits
+     * @param cost how many permits this call takes, at least 1
+     * @return whether the call may proceed (if so, it has been counted {@code cost} times), with a message naming
+     *         the key
+     * @throws IllegalArgumentException if the key is not valid ({@link Keys}), {@code count <= 0}, or
+     *         {@code cost <= 0}
+     * @throws LimiterUnavailableException if the store cannot be reached and the limiter fails closed
+     */
+    public LimitResult allow(String key, TimeUnit per, long count, long cost) {
+        return allow(key, List.of(Limit.of(count, per)), cost);
     }
 
     /**
@@ -156,6 +181,23 @@ public class Limiter {
      */
     public LimitResult allow(String key, List<Limit> limits) {
         return allow(key, limits, PROGRAMMATIC);
+    }
+
+    /**
+     * As {@link #allow(String, List)}, for a call of {@code cost} permits: allowed only if every limit has room for
+     * all of them (a sliding window: at most {@code count - cost} calls inside; GCRA: as {@code cost} calls at
+     * once), counted {@code cost} times by all of them or by none.
+     * @param key the rate limit's name
+     * @param limits the limits, with distinct windows
+     * @param cost how many permits this call takes, at least 1; above a limit's count the call is denied with a
+     *        message saying it can never pass
+     * @return whether the call may proceed, with a message naming the key
+     * @throws IllegalArgumentException if the key is not valid ({@link Keys}), there are no limits, two share a
+     *         window, or {@code cost <= 0}
+     * @throws LimiterUnavailableException if the store cannot be reached and the limiter fails closed
+     */
+    public LimitResult allow(String key, List<Limit> limits, long cost) {
+        return allow(List.of(new KeyedLimits(key, limits)), PROGRAMMATIC, cost);
     }
 
     /**
@@ -241,8 +283,30 @@ public class Limiter {
      * @throws LimiterUnavailableException if the store cannot be reached and the limiter fails closed
      */
     public LimitResult allow(List<KeyedLimits> keys, String name) {
-        KeysDecision.check(keys, name);
-        return decide(new KeysDecision(keys), this.observer.decisionStarted(this.store, keys, name));
+        return allow(keys, name, 1);
+    }
+
+    /**
+     * As {@link #allow(List, String)}, for a call of {@code cost} permits, taken from every limit of every key, all
+     * or nothing: a key that denies makes the limiter take the whole cost back from the keys before it.
+     * @param keys the keys with their limits; each key at most once
+     * @param name what is limited, as metrics and traces name it
+     * @param cost how many permits this call takes, at least 1; above a limit's count the call is denied, without
+     *         asking the store, with a message saying it can never pass
+     * @return whether the call may proceed, with a message naming the deciding key
+     * @throws IllegalArgumentException as {@link #allow(List, String)}, or if {@code cost <= 0}
+     * @throws LimiterUnavailableException if the store cannot be reached and the limiter fails closed
+     */
+    public LimitResult allow(List<KeyedLimits> keys, String name, long cost) {
+        KeysDecision.check(keys, name, cost);
+        KeysDecision decision = new KeysDecision(keys, cost);
+        LimiterObserver.Decision observed = this.observer.decisionStarted(this.store, keys, name);
+        LimitResult never = decision.neverPasses();
+        if (never != null) {
+            observed.denied();
+            return never;
+        }
+        return decide(decision, observed);
     }
 
     /**
@@ -260,7 +324,7 @@ public class Limiter {
             KeyedLimits current = decision.key(i);
             LimitAttempt attempt;
             try {
-                attempt = this.store.tryConsume(current.key(), current.limits());
+                attempt = this.store.tryConsume(current.key(), current.limits(), decision.cost());
             }
             catch (RuntimeException ex) {
                 return unreachable(decision, i, ex, observed);

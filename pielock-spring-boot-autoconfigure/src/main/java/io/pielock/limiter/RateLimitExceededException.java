@@ -21,13 +21,16 @@ public class RateLimitExceededException extends RuntimeException {
 
     private final transient Method method;
 
+    /** Why the call can never pass (its cost is above the limit's count), or {@code null}. */
+    private final String never;
+
     /**
      * @param key the exhausted rate limit's key
      * @param limit the exhausted limit
      * @param retryAfter how long until a call could pass
      */
     public RateLimitExceededException(String key, Limit limit, Duration retryAfter) {
-        this(key, limit, retryAfter, null);
+        this(key, limit, retryAfter, null, null);
     }
 
     /**
@@ -36,11 +39,12 @@ public class RateLimitExceededException extends RuntimeException {
      * @throws IllegalArgumentException if the result was allowed
      */
     public RateLimitExceededException(LimitResult denied, Method method) {
-        this(denied.key(), denied.limit(), requireDenied(denied).retryAfter(), method);
+        this(denied.key(), denied.limit(), requireDenied(denied).retryAfter(), method, never(denied));
     }
 
-    private RateLimitExceededException(String key, Limit limit, Duration retryAfter, Method method) {
-        super(message(key, limit, retryAfter, method));
+    private RateLimitExceededException(String key, Limit limit, Duration retryAfter, Method method, String never) {
+        super((never != null) ? never + where(method) : message(key, limit, retryAfter, method));
+        this.never = never;
         this.key = key;
         this.limit = Objects.requireNonNull(limit, "limit must not be null");
         this.retryAfter = Objects.requireNonNull(retryAfter, "retryAfter must not be null");
@@ -54,7 +58,7 @@ public class RateLimitExceededException extends RuntimeException {
      */
     public RateLimitExceededException forMethod(Method method) {
         RateLimitExceededException copy = new RateLimitExceededException(this.key, this.limit, this.retryAfter,
-                method);
+                method, this.never);
         copy.setStackTrace(getStackTrace());
         return copy;
     }
@@ -87,10 +91,18 @@ public class RateLimitExceededException extends RuntimeException {
     }
 
     static String message(String key, Limit limit, Duration retryAfter, Method method) {
-        String where = (method != null)
-                ? " for " + method.getDeclaringClass().getSimpleName() + "." + method.getName() + "()" : "";
-        return "Rate limit exceeded key: " + key + where + " (" + limit + "); retry after "
+        return "Rate limit exceeded key: " + key + where(method) + " (" + limit + "); retry after "
                 + ceilMillis(retryAfter) + "ms";
+    }
+
+    private static String where(Method method) {
+        return (method != null)
+                ? " for " + method.getDeclaringClass().getSimpleName() + "." + method.getName() + "()" : "";
+    }
+
+    /** @return the message of a call that costs more than the limit's count, or {@code null} */
+    private static String never(LimitResult denied) {
+        return denied.message().startsWith(LimitResult.NEVER_PASSES) ? denied.message() : null;
     }
 
     private static long ceilMillis(Duration duration) {

@@ -29,7 +29,28 @@ public interface RateLimitStore {
     LimitAttempt tryConsume(String key, List<Limit> limits);
 
     /**
-     * Takes back a call that {@link #tryConsume} recorded (the limiter does so when a later key denies the same
+     * Decides one call of {@code cost} permits, all or nothing, as {@code cost} calls at the same instant: only
+     * if every window has room for all of them (a sliding window holds at most {@code count - cost} calls; a GCRA
+     * limit would allow the last of them) records them all, in every window; otherwise records none.
+     * @param key the rate limit's name
+     * @param limits its limits, with distinct windows
+     * @param cost how many permits the call takes, from 1 to the smallest count of {@code limits} (the limiter
+     *        checks both)
+     * @return whether the call was recorded, and each window's state (its remaining count after the whole cost),
+     *         in the order of {@code limits}, with the cost
+     * @throws UnsupportedOperationException by default for a cost above 1: a store written before weighted calls
+     *         keeps working for calls of cost 1 (the limiter then reports the call as the store's error)
+     */
+    default LimitAttempt tryConsume(String key, List<Limit> limits, long cost) {
+        if (cost == 1) {
+            return tryConsume(key, limits);
+        }
+        throw new UnsupportedOperationException("Rate limit store " + describe() + " cannot decide key: " + key
+                + " for a call of cost " + cost + ": it does not implement weighted calls");
+    }
+
+    /**
+     * Takes back a call that {@link #tryConsume} recorded, its whole {@link LimitAttempt#cost()} (the limiter does so when a later key denies the same
      * call). Does nothing for windows that no longer hold it. A store that cannot take it back exactly (another
      * call was recorded since) must err towards keeping it counted: a refund never lets a window admit more than
      * its count.

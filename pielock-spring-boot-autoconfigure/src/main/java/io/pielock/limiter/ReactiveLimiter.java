@@ -183,10 +183,53 @@ public class ReactiveLimiter {
      * @return the decision, naming the deciding key; errors as {@link #allow(String, TimeUnit, long)}
      */
     public Mono<LimitResult> allow(List<KeyedLimits> keys, String name) {
+        return allow(keys, name, 1);
+    }
+
+    /**
+     * As {@link Limiter#allow(String, TimeUnit, long, long)}: a call of {@code cost} permits, decided at
+     * subscription.
+     * @param key the rate limit's name
+     * @param per the window
+     * @param count how many permits the window admits
+     * @param cost how many permits this call takes, at least 1
+     * @return the decision, naming the key; errors as {@link #allow(String, TimeUnit, long)}, and an
+     *         {@link IllegalArgumentException} for {@code cost <= 0}
+     */
+    public Mono<LimitResult> allow(String key, TimeUnit per, long count, long cost) {
+        return Mono.defer(() -> allow(key, List.of(Limit.of(count, per)), cost));
+    }
+
+    /**
+     * As {@link Limiter#allow(String, List, long)}: a call of {@code cost} permits against several limits of one
+     * key, decided at subscription.
+     * @param key the rate limit's name
+     * @param limits the limits, with distinct windows
+     * @param cost how many permits this call takes, at least 1
+     * @return the decision, naming the key; errors as {@link #allow(String, TimeUnit, long, long)}
+     */
+    public Mono<LimitResult> allow(String key, List<Limit> limits, long cost) {
+        return Mono.defer(() -> allow(List.of(new KeyedLimits(key, limits)), Limiter.PROGRAMMATIC, cost));
+    }
+
+    /**
+     * As {@link Limiter#allow(List, String, long)}, decided at subscription.
+     * @param keys the keys with their limits; each key at most once
+     * @param name what is limited, as metrics and traces name it (few distinct values, never a user id)
+     * @param cost how many permits this call takes, at least 1
+     * @return the decision, naming the deciding key; errors as {@link #allow(String, TimeUnit, long, long)}
+     */
+    public Mono<LimitResult> allow(List<KeyedLimits> keys, String name, long cost) {
         return Mono.defer(() -> {
-            KeysDecision.check(keys, name);
-            KeysDecision decision = new KeysDecision(keys);
-            return decide(decision, 0, this.observer.decisionStarted(this.store, keys, name));
+            KeysDecision.check(keys, name, cost);
+            KeysDecision decision = new KeysDecision(keys, cost);
+            LimiterObserver.Decision observed = this.observer.decisionStarted(this.store, keys, name);
+            LimitResult never = decision.neverPasses();
+            if (never != null) {
+                observed.denied();
+                return Mono.just(never);
+            }
+            return decide(decision, 0, observed);
         });
     }
 
@@ -220,7 +263,7 @@ public class ReactiveLimiter {
             return Mono.just(decision.allowed());
         }
         KeyedLimits current = decision.key(index);
-        return Mono.defer(() -> this.store.tryConsume(current.key(), current.limits()))
+        return Mono.defer(() -> this.store.tryConsume(current.key(), current.limits(), decision.cost()))
             .switchIfEmpty(Mono.error(() -> new IllegalStateException("Rate limit store " + this.store.describe()
                     + " answered nothing for key: " + current.key())))
             // the error mapper sees only the store's errors: what follows a success is not inside it

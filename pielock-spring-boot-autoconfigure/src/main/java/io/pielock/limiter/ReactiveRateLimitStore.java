@@ -27,7 +27,25 @@ public interface ReactiveRateLimitStore {
     Mono<LimitAttempt> tryConsume(String key, List<Limit> limits);
 
     /**
-     * Takes back a call that {@link #tryConsume} recorded, as {@link RateLimitStore#refund(String, LimitAttempt)}.
+     * Decides one call of {@code cost} permits, all or nothing, in one atomic step, as
+     * {@link RateLimitStore#tryConsume(String, List, long)}.
+     * @param key the rate limit's name
+     * @param limits its limits, with distinct windows
+     * @param cost how many permits the call takes, from 1 to the smallest count of {@code limits}
+     * @return whether the call was recorded, and each window's state, in the order of {@code limits}; by default, for
+     *         a cost above 1, an {@link UnsupportedOperationException} (a store written before weighted calls keeps
+     *         working for calls of cost 1)
+     */
+    default Mono<LimitAttempt> tryConsume(String key, List<Limit> limits, long cost) {
+        if (cost == 1) {
+            return tryConsume(key, limits);
+        }
+        return Mono.error(() -> new UnsupportedOperationException("Rate limit store " + describe()
+                + " cannot decide key: " + key + " for a call of cost " + cost + ": it does not implement weighted calls"));
+    }
+
+    /**
+     * Takes back a call that {@link #tryConsume} recorded, its whole cost, as {@link RateLimitStore#refund(String, LimitAttempt)}.
      * @param key the rate limit's name
      * @param recorded what {@code tryConsume} answered for the call (allowed)
      * @return completes once the call was taken back (or could not be, exactly)

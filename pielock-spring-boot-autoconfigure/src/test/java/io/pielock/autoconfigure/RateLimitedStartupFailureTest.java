@@ -50,7 +50,15 @@ class RateLimitedStartupFailureTest {
                         + "@RateLimited supports these asynchronous results only: [CompletableFuture, "
                         + "CompletionStage, Flux, Mono]"),
                 Arguments.of(PublisherResult.class, "it returns Publisher (a reactive type)"),
-                Arguments.of(CompletableFutureSubtypeResult.class, "it returns MinimalFuture"));
+                Arguments.of(CompletableFutureSubtypeResult.class, "it returns MinimalFuture"),
+                Arguments.of(ZeroCost.class, "cost must be at least 1, but was 0"),
+                Arguments.of(BlankCost.class, "cost must not be empty"),
+                Arguments.of(CostAboveTheCount.class, "cost 6 is more than the count of 5 per 1m, so no call could "
+                        + "ever pass"),
+                Arguments.of(CostThatDoesNotParse.class, "cost expression \"#user.size(\" does not parse"),
+                Arguments.of(CostOfAnUnknownParameter.class, "cost expression \"#files.size()\" refers to #files, "
+                        + "which is not a parameter of the method"),
+                Arguments.of(TwoCosts.class, "different costs ('2' and '#user.length()')"));
     }
 
     @ParameterizedTest
@@ -222,6 +230,50 @@ class RateLimitedStartupFailureTest {
         @RateLimited(per = TimeUnit.SECOND, count = 2)
         public CompletionStage<String> call(String user) {
             return CompletableFuture.completedFuture(user);
+        }
+    }
+
+    public static class ZeroCost {
+
+        @RateLimited(count = 5, cost = "0")
+        public void call(String user) {
+        }
+    }
+
+    public static class BlankCost {
+
+        @RateLimited(count = 5, cost = " ")
+        public void call(String user) {
+        }
+    }
+
+    public static class CostAboveTheCount {
+
+        @RateLimited(per = TimeUnit.HOUR, count = 10, cost = "6")
+        @RateLimited(per = TimeUnit.MINUTE, count = 5)
+        public void call(String user) {
+        }
+    }
+
+    public static class CostThatDoesNotParse {
+
+        @RateLimited(count = 5, cost = "#user.size(")
+        public void call(String user) {
+        }
+    }
+
+    public static class CostOfAnUnknownParameter {
+
+        @RateLimited(count = 5, cost = "#files.size()")
+        public void call(String user) {
+        }
+    }
+
+    public static class TwoCosts {
+
+        @RateLimited(per = TimeUnit.MINUTE, count = 5, cost = "2")
+        @RateLimited(per = TimeUnit.HOUR, count = 50, cost = "#user.length()")
+        public void call(String user) {
         }
     }
 }

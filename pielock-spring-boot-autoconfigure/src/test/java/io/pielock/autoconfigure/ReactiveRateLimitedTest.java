@@ -186,6 +186,32 @@ class ReactiveRateLimitedTest {
         });
     }
 
+    @Test
+    void aMonoMethodTakesItsSpelCostAtSubscriptionAndAnInvalidCostIsAnErrorSignal() {
+        this.runner.run(context -> {
+            Api api = context.getBean(Api.class);
+            StepVerifier.create(api.weighted("ivy", List.of(1, 2, 3)).subscribeOn(Schedulers.parallel()))
+                .expectNext(3)
+                .verifyComplete();
+            StepVerifier.create(api.weighted("ivy", List.of(4, 5)).subscribeOn(Schedulers.parallel()))
+                .expectErrorSatisfies(ex -> assertThat(ex).isInstanceOf(RateLimitExceededException.class)
+                    .hasMessageStartingWith("Rate limit exceeded key: weighted:ivy for Api.weighted() (4 per 1m)"))
+                .verify();
+            StepVerifier.create(api.weighted("ivy", List.of(1, 2, 3, 4, 5)).subscribeOn(Schedulers.parallel()))
+                .expectErrorSatisfies(ex -> assertThat(ex).isInstanceOf(RateLimitExceededException.class)
+                    .hasMessageStartingWith("Rate limit can never pass key: weighted:ivy (4 per 1m)"))
+                .verify();
+            StepVerifier.create(api.weighted("ivy", List.of()).subscribeOn(Schedulers.parallel()))
+                .expectErrorSatisfies(ex -> assertThat(ex).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageEndingWith("for key: weighted:ivy evaluated to 0; a call costs at least 1 permit"))
+                .verify();
+            StepVerifier.create(api.weighted("ivy", List.of(6)).subscribeOn(Schedulers.parallel()))
+                .expectNext(1)
+                .verifyComplete();
+            assertThat(api.calls()).as("the method ran for the allowed subscriptions only").isEqualTo(2);
+        });
+    }
+
     static class Api {
 
         private final AtomicInteger calls = new AtomicInteger();
@@ -210,6 +236,12 @@ class ReactiveRateLimitedTest {
         CompletableFuture<String> futureUnlessInternal(String user, boolean internal) {
             this.calls.incrementAndGet();
             return CompletableFuture.completedFuture("future " + user);
+        }
+
+        @RateLimited(key = "'weighted:' + #user", per = TimeUnit.MINUTE, count = 4, cost = "#items.size()")
+        Mono<Integer> weighted(String user, List<Integer> items) {
+            this.calls.incrementAndGet();
+            return Mono.just(items.size());
         }
 
         @RateLimited(key = "'flux:' + #user", per = TimeUnit.MINUTE, count = 1)

@@ -10,6 +10,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntBinaryOperator;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -584,8 +586,202 @@ abstract class AbstractLimiterContractTest {
         assertThatIllegalArgumentException().isThrownBy(() -> limiter.allow(List.of()));
     }
 
+    // Weighted calls: a call of cost c is c calls at once, all or nothing
+
+    @Test
+    void aCallTakesItsCostFromTheCountAllOrNothing() {
+        Limiter limiter = newProcess();
+        LimitResult three = limiter.allow(this.key, TimeUnit.MINUTE, 5, 3);
+        assertThat(three.allowed()).isTrue();
+        assertThat(three.remaining()).isEqualTo(2);
+        assertThat(three.message()).isEqualTo("Allowed key: " + this.key + " (2 of 5 per 1m left)");
+        LimitResult tooMany = limiter.allow(this.key, TimeUnit.MINUTE, 5, 3);
+        assertThat(tooMany.allowed()).as("3 do not fit in the 2 left").isFalse();
+        assertThat(tooMany.message()).startsWith("Rate limit exceeded key: " + this.key + " (5 per 1m); retry after");
+        assertThat(tooMany.retryAfter()).isPositive().isLessThanOrEqualTo(Duration.ofMinutes(1));
+        LimitResult two = limiter.allow(this.key, TimeUnit.MINUTE, 5, 2);
+        assertThat(two.allowed()).as("the denied call took nothing").isTrue();
+        assertThat(two.remaining()).isZero();
+        assertThat(limiter.allow(this.key, TimeUnit.MINUTE, 5).allowed()).isFalse();
+    }
+
+    @Test
+    void costsFillALargeWindowExactlyAsThatManyCallsWould() {
+        // rings grow, doubling, while a call of cost 37 is recorded: the count is reached exactly, never passed
+        Limiter limiter = newProcess();
+        List<Limit> hundred = List.of(Limit.of(100, TimeUnit.HOUR));
+        assertThat(limiter.allow(this.key, hundred, 37).remaining()).isEqualTo(63);
+        assertThat(limiter.allow(this.key, hundred, 37).remaining()).isEqualTo(26);
+        assertThat(limiter.allow(this.key, hundred, 27).allowed()).isFalse();
+        assertThat(limiter.allow(this.key, hundred, 25).remaining()).isEqualTo(1);
+        assertThat(limiter.allow(this.key, hundred, 2).allowed()).isFalse();
+        assertThat(limiter.allow(this.key, hundred).remaining()).isZero();
+        assertThat(limiter.allow(this.key, hundred).allowed()).isFalse();
+    }
+
+    @Test
+    void aCostIsTakenFromEveryLimitOfAKeyOrFromNone() {
+        // several limits of one key: decided by the multi-limit script (Redis) in one step
+        Limiter limiter = newProcess();
+        List<Limit> minuteAndHour = List.of(Limit.of(5, TimeUnit.MINUTE), Limit.of(10, TimeUnit.HOUR));
+        LimitResult three = limiter.allow(this.key, minuteAndHour, 3);
+        assertThat(three.remaining()).isEqualTo(2);
+        assertThat(three.limit()).isEqualTo(Limit.of(5, TimeUnit.MINUTE));
+        LimitResult denied = limiter.allow(this.key, minuteAndHour, 3);
+        assertThat(denied.allowed()).isFalse();
+        assertThat(denied.limit()).isEqualTo(Limit.of(5, TimeUnit.MINUTE));
+        assertThat(limiter.allow(this.key, List.of(Limit.of(10, TimeUnit.HOUR)), 1).remaining())
+            .as("the hour counted the allowed 3, not the denied 3").isEqualTo(6);
+    }
+
+    @Test
+    void aCostAboveTheCountIsDeniedAsNeverPassingWithoutAskingTheStore() {
+        AtomicInteger asked = new AtomicInteger();
+        RateLimitStore store = newStore();
+        Limiter limiter = new Limiter(new RateLimitStore() {
+            @Override
+            public LimitAttempt tryConsume(String key, List<Limit> limits) {
+                return tryConsume(key, limits, 1);
+            }
+
+            @Override
+            public LimitAttempt tryConsume(String key, List<Limit> limits, long cost) {
+                asked.incrementAndGet();
+                return store.tryConsume(key, limits, cost);
+            }
+
+            @Override
+            public void refund(String key, LimitAttempt recorded) {
+                store.refund(key, recorded);
+            }
+        });
+        LimitResult never = limiter.allow(this.key, TimeUnit.MINUTE, 2, 3);
+        assertThat(never.allowed()).isFalse();
+        assertThat(never.key()).isEqualTo(this.key);
+        assertThat(never.limit()).isEqualTo(Limit.of(2, TimeUnit.MINUTE));
+        assertThat(never.message()).isEqualTo("Rate limit can never pass key: " + this.key + " (2 per 1m): the call "
+                + "costs 3, more than the limit's count of 2; retrying will not help");
+        assertThat(asked).hasValue(0);
+        LimitResult oneOfTwo = limiter.allow(List.of(KeyedLimits.of(this.key, Limit.of(9, TimeUnit.MINUTE)),
+                KeyedLimits.of(this.key + ":global", Limit.of(2, TimeUnit.HOUR))), "bulk", 3);
+        assertThat(oneOfTwo.message()).startsWith("Rate limit can never pass key: " + this.key + ":global (2 per 1h)");
+        assertThat(asked).as("not even the first key's store").hasValue(0);
+        assertThat(limiter.allow(this.key, TimeUnit.MINUTE, 2, 2).allowed()).as("nothing was counted").isTrue();
+    }
+
+    @Test
+    void costsUnderOneAreRejectedNamingTheKey() {
+        Limiter limiter = newProcess();
+        for (long cost : new long[] { 0, -1, Long.MIN_VALUE }) {
+            assertThatIllegalArgumentException().isThrownBy(() -> limiter.allow(this.key, TimeUnit.MINUTE, 5, cost))
+                .withMessage("Rate limit cost must be at least 1, but was " + cost + " for key: " + this.key + " ("
+                        + Limiter.PROGRAMMATIC + ")");
+            assertThatIllegalArgumentException()
+                .isThrownBy(() -> limiter.allow(this.key, List.of(Limit.of(5, TimeUnit.MINUTE)), cost))
+                .withMessageContaining("cost must be at least 1");
+        }
+        assertThat(limiter.allow(this.key, TimeUnit.MINUTE, 5).remaining()).as("nothing counted").isEqualTo(4);
+    }
+
+    @Test
+    void sixteenThreadsWithMixedCostsTakeExactlyTheCountOfOneWindow() throws Exception {
+        Limit limit = Limit.of(20, TimeUnit.MINUTE);
+        List<Call> permits = hammer(16, limit, 25, 0, (thread, call) -> 1 + (thread + call) % 3);
+        assertThat(permits.size()).as("permits taken by the weighted calls").isLessThanOrEqualTo(20);
+        // whatever the weighted calls left is still there, one by one: no permit lost, none given twice
+        Limiter limiter = newProcess();
+        int rest = 0;
+        while (limiter.allow(this.key, List.of(limit)).allowed()) {
+            rest++;
+        }
+        assertThat(permits.size() + rest).isEqualTo(20);
+    }
+
+    @Test
+    void sixteenThreadsWithMixedCostsAcrossSeveralWindowsNeverExceedCountInAnyWindow() throws Exception {
+        Limit limit = Limit.of(6, Duration.ofMillis(400));
+        List<Call> permits = hammer(16, limit, Integer.MAX_VALUE, 1200, (thread, call) -> 1 + (thread + call) % 3);
+        assertAtMostCountInAnyWindow(permits, limit);
+        assertThat(permits).as("windows refill").hasSizeGreaterThanOrEqualTo(12);
+    }
+
+    @Test
+    void aCostDeniedByALaterKeyIsTakenBackWholeFromTheEarlierKeys() {
+        Limiter limiter = newProcess();
+        String user = this.key + ":user";
+        String global = this.key + ":global";
+        List<KeyedLimits> both = List.of(KeyedLimits.of(user, Limit.of(9, TimeUnit.MINUTE)),
+                KeyedLimits.of(global, Limit.of(4, TimeUnit.MINUTE)));
+        assertThat(limiter.allow(both, "bulk", 3).allowed()).isTrue();
+        for (int i = 0; i < 3; i++) {
+            LimitResult denied = limiter.allow(both, "bulk", 2);
+            assertThat(denied.allowed()).isFalse();
+            assertThat(denied.key()).isEqualTo(global);
+        }
+        assertThat(limiter.allow(user, TimeUnit.MINUTE, 9).remaining())
+            .as("each denied cost of 2 was taken back from the user's limit").isEqualTo(5);
+    }
+
+    @Test
+    void aCostTakenBackAfterLaterCallsLeavesExactlyTheOthersCounted() {
+        RateLimitStore store = newStore();
+        List<Limit> fivePerMinute = List.of(Limit.of(5, TimeUnit.MINUTE));
+        LimitAttempt first = store.tryConsume(this.key, fivePerMinute, 2);
+        assertThat(first.cost()).isEqualTo(2);
+        assertThat(first.windows().get(0).remaining()).isEqualTo(3);
+        assertThat(store.tryConsume(this.key, fivePerMinute, 2).windows().get(0).remaining()).isEqualTo(1);
+        store.refund(this.key, first);
+        assertThat(store.tryConsume(this.key, fivePerMinute, 3).windows().get(0).remaining())
+            .as("the 2 taken back, the later 2 still counted").isZero();
+        assertThat(store.tryConsume(this.key, fivePerMinute).allowed()).isFalse();
+    }
+
+    @Test
+    void gcraTakesACostAsThatManyCallsAtOnce() {
+        // 5 per 10 s: one call per 2 s, a burst of 5
+        Limiter limiter = newProcess();
+        List<Limit> gcra = List.of(Limit.of(5, Duration.ofSeconds(10), Algorithm.GCRA));
+        LimitResult three = limiter.allow(this.key, gcra, 3);
+        assertThat(three.allowed()).isTrue();
+        assertThat(three.remaining()).isEqualTo(2);
+        LimitResult denied = limiter.allow(this.key, gcra, 3);
+        assertThat(denied.allowed()).as("3 more would exceed the burst").isFalse();
+        assertThat(denied.retryAfter()).as("until one interval has refilled").isPositive()
+            .isLessThanOrEqualTo(Duration.ofSeconds(2));
+        LimitResult two = limiter.allow(this.key, gcra, 2);
+        assertThat(two.allowed()).isTrue();
+        assertThat(two.remaining()).isZero();
+        assertThat(limiter.allow(this.key, gcra).allowed()).isFalse();
+        assertThat(limiter.allow(this.key + ":full", gcra, 5).remaining()).as("a whole burst from rest").isZero();
+        assertThat(limiter.allow(this.key + ":over", gcra, 6).message()).contains("can never pass");
+    }
+
+    @Test
+    void gcraTakesACostBackWholeWhenALaterKeyDenies() {
+        Limiter limiter = newProcess();
+        String user = this.key + ":user";
+        Limit userLimit = Limit.of(6, TimeUnit.MINUTE, Algorithm.GCRA);
+        List<KeyedLimits> both = List.of(KeyedLimits.of(user, userLimit),
+                KeyedLimits.of(this.key + ":global", Limit.of(2, TimeUnit.MINUTE, Algorithm.GCRA)));
+        assertThat(limiter.allow(both, "bulk", 2).allowed()).isTrue();
+        for (int i = 0; i < 2; i++) {
+            assertThat(limiter.allow(both, "bulk", 2).allowed()).isFalse();
+        }
+        assertThat(limiter.allow(user, List.of(userLimit)).remaining())
+            .as("the denied costs were taken back from the user's limit").isEqualTo(3);
+    }
+
     /** Runs {@code threads} callers in two processes, each making {@code calls} calls or calling for {@code millis}. */
     private List<Call> hammer(int threads, Limit limit, int calls, long millis) throws Exception {
+        return hammer(threads, limit, calls, millis, (thread, call) -> 1);
+    }
+
+    /**
+     * As {@link #hammer(int, Limit, int, long)}, each call costing {@code cost.applyAsInt(thread, call)}.
+     * @return one {@link Call} per permit taken: an allowed call of cost c is c calls decided at one instant
+     */
+    private List<Call> hammer(int threads, Limit limit, int calls, long millis, IntBinaryOperator cost)
+            throws Exception {
         Limiter[] processes = { newProcess(), newProcess() };
         List<Call> allowed = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch start = new CountDownLatch(1);
@@ -594,13 +790,16 @@ abstract class AbstractLimiterContractTest {
             List<Future<?>> futures = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 Limiter limiter = processes[t % 2];
+                int thread = t;
                 futures.add(pool.submit(() -> {
                     start.await();
                     long until = System.nanoTime() + Duration.ofMillis(millis).toNanos();
                     for (int i = 0; i < calls && (millis == 0 || System.nanoTime() < until); i++) {
                         long sent = System.nanoTime();
-                        if (limiter.allow(this.key, List.of(limit)).allowed()) {
-                            allowed.add(new Call(sent, System.nanoTime()));
+                        int permits = cost.applyAsInt(thread, i);
+                        if (limiter.allow(this.key, List.of(limit), permits).allowed()) {
+                            Call call = new Call(sent, System.nanoTime());
+                            allowed.addAll(Collections.nCopies(permits, call));
                         }
                     }
                     return null;

@@ -209,4 +209,37 @@ abstract class AbstractReactiveLimiterContractTest {
         assertThat(denied.allowed()).isFalse();
         assertThat(blocking.allow(this.key, TimeUnit.MINUTE, 2).remaining()).isEqualTo(1);
     }
+
+    @Test
+    void aCostIsTakenAllOrNothingAndSharedWithTheBlockingLimiter() {
+        ReactiveLimiter reactive = newProcess();
+        Limiter blocking = new Limiter(newBlockingStore());
+        LimitResult three = decide(reactive.allow(this.key, TimeUnit.MINUTE, 5, 3));
+        assertThat(three.allowed()).isTrue();
+        assertThat(three.remaining()).isEqualTo(2);
+        assertThat(decide(reactive.allow(this.key, List.of(Limit.of(5, TimeUnit.MINUTE)), 3)).allowed()).isFalse();
+        assertThat(blocking.allow(this.key, TimeUnit.MINUTE, 5, 2).remaining()).as("one count for both").isZero();
+        LimitResult never = decide(reactive.allow(this.key + ":other", TimeUnit.MINUTE, 5, 6));
+        assertThat(never.allowed()).isFalse();
+        assertThat(never.message()).startsWith("Rate limit can never pass key: " + this.key + ":other (5 per 1m)");
+        StepVerifier.create(reactive.allow(this.key, TimeUnit.MINUTE, 5, 0))
+            .expectErrorSatisfies(ex -> assertThat(ex).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cost must be at least 1")
+                .hasMessageContaining(this.key))
+            .verify(WAIT);
+    }
+
+    @Test
+    void aCostDeniedByALaterKeyIsTakenBackWholeFromTheEarlierKeys() {
+        ReactiveLimiter limiter = newProcess();
+        String user = this.key + ":user";
+        List<KeyedLimits> both = List.of(KeyedLimits.of(user, Limit.of(9, TimeUnit.MINUTE)),
+                KeyedLimits.of(this.key + ":global", Limit.of(4, TimeUnit.MINUTE, Algorithm.GCRA)));
+        assertThat(decide(limiter.allow(both, "bulk", 3)).allowed()).isTrue();
+        for (int i = 0; i < 2; i++) {
+            assertThat(decide(limiter.allow(both, "bulk", 2)).allowed()).isFalse();
+        }
+        assertThat(decide(limiter.allow(user, TimeUnit.MINUTE, 9)).remaining())
+            .as("each denied cost of 2 was taken back").isEqualTo(5);
+    }
 }

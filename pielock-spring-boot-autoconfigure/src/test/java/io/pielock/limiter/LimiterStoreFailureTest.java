@@ -48,6 +48,19 @@ class LimiterStoreFailureTest {
     }
 
     @Test
+    void aStoreWrittenBeforeWeightedCallsServesCostOneAndRefusesMoreAsItsOwnError() {
+        // this store implements only tryConsume(key, limits), as stores did before costs
+        Limiter limiter = new Limiter(this.failingForGlobal, false);
+        assertThat(limiter.allow("user", List.of(Limit.of(2, TimeUnit.MINUTE)), 1).remaining()).isEqualTo(1);
+        assertThatExceptionOfType(LimiterUnavailableException.class)
+            .isThrownBy(() -> limiter.allow("other", TimeUnit.MINUTE, 5, 2))
+            .withMessageStartingWith("Could not check rate limit key: other")
+            .havingCause()
+            .isInstanceOf(UnsupportedOperationException.class)
+            .withMessageEndingWith("cannot decide key: other for a call of cost 2: it does not implement weighted calls");
+    }
+
+    @Test
     void failingOpenAllowsUncheckedAndCounts() {
         Limiter limiter = new Limiter(this.failingForGlobal, true);
         LimitResult result = limiter.allow(this.userThenGlobal);

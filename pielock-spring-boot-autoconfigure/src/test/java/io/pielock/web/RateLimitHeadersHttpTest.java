@@ -83,6 +83,22 @@ class RateLimitHeadersHttpTest {
     }
 
     @Test
+    void aWeightedCallReportsWhatIsLeftAfterItsWholeCostAndACostThatCanNeverPassIs429() throws Exception {
+        HttpResponse<String> three = get("/weighted?k=weighted&n=3");
+        assertThat(three.statusCode()).isEqualTo(200);
+        assertThat(three.headers().allValues("RateLimit")).containsExactly("\"5-per-1m\";r=2");
+        HttpResponse<String> denied = get("/weighted?k=weighted&n=3");
+        assertThat(denied.statusCode()).isEqualTo(429);
+        assertThat(denied.headers().allValues("RateLimit").get(0)).startsWith("\"5-per-1m\";r=0;t=");
+        assertThat(get("/weighted?k=weighted&n=2").headers().allValues("RateLimit"))
+            .as("the denied 3 took nothing").containsExactly("\"5-per-1m\";r=0");
+        HttpResponse<String> never = get("/weighted?k=never&n=6");
+        assertThat(never.statusCode()).isEqualTo(429);
+        assertThat(never.headers().firstValue("Retry-After")).as("the window").hasValue("60");
+        assertThat(get("/weighted?k=never&n=5").statusCode()).as("nothing was counted").isEqualTo(200);
+    }
+
+    @Test
     void aResponseEntityHandlerGetsTheFieldsBesideItsOwnHeaders() throws Exception {
         HttpResponse<String> allowed = get("/entity?k=entity");
         assertThat(allowed.statusCode()).isEqualTo(202);
@@ -169,6 +185,12 @@ class RateLimitHeadersHttpTest {
         @RateLimited(key = "#k", per = TimeUnit.MINUTE, count = 3)
         public String body(@RequestParam String k) {
             return "body " + k;
+        }
+
+        @GetMapping("/weighted")
+        @RateLimited(key = "#k", per = TimeUnit.MINUTE, count = 5, cost = "#n")
+        public String weighted(@RequestParam String k, @RequestParam int n) {
+            return "weighted " + n;
         }
 
         @GetMapping("/entity")

@@ -36,13 +36,18 @@ public class InMemoryRateLimitStore implements RateLimitStore {
 
     @Override
     public LimitAttempt tryConsume(String key, List<Limit> limits) {
+        return tryConsume(key, limits, 1);
+    }
+
+    @Override
+    public LimitAttempt tryConsume(String key, List<Limit> limits, long cost) {
         sweepOccasionally();
         long now = System.nanoTime();
         LimitAttempt[] attempt = new LimitAttempt[1];
         // compute() holds the key's bin, which makes the decision atomic and keeps sweeps from racing it
         this.keys.compute(key, (k, existing) -> {
             Windows windows = (existing != null) ? existing : new Windows();
-            attempt[0] = windows.consume(limits, now);
+            attempt[0] = windows.consume(limits, now, cost);
             return windows.isEmpty() ? null : windows;
         });
         return attempt[0];
@@ -52,7 +57,7 @@ public class InMemoryRateLimitStore implements RateLimitStore {
     public void refund(String key, LimitAttempt recorded) {
         long now = System.nanoTime();
         this.keys.computeIfPresent(key, (k, windows) -> {
-            windows.refund(recorded.windows(), now);
+            windows.refund(recorded.windows(), now, recorded.cost());
             return windows.isEmpty() ? null : windows;
         });
     }
@@ -84,52 +89,70 @@ public class InMemoryRateLimitStore implements RateLimitStore {
         /** GCRA limits: each window's theoretical arrival time. */
         private final Map<Duration, Long> arrivals = new HashMap<>(4);
 
-        LimitAttempt consume(List<Limit> limits, long now) {
+        LimitAttempt consume(List<Limit> limits, long now, long cost) {
             List<WindowState> states = new ArrayList<>(limits.size());
             boolean allowed = true;
             for (Limit limit : limits) {
-                WindowState state = (limit.algorithm() == Algorithm.GCRA) ? checkArrival(limit, now)
-                        : checkRing(limit, now);
+                WindowState state = (limit.algorithm() == Algorithm.GCRA) ? checkArrival(limit, now, cost)
+                        : checkRing(limit, now, cost);
                 allowed &= state.hadRoom();
                 states.add(state);
             }
             if (allowed) {
                 for (int i = 0; i < limits.size(); i++) {
                     Limit limit = limits.get(i);
-                    long mark = (limit.algorithm() == Algorithm.GCRA) ? recordArrival(limit, now)
-                            : this.rings.computeIfAbsent(limit.window(), w -> new Ring())
-                                .record(now, now - limit.window().toNanos(), (int) limit.count());
-                    states.set(i, new WindowState(limit, states.get(i).remaining() - 1, Duration.ZERO, mark));
+                    long mark = (limit.algorithm() == Algorithm.GCRA) ? recordArrival(limit, now, cost)
+                            : recordRing(limit, now, cost);
+                    states.set(i, new WindowState(limit, states.get(i).remaining() - cost, Duration.ZERO, mark));
                 }
             }
-            return new LimitAttempt(allowed, states);
+            return new LimitAttempt(allowed, states, cost);
         }
 
-        private WindowState checkRing(Limit limit, long now) {
+        /** @return the first of the {@code cost} consecutive times recorded, the call's mark */
+        private long recordRing(Limit limit, long now, long cost) {
+            Ring ring = this.rings.computeIfAbsent(limit.window(), w -> new Ring());
+            long since = now - limit.window().toNanos();
+            long first = ring.record(now, since, (int) limit.count());
+            for (long k = 1; k < cost; k++) {
+                ring.record(now, since, (int) limit.count());
+            }
+            return first;
+        }
+
+        /** Room for {@code cost} calls: at most {@code count - cost} inside, as in {@code limit-sliding.lua}. */
+        private WindowState checkRing(Limit limit, long now, long cost) {
             Ring ring = this.rings.get(limit.window());
             long since = now - limit.window().toNanos();
             int count = (int) limit.count();
-            int slots = (ring != null) ? ring.slots() : 0;
-            if (slots >= count && ring.newest(count) > since) {
-                return new WindowState(limit, 0, Duration.ofNanos(ring.newest(count) - since), 0);
+            if (cost > count) {
+                return new WindowState(limit, 0, limit.window(), 0);
             }
-            int inside = (ring != null) ? ring.firstAtOrBefore(since, Math.min(slots, count - 1)) - 1 : 0;
+            int last = (int) (count - cost + 1);
+            int slots = (ring != null) ? ring.slots() : 0;
+            if (slots >= last && ring.newest(last) > since) {
+                return new WindowState(limit, 0, Duration.ofNanos(ring.newest(last) - since), 0);
+            }
+            int inside = (ring != null) ? ring.firstAtOrBefore(since, Math.min(slots, last - 1)) - 1 : 0;
             return new WindowState(limit, count - inside, Duration.ZERO, 0);
         }
 
-        /** GCRA, as in {@code limit-consume.lua}, in nanoseconds. */
-        private WindowState checkArrival(Limit limit, long now) {
+        /** GCRA, as in {@code limit-consume.lua}, in nanoseconds: {@code cost} calls at once. */
+        private WindowState checkArrival(Limit limit, long now, long cost) {
             long interval = interval(limit);
             long tolerance = (limit.count() - 1) * interval;
-            long late = arrival(limit, now) - now;
+            if (cost > limit.count()) {
+                return new WindowState(limit, 0, limit.window(), 0);
+            }
+            long late = arrival(limit, now) - now + (cost - 1) * interval;
             if (late > tolerance) {
                 return new WindowState(limit, 0, Duration.ofNanos(late - tolerance), 0);
             }
-            return new WindowState(limit, (tolerance - late) / interval + 1, Duration.ZERO, 0);
+            return new WindowState(limit, (tolerance - late) / interval + cost, Duration.ZERO, 0);
         }
 
-        private long recordArrival(Limit limit, long now) {
-            long arrival = arrival(limit, now) + interval(limit);
+        private long recordArrival(Limit limit, long now, long cost) {
+            long arrival = arrival(limit, now) + cost * interval(limit);
             this.arrivals.put(limit.window(), arrival);
             return arrival;
         }
@@ -144,25 +167,26 @@ public class InMemoryRateLimitStore implements RateLimitStore {
             return (window + limit.count() - 1) / limit.count();
         }
 
-        void refund(List<WindowState> recorded, long now) {
+        void refund(List<WindowState> recorded, long now, long cost) {
             for (WindowState window : recorded) {
                 Limit limit = window.limit();
                 if (limit.algorithm() == Algorithm.GCRA) {
-                    refundArrival(limit, window.mark(), now);
+                    refundArrival(limit, window.mark(), now, cost);
                 }
                 else {
                     Ring ring = this.rings.get(limit.window());
-                    if (ring != null) {
-                        ring.remove(window.mark());
+                    // the call's cost times are consecutive from its mark; newest first, as limit-refund.lua
+                    for (long k = cost - 1; ring != null && k >= 0; k--) {
+                        ring.remove(window.mark() + k);
                     }
                 }
             }
         }
 
         /** Exact or not at all, as in {@code limit-refund.lua}. */
-        private void refundArrival(Limit limit, long mark, long now) {
+        private void refundArrival(Limit limit, long mark, long now, long cost) {
             Long arrival = this.arrivals.get(limit.window());
-            long interval = interval(limit);
+            long interval = cost * interval(limit);
             if (arrival != null && (arrival == mark || (arrival > mark && now <= mark - interval))) {
                 if (arrival - interval <= now) {
                     this.arrivals.remove(limit.window());

@@ -25,7 +25,12 @@ public class ReactiveInMemoryRateLimitStore implements ReactiveRateLimitStore {
 
     @Override
     public Mono<LimitAttempt> tryConsume(String key, List<Limit> limits) {
-        return Mono.fromSupplier(() -> this.store.tryConsume(key, limits));
+        return tryConsume(key, limits, 1);
+    }
+
+    @Override
+    public Mono<LimitAttempt> tryConsume(String key, List<Limit> limits, long cost) {
+        return Mono.fromSupplier(() -> this.store.tryConsume(key, limits, cost));
     }
 
     @Override

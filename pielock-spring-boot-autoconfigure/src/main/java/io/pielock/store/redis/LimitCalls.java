@@ -42,32 +42,38 @@ final class LimitCalls {
     record Call(LuaScript<?> script, ReturnType returnType, int numKeys, byte[][] keysAndArgs) {
     }
 
-    /** @return the call deciding one call of {@code key} against {@code limits} */
-    Call consume(String key, List<Limit> limits) {
+    /**
+     * @return the call deciding one call of {@code key}, of {@code cost} permits, against {@code limits} (the
+     *         cost is the scripts' last argument)
+     */
+    Call consume(String key, List<Limit> limits, long cost) {
         int count = limits.size();
         if (count == 1) {
             // the common case has scripts of its own, with less work per call
             Limit limit = limits.get(0);
-            byte[][] keyAndArgs = new byte[4][];
+            byte[][] keyAndArgs = new byte[5][];
             arguments(limit, keyAndArgs, 0);
             keyAndArgs[0] = windowKey(key, limit); // in place of the algorithm, which the script is
+            keyAndArgs[4] = ascii(cost);
             return new Call(limit.algorithm() == Algorithm.GCRA ? LimitScripts.GCRA : LimitScripts.SLIDING,
                     ReturnType.MULTI, 1, keyAndArgs);
         }
-        byte[][] keysAndArgs = new byte[5 * count][];
+        byte[][] keysAndArgs = new byte[5 * count + 1][];
         for (int i = 0; i < count; i++) {
             keysAndArgs[i] = windowKey(key, limits.get(i));
             arguments(limits.get(i), keysAndArgs, count + 4 * i);
         }
+        keysAndArgs[5 * count] = ascii(cost);
         return new Call(LimitScripts.CONSUME, ReturnType.MULTI, count, keysAndArgs);
     }
 
     /**
      * @param limits the limits the call was decided against
      * @param reply the consume script's reply: allowed, then remaining, retry-after (µs) and mark per window
+     * @param cost the call's cost
      * @return the store's answer
      */
-    static LimitAttempt attempt(List<Limit> limits, List<?> reply) {
+    static LimitAttempt attempt(List<Limit> limits, List<?> reply, long cost) {
         int count = limits.size();
         WindowState[] windows = new WindowState[count];
         for (int i = 0; i < count; i++) {
@@ -75,19 +81,20 @@ final class LimitCalls {
                     Duration.ofNanos(Math.multiplyExact(number(reply.get(2 + 3 * i)), 1000L)),
                     number(reply.get(3 + 3 * i)));
         }
-        return new LimitAttempt(number(reply.get(0)) == 1L, List.of(windows));
+        return new LimitAttempt(number(reply.get(0)) == 1L, List.of(windows), cost);
     }
 
     /** @return the call taking back what {@code recorded} recorded for {@code key} */
     Call refund(String key, LimitAttempt recorded) {
         List<WindowState> windows = recorded.windows();
         int count = windows.size();
-        byte[][] keysAndArgs = new byte[6 * count][];
+        byte[][] keysAndArgs = new byte[6 * count + 1][];
         for (int i = 0; i < count; i++) {
             keysAndArgs[i] = windowKey(key, windows.get(i).limit());
             arguments(windows.get(i).limit(), keysAndArgs, count + 5 * i);
             keysAndArgs[count + 5 * i + 4] = ascii(windows.get(i).mark());
         }
+        keysAndArgs[6 * count] = ascii(recorded.cost());
         return new Call(LimitScripts.REFUND, ReturnType.INTEGER, count, keysAndArgs);
     }
 

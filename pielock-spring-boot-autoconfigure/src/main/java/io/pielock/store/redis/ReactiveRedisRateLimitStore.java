@@ -37,10 +37,15 @@ public class ReactiveRedisRateLimitStore implements ReactiveRateLimitStore {
 
     @Override
     public Mono<LimitAttempt> tryConsume(String key, List<Limit> limits) {
+        return tryConsume(key, limits, 1);
+    }
+
+    @Override
+    public Mono<LimitAttempt> tryConsume(String key, List<Limit> limits, long cost) {
         return Mono.defer(() -> {
-            LimitCalls.Call call = this.calls.consume(key, limits);
+            LimitCalls.Call call = this.calls.consume(key, limits, cost);
             return this.scripts.run(call.script(), call.returnType(), call.numKeys(), call.keysAndArgs())
-                .map(reply -> LimitCalls.attempt(limits, reply));
+                .map(reply -> LimitCalls.attempt(limits, reply, cost));
         });
     }
 

@@ -52,9 +52,14 @@ public class RedisRateLimitStore implements RateLimitStore {
 
     @Override
     public LimitAttempt tryConsume(String key, List<Limit> limits) {
-        LimitCalls.Call call = this.calls.consume(key, limits);
+        return tryConsume(key, limits, 1);
+    }
+
+    @Override
+    public LimitAttempt tryConsume(String key, List<Limit> limits, long cost) {
+        LimitCalls.Call call = this.calls.consume(key, limits, cost);
         List<?> reply = this.scripts.run(call.script(), call.returnType(), call.numKeys(), call.keysAndArgs());
-        return LimitCalls.attempt(limits, reply);
+        return LimitCalls.attempt(limits, reply, cost);
     }
 
     @Override

@@ -10,12 +10,16 @@
 -- KEYS[i] limit i's key (all in one hash tag, so one Cluster slot and one atomic decision)
 -- ARGV[4i-3] limit i's algorithm ('sliding' or 'gcra'); ARGV[4i-2] its window (sliding) or interval (gcra) in
 -- us; ARGV[4i-1] its count; ARGV[4i] how long its key lives after an allowed call, in ms (the window; for gcra
--- count intervals, rounded up)
+-- count intervals, rounded up); ARGV[4 * #KEYS + 1] the call's cost in permits (1 if absent): allowed only if
+-- every limit has room for cost calls at once (sliding: at most count - cost calls inside the window; gcra: the
+-- cost-th of cost calls at once would be allowed), then recorded cost times (gcra: TAT moves cost intervals).
+-- A sliding call's mark is the first of its cost consecutive times.
 -- Returns {allowed (1 or 0), then per limit i: remaining, retry-after in us, the call's mark for
 -- limit-refund.lua (sliding: the time it was recorded with; gcra: the TAT it wrote; 0 if not recorded)}.
 local time = call('TIME')
 local now = time[1] * 1000000 + time[2]
 
+local cost = tonumber(ARGV[4 * #KEYS + 1]) or 1
 local reply = {1}
 local states = {}
 for i = 1, #KEYS do
@@ -30,28 +34,32 @@ for i = 1, #KEYS do
         if tat < now then
             tat = now
         end
-        if tat - now > tolerance then
+        local extra = (cost - 1) * span
+        if tat - now + extra > tolerance then
             reply[1] = 0
             reply[3 * i - 1] = 0
-            reply[3 * i] = tat - now - tolerance
+            -- a cost above the count never fits (the limiter denies it before asking)
+            reply[3 * i] = (extra > tolerance) and count * span or tat - now + extra - tolerance
         else
             -- calls that fit now, this one included
             reply[3 * i - 1] = floor((tolerance - (tat - now)) / span) + 1
             reply[3 * i] = 0
-            state = tat + span
+            state = tat + cost * span
         end
     else
         -- a call made at or before `since` has left the window
         local since = now - span
         local bytes, head, inside, slots, whole = open(key)
-        local filler = (slots >= count) and newest(key, bytes, head, slots, count) or since
+        -- the call fits if the newest call that would leave at most count - cost inside has left the window
+        local last = count - cost + 1
+        local filler = (last < 1 and now) or ((slots >= last) and newest(key, bytes, head, slots, last)) or since
         if filler > since then
-            -- count calls inside the window: room again once the count-th newest leaves it
+            -- more than count - cost calls inside the window: room again once the last-th newest leaves it
             reply[1] = 0
             reply[3 * i - 1] = 0
-            reply[3 * i] = filler - since
+            reply[3 * i] = (last < 1) and span or filler - since
         else
-            inside = after(key, bytes, head, slots, since, min(slots, count - 1), inside)
+            inside = after(key, bytes, head, slots, since, min(slots, last - 1), inside)
             reply[3 * i - 1] = count - inside
             reply[3 * i] = 0
             state = {bytes, head, whole, slots, inside}
@@ -67,10 +75,10 @@ if reply[1] == 1 then
             call('SET', key, pack('>i8', state), 'PX', ttl)
             reply[3 * i + 1] = state
         else
-            reply[3 * i + 1] = record(key, now, state[1], state[2], state[3], state[4], state[5], ARGV[4 * i - 2] + 0,
-                ARGV[4 * i - 1] + 0, ttl)
+            reply[3 * i + 1] = record_all(key, now, state[1], state[2], state[3], state[4], state[5],
+                ARGV[4 * i - 2] + 0, ARGV[4 * i - 1] + 0, ttl, cost)
         end
-        reply[3 * i - 1] = reply[3 * i - 1] - 1
+        reply[3 * i - 1] = reply[3 * i - 1] - cost
     end
 end
 return reply

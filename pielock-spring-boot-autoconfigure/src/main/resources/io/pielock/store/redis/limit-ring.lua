@@ -119,3 +119,16 @@ local function record(key, now, bytes, head, whole, slots, inside, window, count
     return stamp
 end
 
+-- Records a call of `cost` permits: `cost` times, one after another (stamped 1 us apart, so they are
+-- consecutive), re-reading the ring between them since each may have moved or grown it. Returns the first
+-- time, the call's mark: limit-refund.lua takes back mark .. mark + cost - 1.
+local function record_all(key, now, bytes, head, whole, slots, inside, window, count, ttl, cost)
+    local first = record(key, now, bytes, head, whole, slots, inside, window, count, ttl)
+    for k = 2, cost do
+        local _
+        bytes, head, _, slots, whole = open(key)
+        record(key, now, bytes, head, whole, slots, inside + k - 1, window, count, ttl)
+    end
+    return first
+end
+
