@@ -2,6 +2,7 @@ package io.pielock.autoconfigure;
 
 import java.util.List;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -15,13 +16,16 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.Ordered;
 import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.springframework.http.codec.ServerCodecConfigurer;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 import io.pielock.limiter.LimitCatalog;
 import io.pielock.limiter.Limiter;
+import io.pielock.limiter.ReactiveLimiter;
 import io.pielock.web.HttpRateLimitRules;
 import io.pielock.web.RateLimitRulesInterceptor;
+import io.pielock.web.reactive.RateLimitRulesWebFilter;
 
 /**
  * The HTTP rate limit rules of {@code pielock.limiter.http.rules}, when there are any, validated at startup: in
@@ -66,6 +70,19 @@ class HttpRulesConfiguration {
     @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
     @ConditionalOnClass(name = "org.springframework.web.reactive.DispatcherHandler")
     static class WebFluxRules {
+
+        /** Needs the {@code ReactiveLimiter} (there is none over a rate limit store of the application's own). */
+        @Bean
+        RateLimitRulesWebFilter pielockRateLimitRulesWebFilter(HttpRateLimitRules rules,
+                ObjectProvider<ReactiveLimiter> limiter, ServerCodecConfigurer codecs) {
+            ReactiveLimiter reactive = limiter.getIfUnique();
+            if (reactive == null) {
+                throw new InvalidPielockPropertyException(HttpRateLimitRulesFactory.PREFIX, "HTTP rules in a WebFlux "
+                        + "application need a ReactiveLimiter, and there is none (a rate limit store of the "
+                        + "application's own has no reactive store); declare a ReactiveLimiter bean", null);
+            }
+            return new RateLimitRulesWebFilter(rules, reactive, codecs);
+        }
     }
 
     /** Whether {@code pielock.limiter.http.rules} has any rule. */
