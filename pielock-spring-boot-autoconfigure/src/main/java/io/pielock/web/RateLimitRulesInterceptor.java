@@ -1,5 +1,6 @@
 package io.pielock.web;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.server.RequestPath;
@@ -23,7 +24,9 @@ import io.pielock.limiter.RateLimitExceededException;
  * takes the request back from the rules before. An allowed decision is recorded for the response's
  * {@code RateLimit} fields ({@link RequestRateLimit}), with those of {@code @RateLimited} methods of the request.
  * A rule whose key is null or blank is logged as an error; the request is then answered 500, or let through without
- * that rule ({@code pielock.limiter.http.on-missing-key}).
+ * that rule ({@code pielock.limiter.http.on-missing-key}). Only the request's own dispatch is decided: error pages
+ * and async dispatches of a request that was decided already are not counted again, even where a rule's pattern
+ * (such as {@code /**}) matches {@code /error}.
  */
 public class RateLimitRulesInterceptor implements HandlerInterceptor {
 
@@ -43,6 +46,9 @@ public class RateLimitRulesInterceptor implements HandlerInterceptor {
     @Override
     public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler)
             throws Exception {
+        if (request.getDispatcherType() != DispatcherType.REQUEST) {
+            return true; // an error page or async dispatch of a request that was decided already
+        }
         RequestPath path = ServletRequestPathUtils.hasParsedRequestPath(request)
                 ? ServletRequestPathUtils.getParsedRequestPath(request)
                 : RequestPath.parse(request.getRequestURI(), request.getContextPath());

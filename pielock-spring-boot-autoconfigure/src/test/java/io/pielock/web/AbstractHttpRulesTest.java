@@ -65,7 +65,11 @@ abstract class AbstractHttpRulesTest {
             "pielock.limiter.http.rules[4].limits=1/1m",
             "pielock.limiter.http.rules[5].paths=/annotated",
             "pielock.limiter.http.rules[5].key=#request.getHeader('X-A')",
-            "pielock.limiter.http.rules[5].limits=10/1m" };
+            "pielock.limiter.http.rules[5].limits=10/1m",
+            "pielock.limiter.http.rules[6].name=error-page",
+            "pielock.limiter.http.rules[6].paths=/error",
+            "pielock.limiter.http.rules[6].key=#request.getHeader('X-A')",
+            "pielock.limiter.http.rules[6].limits=1/1m" };
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -161,6 +165,13 @@ abstract class AbstractHttpRulesTest {
         assertThat(allowed.headers().allValues("RateLimit")).containsExactly("\"3-per-1m\";r=2");
     }
 
+    @Test
+    void anErrorPageDispatchIsNotCountedAsARequest() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            assertThat(send("GET", "/fail", "X-A", "fail-" + this.id).statusCode()).isEqualTo(500);
+        }
+    }
+
     private HttpResponse<String> send(String method, String path, String... headers) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + path))
             .method(method, HttpRequest.BodyPublishers.noBody());
@@ -207,6 +218,11 @@ abstract class AbstractHttpRulesTest {
         @PostMapping("/header")
         String post() {
             return "posted";
+        }
+
+        @GetMapping("/fail")
+        String fail() {
+            throw new IllegalStateException("failed on purpose");
         }
 
         @GetMapping("/user")
