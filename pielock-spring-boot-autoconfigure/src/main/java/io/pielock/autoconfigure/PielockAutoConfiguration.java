@@ -41,7 +41,8 @@ import io.pielock.lock.ReactiveLockTemplate;
 @Import({ StoreConfigurations.RedisStoreConfiguration.class, StoreConfigurations.MemoryStoreConfiguration.class,
         StoreConfigurations.NoRedisOnClasspathConfiguration.class,
         PielockAutoConfiguration.LockAnnotationConfiguration.class, LimiterConfiguration.class,
-        ObservationConfiguration.class, ReactiveLockConfiguration.class, ReactiveLimiterConfiguration.class })
+        ObservationConfiguration.class, ReactiveLockConfiguration.class, ReactiveLimiterConfiguration.class,
+        HttpRulesConfiguration.class })
 public final class PielockAutoConfiguration {
 
     @Bean

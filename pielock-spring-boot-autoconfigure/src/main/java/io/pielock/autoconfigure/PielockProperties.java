@@ -1,7 +1,9 @@
 package io.pielock.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -284,6 +286,13 @@ public class PielockProperties {
          */
         private Map<String, String> limits = new LinkedHashMap<>();
 
+        /** HTTP rate limit rules, applied to requests by path without code. */
+        private final Http http = new Http();
+
+        public Http getHttp() {
+            return this.http;
+        }
+
         public Map<String, String> getLimits() {
             return this.limits;
         }
@@ -306,6 +315,146 @@ public class PielockProperties {
 
         public void setAspectOrder(int aspectOrder) {
             this.aspectOrder = aspectOrder;
+        }
+    }
+
+    /** HTTP rate limit rules: requests limited by path, method and a key, without code. */
+    public static class Http {
+
+        /**
+         * Rules, each limiting the requests it matches; a request that matches several must pass all of them.
+         */
+        private List<Rule> rules = new ArrayList<>();
+
+        /**
+         * What happens to a request for which a rule's key evaluates to null or blank (always logged as an error):
+         * 'deny' answers 500, 'allow' lets it through without that rule.
+         */
+        private OnMissingKey onMissingKey = OnMissingKey.DENY;
+
+        public List<Rule> getRules() {
+            return this.rules;
+        }
+
+        public void setRules(List<Rule> rules) {
+            this.rules = rules;
+        }
+
+        public OnMissingKey getOnMissingKey() {
+            return this.onMissingKey;
+        }
+
+        public void setOnMissingKey(OnMissingKey onMissingKey) {
+            this.onMissingKey = onMissingKey;
+        }
+    }
+
+    /** What happens to a request for which a rule gives no key. */
+    public enum OnMissingKey {
+
+        /** Answer 500: the rule cannot tell whose request it is. */
+        DENY,
+
+        /** Let the request through without that rule. */
+        ALLOW
+    }
+
+    /** One HTTP rate limit rule. */
+    public static class Rule {
+
+        /**
+         * Name of the rule in metrics, traces, logs and keys; defaults to its property, such as
+         * 'pielock.limiter.http.rules[0]'.
+         */
+        private String name;
+
+        /**
+         * Path patterns (Spring PathPattern syntax, such as '/api/**' or '/orders/{id}'), matched against the path
+         * within the application.
+         */
+        private List<String> paths = new ArrayList<>();
+
+        /**
+         * HTTP methods the rule applies to, such as GET or POST; empty for all.
+         */
+        private List<String> methods = new ArrayList<>();
+
+        /**
+         * SpEL expression for the key, over #request (remoteAddr, getHeader(name), method, path) and #principal
+         * (the authenticated Principal or null), such as '#request.remoteAddr' or '#principal?.name'.
+         */
+        private String key;
+
+        /**
+         * Named limit (pielock.limiter.limits.<name>) of the rule; give either this or 'limits'.
+         */
+        private String limit;
+
+        /**
+         * Inline limits of the rule, one or more comma-separated count/window, such as '5/1s, 100/1m'; give either
+         * this or 'limit'.
+         */
+        private String limits;
+
+        /**
+         * Permits a request takes; only 1 is supported for now.
+         */
+        private int cost = 1;
+
+        public String getName() {
+            return this.name;
+        }
+
+        public void setName(String name) {
+            this.name = name;
+        }
+
+        public List<String> getPaths() {
+            return this.paths;
+        }
+
+        public void setPaths(List<String> paths) {
+            this.paths = paths;
+        }
+
+        public List<String> getMethods() {
+            return this.methods;
+        }
+
+        public void setMethods(List<String> methods) {
+            this.methods = methods;
+        }
+
+        public String getKey() {
+            return this.key;
+        }
+
+        public void setKey(String key) {
+            this.key = key;
+        }
+
+        public String getLimit() {
+            return this.limit;
+        }
+
+        public void setLimit(String limit) {
+            this.limit = limit;
+        }
+
+        public String getLimits() {
+            return this.limits;
+        }
+
+        public void setLimits(String limits) {
+            this.limits = limits;
+        }
+
+        public int getCost() {
+            return this.cost;
+        }
+
+        public void setCost(int cost) {
+            this.cost = cost;
         }
     }
 
