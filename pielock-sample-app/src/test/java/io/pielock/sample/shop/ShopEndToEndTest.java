@@ -3,6 +3,7 @@ package io.pielock.sample.shop;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -211,6 +212,24 @@ abstract class ShopEndToEndTest {
         assertThat(eleventh.headers().firstValue("RateLimit-Policy")).hasValue("\"10-per-1m\";q=10;w=60");
         assertThat(retryAfterSeconds(eleventh)).isGreaterThan(30);
         assertThat(this.client.item(this.shop, this.sku).price().cents()).isEqualTo(10);
+    }
+
+    @Test
+    void readingAnItemsReservationsIsLimitedByAConfiguredHttpRuleWithoutAnyCode() {
+        this.client.restock(this.shop, this.sku, 1);
+        // 10 a second per client address and item: a burst of 30 from this test meets the 429
+        List<Integer> statuses = new ArrayList<>();
+        for (int call = 0; call < 30; call++) {
+            HttpResponse<String> answer = this.client.send("GET", this.shop,
+                    "/api/items/" + this.sku + "/reservations");
+            statuses.add(answer.statusCode());
+            assertThat(answer.headers().firstValue("RateLimit-Policy")).hasValue("\"10-per-1s\";q=10;w=1");
+            if (answer.statusCode() == 429) {
+                assertThat(statuses).as("allowed before the denial").hasSizeGreaterThan(10);
+                return;
+            }
+        }
+        assertThat(statuses).as("30 reads, none denied: were they slower than 10 a second?").contains(429);
     }
 
     @Test
