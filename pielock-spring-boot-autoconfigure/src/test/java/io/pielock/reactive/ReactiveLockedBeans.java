@@ -73,12 +73,21 @@ final class ReactiveLockedBeans {
                 .doOnTerminate(this::leave).doOnCancel(this::leave);
         }
 
-        /** @return completes as {@code until} does (with its value) */
+        /**
+         * @return completes as {@code until} does (with its value), once this body has counted itself out: the
+         *         lock, which follows the returned future, is released only after that (a dependent of {@code until}
+         *         itself might run after the release); cancelling it cancels {@code until}
+         */
         @DistributedLocked(key = "#key", expires = "5s", timeout = "10s")
         public CompletableFuture<Object> future(String key, CompletableFuture<Object> until) {
             enter();
-            until.whenComplete((value, failure) -> this.inside.decrementAndGet());
-            return until;
+            CompletableFuture<Object> result = until.whenComplete((value, failure) -> this.inside.decrementAndGet());
+            result.whenComplete((value, failure) -> {
+                if (result.isCancelled()) {
+                    until.cancel(true);
+                }
+            });
+            return result;
         }
 
         @DistributedLocked(key = "#key", expires = "5s")
