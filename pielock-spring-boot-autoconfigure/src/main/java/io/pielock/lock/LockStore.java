@@ -28,7 +28,10 @@ public interface LockStore {
     /**
      * As {@link #tryAcquire(String, String, Duration)}, by a caller that waits: if the lock is held elsewhere,
      * the store remembers for a while that someone waits for it (the caller tries again within
-     * {@code retryWithin}), so that its release is announced. Releases nobody waits for may go unannounced.
+     * {@code retryWithin}), so that its release is announced, or the lock passed to the caller directly (see
+     * {@link #addGrantListener(GrantListener)}; a caller that gives up then calls
+     * {@link #withdraw(String, String, Duration)}). Releases nobody waits for may go unannounced. An attempt
+     * that finds the lock already passed to {@code token} answers acquired.
      * @param key the lock's name
      * @param token the acquisition's random owner token
      * @param lease how long the lock lives unless renewed
@@ -36,6 +39,49 @@ public interface LockStore {
      * @return the outcome
      */
     LockAttempt tryAcquire(String key, String token, Duration lease, Duration retryWithin);
+
+    /**
+     * Called by a waiting caller that gives up (timeout, tries, interrupt) after at least one
+     * {@link #tryAcquire(String, String, Duration, Duration)} found the lock held: a store that hands locks
+     * directly to waiters (see {@link #addGrantListener(GrantListener)}) forgets the waiter here, so that no
+     * release passes the lock to an acquisition nobody completes. If a release passed it the lock meanwhile, the
+     * lock is the caller's, with its lease counted from this call; the caller keeps or releases it.
+     * @param key the lock's name
+     * @param token the waiting acquisition's owner token
+     * @param lease the lease to give the lock if it turns out to be the caller's
+     * @return acquired (with the fencing token issued when the lock was passed to the caller), or held elsewhere;
+     *         stores that never pass locks to waiters answer held elsewhere without calling anything (the
+     *         default)
+     */
+    default LockAttempt withdraw(String key, String token, Duration lease) {
+        return LockAttempt.heldElsewhere(null);
+    }
+
+    /**
+     * Registers a listener told when a release in any process passed a lock directly to one of this process's
+     * waiting acquisitions, by its owner token, with the fencing token issued to it: that acquisition owns the
+     * lock from the release on, without an attempt of its own. Called once by each template. Stores that never
+     * pass locks to waiters ignore it (the default); then waiters take a released lock with their next attempt.
+     * The notice is best effort: a waiter that misses it finds the lock its own at its next attempt
+     * ({@link #tryAcquire(String, String, Duration, Duration)} then answers acquired).
+     * @param listener receives grants
+     */
+    default void addGrantListener(GrantListener listener) {
+    }
+
+    /**
+     * Told that a release passed a lock to a waiting acquisition ({@link #addGrantListener(GrantListener)}).
+     */
+    @FunctionalInterface
+    interface GrantListener {
+
+        /**
+         * @param key the lock's name
+         * @param token the owner token of the acquisition that now owns it
+         * @param fencingToken the fencing token issued to it
+         */
+        void granted(String key, String token, long fencingToken);
+    }
 
     /**
      * Passes the lock from {@code fromToken} to {@code toToken} in one atomic step with a new fencing token, for

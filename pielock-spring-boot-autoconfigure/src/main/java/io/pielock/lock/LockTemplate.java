@@ -91,6 +91,7 @@ public class LockTemplate implements AutoCloseable {
         this.defaults = Objects.requireNonNull(defaults, "defaults must not be null");
         this.renewer = new LeaseRenewer(store);
         store.addReleaseListener(this::wake);
+        store.addGrantListener(this::granted);
     }
 
     /**
@@ -370,8 +371,12 @@ public class LockTemplate implements AutoCloseable {
     private Entry acquireFromStore(String key, LockOptions options, long deadline, int tries, LocalGates.Gate gate,
             int failuresBefore) {
         boolean once = options.timeout().isZero();
-        StoreWaiter waiter = new StoreWaiter(Thread.currentThread());
+        String token = newToken();
+        StoreWaiter waiter = new StoreWaiter(Thread.currentThread(), token);
         boolean listening = false;
+        // when the last attempt that found the lock held was sent (the store may have queued this acquisition then,
+        // and may pass it the lock after that)
+        long lastRefusedAt = 0;
         if (!once) {
             // Registered before the first attempt, so a release between attempt and wait still wakes us.
             this.storeWaiters.put(key, waiter);
@@ -384,7 +389,6 @@ public class LockTemplate implements AutoCloseable {
                     return granted;
                 }
             }
-            String token = newToken();
             for (int attempt = 1;; attempt++) {
                 long sentAt = System.nanoTime();
                 waiter.released = false; // a release from here on means: look again
@@ -410,12 +414,14 @@ public class LockTemplate implements AutoCloseable {
                 if (once) {
                     return Entry.gaveUp(Reason.HELD_ELSEWHERE, gate, failuresBefore);
                 }
+                lastRefusedAt = sentAt;
                 if (tries > 0 && attempt >= tries) {
-                    return Entry.gaveUp(Reason.TRIES_EXHAUSTED, gate, failuresBefore);
+                    return withdraw(key, token, options, gate, Entry.gaveUp(Reason.TRIES_EXHAUSTED, gate,
+                            failuresBefore));
                 }
                 long remaining = deadline - System.nanoTime();
                 if (remaining <= 0) {
-                    return Entry.gaveUp(Reason.TIMEOUT, gate, failuresBefore);
+                    return withdraw(key, token, options, gate, Entry.gaveUp(Reason.TIMEOUT, gate, failuresBefore));
                 }
                 if (!listening) {
                     listening = true;
@@ -424,7 +430,14 @@ public class LockTemplate implements AutoCloseable {
                     }
                 }
                 if (!waitForRelease(waiter, remaining, options.retryAfter(), result.holderTtl())) {
-                    return Entry.failed(Reason.INTERRUPTED, null);
+                    return withdraw(key, token, options, gate, Entry.failed(Reason.INTERRUPTED, null));
+                }
+                long fencingToken = waiter.grantedFencingToken;
+                if (fencingToken != 0 && System.nanoTime() - lastRefusedAt < options.expires().toNanos() / 2) {
+                    // A release in another process passed the lock to this acquisition: it is ours since then, and
+                    // that was after our last refused attempt was sent, so its lease counts from then at the
+                    // earliest. (Long after that, the next attempt confirms it instead, restarting the lease.)
+                    return Entry.acquired(startHold(key, token, fencingToken, options, lastRefusedAt, gate));
                 }
             }
         }
@@ -444,6 +457,37 @@ public class LockTemplate implements AutoCloseable {
      * slow to come), one renewal confirms it and sets this acquisition's lease.
      * @return the entry, or null if the lock was lost meanwhile (then acquire as usual)
      */
+    /**
+     * A waiting acquisition gives up: takes it out of the store's wait queue. If a release passed it the lock just
+     * before, it keeps it (a timeout or the last try met the lock on its way) unless the caller was interrupted,
+     * which lets it go again at once.
+     */
+    private Entry withdraw(String key, String token, LockOptions options, LocalGates.Gate gate, Entry gaveUp) {
+        long sentAt = System.nanoTime();
+        LockAttempt result;
+        try {
+            result = this.store.withdraw(key, token, options.expires());
+        }
+        catch (RuntimeException ex) {
+            // the queue entry runs out on its own (the waiter promised to try again within a while, and won't)
+            logger.debug("Could not take a waiter of lock key: " + key + " out of the store's queue", ex);
+            return gaveUp;
+        }
+        if (!result.acquired()) {
+            return gaveUp;
+        }
+        if (gaveUp.reason != Reason.INTERRUPTED) {
+            return Entry.acquired(startHold(key, token, result.fencingToken(), options, sentAt, gate));
+        }
+        try {
+            this.store.release(key, token);
+        }
+        catch (RuntimeException ex) {
+            logger.warn(LockPolicy.Releases.unreachableLog(key), ex);
+        }
+        return gaveUp;
+    }
+
     private Entry takeGrant(String key, LocalGates.Grant grant, LockOptions options, LocalGates.Gate gate) {
         if (grant.leaseNanos() == options.expires().toNanos()
                 && System.nanoTime() - grant.sentAt() < grant.leaseNanos() / 2) {
@@ -666,14 +710,29 @@ public class LockTemplate implements AutoCloseable {
     }
 
     /** The one thread of this JVM waiting on the store for a key, and whether a release was announced. */
+    private void granted(String key, String token, long fencingToken) {
+        StoreWaiter waiter = this.storeWaiters.get(key);
+        if (waiter != null && waiter.token.equals(token)) {
+            waiter.grantedFencingToken = fencingToken;
+            waiter.released = true;
+            LockSupport.unpark(waiter.thread);
+        }
+    }
+
     private static final class StoreWaiter {
 
         final Thread thread;
 
+        final String token;
+
         volatile boolean released;
 
-        StoreWaiter(Thread thread) {
+        /** Set when a release in another process passed the lock to this waiter; 0 until then. */
+        volatile long grantedFencingToken;
+
+        StoreWaiter(Thread thread, String token) {
             this.thread = thread;
+            this.token = token;
         }
     }
 

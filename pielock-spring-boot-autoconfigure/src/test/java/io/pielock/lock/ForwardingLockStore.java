@@ -55,4 +55,14 @@ public class ForwardingLockStore implements LockStore {
     public void stopAwaitingReleases(String key) {
         this.delegate.stopAwaitingReleases(key);
     }
+
+    @Override
+    public LockAttempt withdraw(String key, String token, Duration lease) {
+        return this.delegate.withdraw(key, token, lease);
+    }
+
+    @Override
+    public void addGrantListener(GrantListener listener) {
+        this.delegate.addGrantListener(listener);
+    }
 }

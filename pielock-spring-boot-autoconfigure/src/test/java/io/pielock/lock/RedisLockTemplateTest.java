@@ -68,7 +68,7 @@ class RedisLockTemplateTest extends AbstractLockTemplateContractTest {
         Thread waiting = new Thread(() -> waiter.run(this.key, () -> { }));
         waiting.start();
         long giveUp = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!redis().hasKey("pielock:waiters:{" + this.key + "}") && System.nanoTime() < giveUp) {
+        while (!redis().hasKey("pielock:queue:{" + this.key + "}") && System.nanoTime() < giveUp) {
             Thread.sleep(5);
         }
         held.close();
@@ -77,9 +77,130 @@ class RedisLockTemplateTest extends AbstractLockTemplateContractTest {
             Thread.sleep(5);
         }
         // Redis delivers in order: had the 20 uncontended releases published, their messages would be here too.
-        // The waiter's own release may be announced as well, while the marker it left still lives.
-        assertThat(announced).as("20 releases nobody waited for, then one a waiter did").hasSizeBetween(1, 2)
-            .containsOnly(this.key);
+        // The one release that was waited for passed the lock to the waiter and said so; the waiter's own release
+        // found nobody waiting.
+        assertThat(announced).as("20 releases nobody waited for, then one a waiter did").singleElement()
+            .asString().startsWith("grant ");
+    }
+
+    @Test
+    void aReleasePassesTheLockToTheProcessesWaitingInTheOrderTheyCameWithRisingFencingTokens() throws Exception {
+        LockTemplate holder = newProcess();
+        LockHandle held = holder.lock(this.key);
+        List<String> order = new CopyOnWriteArrayList<>();
+        List<Long> fencingTokens = new CopyOnWriteArrayList<>();
+        List<Thread> waiting = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String name = "process " + (i + 1);
+            LockTemplate process = newProcess();
+            Thread thread = new Thread(() -> process.run(this.key, () -> {
+                order.add(name);
+                fencingTokens.add(LockContext.current().fencingToken());
+            }));
+            thread.start();
+            waiting.add(thread);
+            awaitQueued(i + 1); // each one waits in Redis before the next comes
+        }
+        held.close();
+        for (Thread thread : waiting) {
+            thread.join(Duration.ofSeconds(20).toMillis());
+        }
+        assertThat(order).containsExactly("process 1", "process 2", "process 3");
+        assertThat(fencingTokens).isSorted().doesNotHaveDuplicates()
+            .allSatisfy(token -> assertThat(token).isGreaterThan(held.fencingToken()));
+        assertThat(redis().hasKey(KEYS.queue(this.key))).as("nobody waits any more").isFalse();
+    }
+
+    @Test
+    void aWaiterPassedTheLockHoldsItWithoutAnotherAttemptOfItsOwn() throws Exception {
+        LockTemplate holder = newProcess();
+        LockHandle held = holder.lock(this.key);
+        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+        LockStore counted = new ForwardingLockStore(newStore()) {
+            @Override
+            public LockAttempt tryAcquire(String key, String token, Duration lease, Duration retryWithin) {
+                attempts.incrementAndGet();
+                return super.tryAcquire(key, token, lease, retryWithin);
+            }
+        };
+        // a fallback poll far beyond the test: only the release can have given it the lock
+        LockTemplate waiter = track(new LockTemplate(counted,
+                LockOptions.defaults().withRetryAfter(Duration.ofSeconds(60))));
+        java.util.concurrent.CompletableFuture<Long> fencing = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> waiter.execute(this.key, () -> LockContext.current().fencingToken()));
+        awaitQueued(1);
+        Thread.sleep(300); // it subscribes to the lock's releases, tries once more, then waits
+        held.close();
+        assertThat(fencing.get(20, java.util.concurrent.TimeUnit.SECONDS)).isGreaterThan(held.fencingToken());
+        assertThat(attempts.get()).as("the attempt that found the lock held, and the one once subscribed")
+            .isEqualTo(2);
+    }
+
+    @Test
+    void aWaiterThatGivesUpLeavesTheQueueSoTheNextReleaseFreesTheLock() throws Exception {
+        LockTemplate holder = newProcess();
+        LockHandle held = holder.lock(this.key);
+        LockTemplate impatient = newProcess();
+        LockResult result = impatient.acquire(this.key, LockOptions.defaults().withTimeout(Duration.ofMillis(300)));
+        assertThat(result.acquired()).isFalse();
+        assertThat(redis().hasKey(KEYS.queue(this.key))).as("the waiter took itself out of the queue").isFalse();
+        held.close();
+        assertThat(redis().hasKey("pielock:lock:{" + this.key + "}")).as("not passed to a waiter that left")
+            .isFalse();
+        assertThat(newProcess().tryAcquire(this.key).acquired()).isTrue();
+    }
+
+    @Test
+    void aWaiterThatStoppedTryingIsNotPassedTheLock() throws Exception {
+        LockTemplate holder = newProcess();
+        LockHandle held = holder.lock(this.key);
+        // a waiting acquisition whose process then died: it promised to try again within 1 ms (and a margin)
+        RedisLockStore store = new RedisLockStore(track(TestRedis.connectionFactory()), KEYS);
+        Duration within = Duration.ofMillis(1);
+        assertThat(store.tryAcquire(this.key, "ghost", Duration.ofSeconds(30), within).acquired()).isFalse();
+        assertThat(redis().<String, String>opsForHash().keys(KEYS.queue(this.key))).containsExactly("ghost");
+        Thread.sleep(within.plusSeconds(1).plusMillis(300).toMillis());
+        held.close();
+        assertThat(newProcess().tryAcquire(this.key).acquired()).as("free, not passed to the ghost").isTrue();
+    }
+
+    @Test
+    void anAttemptThatFindsTheLockPassedToItsTokenAnswersAcquiredWithTheIssuedFencingToken() {
+        LockTemplate holder = newProcess();
+        LockHandle held = holder.lock(this.key);
+        RedisLockStore store = new RedisLockStore(track(TestRedis.connectionFactory()), KEYS);
+        Duration lease = Duration.ofSeconds(30);
+        assertThat(store.tryAcquire(this.key, "late", lease, Duration.ofSeconds(5)).acquired()).isFalse();
+        held.close(); // passes the lock to "late", whose process did not hear of it
+        assertThat(redis().opsForValue().get("pielock:lock:{" + this.key + "}")).isEqualTo("late");
+        LockAttempt attempt = store.tryAcquire(this.key, "late", lease, Duration.ofSeconds(5));
+        assertThat(attempt.acquired()).isTrue();
+        assertThat(attempt.fencingToken()).isGreaterThan(held.fencingToken())
+            .isEqualTo(store.inspect(this.key).orElseThrow().lastFencingToken());
+        assertThat(store.release(this.key, "late")).isTrue();
+    }
+
+    @Test
+    void aWaiterInterruptedAfterTheLockWasPassedToItLetsItGoToTheNext() throws Exception {
+        LockTemplate holder = newProcess();
+        LockHandle held = holder.lock(this.key);
+        RedisLockStore store = new RedisLockStore(track(TestRedis.connectionFactory()), KEYS);
+        Duration lease = Duration.ofSeconds(30);
+        assertThat(store.tryAcquire(this.key, "leaving", lease, Duration.ofSeconds(5)).acquired()).isFalse();
+        held.close();
+        // the waiter withdraws (interrupted, timed out) just after the lock was passed to it
+        LockAttempt withdrawn = store.withdraw(this.key, "leaving", lease);
+        assertThat(withdrawn.acquired()).as("passed to it before it left").isTrue();
+        assertThat(store.release(this.key, "leaving")).isTrue();
+        assertThat(newProcess().tryAcquire(this.key).acquired()).isTrue();
+    }
+
+    private void awaitQueued(int waiters) throws InterruptedException {
+        long giveUp = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (redis().opsForHash().size(KEYS.queue(this.key)) < waiters && System.nanoTime() < giveUp) {
+            Thread.sleep(5);
+        }
+        assertThat(redis().opsForHash().size(KEYS.queue(this.key))).as("waiting in Redis").isEqualTo(waiters);
     }
 
     @Test

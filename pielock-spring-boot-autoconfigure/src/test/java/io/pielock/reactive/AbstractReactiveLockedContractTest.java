@@ -418,7 +418,7 @@ abstract class AbstractReactiveLockedContractTest {
             awaitTrue(() -> {
                 try (RedisConnection connection = factory.getConnection()) {
                     return connection.keyCommands().exists(keys.lock(key).getBytes()) == Boolean.FALSE
-                            && connection.keyCommands().exists(keys.waiters(key).getBytes()) == Boolean.FALSE;
+                            && connection.keyCommands().exists(keys.queue(key).getBytes()) == Boolean.FALSE;
                 }
             }, "no lock or waiter key left in Redis");
         });

@@ -75,7 +75,7 @@ final class ClassicReleaseSubscriptions implements ReleaseSubscriptions {
 
         @Override
         public void onMessage(Message message, byte[] pattern) {
-            this.channel.heard();
+            this.channel.heard(message.getBody());
         }
 
         @Override

@@ -8,14 +8,18 @@ import java.util.List;
  */
 final class LockScripts {
 
-    static final LuaScript<List<Long>> ACQUIRE = LuaScript.load(List.class, "lock-fence.lua", "lock-acquire.lua");
+    static final LuaScript<List<Long>> ACQUIRE = LuaScript.load(List.class, "lock-fence.lua", "lock-queue.lua",
+            "lock-acquire.lua");
 
     static final LuaScript<List<Long>> HAND_OVER = LuaScript.load(List.class, "lock-fence.lua",
-            "lock-handover.lua");
+            "lock-queue.lua", "lock-handover.lua");
 
     static final LuaScript<Long> RENEW = LuaScript.load(Long.class, "lock-renew.lua");
 
-    static final LuaScript<Long> RELEASE = LuaScript.load(Long.class, "lock-release.lua");
+    static final LuaScript<Long> RELEASE = LuaScript.load(Long.class, "lock-fence.lua", "lock-queue.lua",
+            "lock-release.lua");
+
+    static final LuaScript<List<Long>> WITHDRAW = LuaScript.load(List.class, "lock-withdraw.lua");
 
     /** Read-only: the lock's remaining lease and last fencing token, for diagnostics. */
     static final LuaScript<List<Object>> INSPECT = LuaScript.load(List.class, "lock-inspect.lua");

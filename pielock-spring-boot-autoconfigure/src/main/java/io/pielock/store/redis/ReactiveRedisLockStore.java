@@ -64,8 +64,9 @@ public class ReactiveRedisLockStore implements ReactiveLockStore {
     }
 
     private Mono<LockAttempt> acquire(String key, String token, Duration lease, byte[] waiterMark) {
+        // a reactive waiter only hears of releases (it takes the lock with its own attempt): it is not passed locks
         byte[][] keysAndArgs = RedisLockStore.keysAndArgs(this.blocking.lockKeys(key), new byte[][] {
-                RedisLockStore.bytes(token), RedisLockStore.millis(lease), waiterMark });
+                RedisLockStore.bytes(token), RedisLockStore.millis(lease), waiterMark, RedisLockStore.NO_GRANTS });
         return this.scripts.multi(LockScripts.ACQUIRE, 3, keysAndArgs).map(RedisLockStore::attempt);
     }
 
@@ -81,10 +82,9 @@ public class ReactiveRedisLockStore implements ReactiveLockStore {
 
     @Override
     public Mono<Boolean> release(String key, String token) {
-        return this.scripts.done(LockScripts.RELEASE, 2, new byte[][] { RedisLockStore.bytes(this.keys.lock(key)),
-                RedisLockStore.bytes(this.keys.waiters(key)), RedisLockStore.bytes(token),
-                RedisLockStore.bytes(this.keys.releaseChannel(key)), RedisLockStore.bytes(key),
-                this.blocking.publishCommand() });
+        return this.scripts.done(LockScripts.RELEASE, 3, RedisLockStore.keysAndArgs(this.blocking.lockKeys(key),
+                new byte[][] { RedisLockStore.bytes(token), RedisLockStore.bytes(this.keys.releaseChannel(key)),
+                        this.blocking.publishCommand() }));
     }
 
     @Override

@@ -48,11 +48,12 @@ public final class RedisKeys {
 
     /**
      * @param name the lock's name
-     * @return the key whose presence says that a process waits for the lock (set by its failed attempts, expiring
-     *         on its own), so a release is announced only when someone listens
+     * @return the lock's wait queue: a hash of the acquisitions waiting for it in Redis (at most one per process),
+     *         set by their failed attempts and expiring on its own; a release passes the lock to the one waiting
+     *         longest, and is announced only when someone waits
      */
-    public String waiters(String name) {
-        return key("waiters:", name);
+    public String queue(String name) {
+        return key("queue:", name);
     }
 
     /**

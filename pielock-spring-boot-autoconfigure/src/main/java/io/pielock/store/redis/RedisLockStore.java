@@ -78,6 +78,10 @@ public class RedisLockStore implements LockStore, DisposableBean {
 
     static final byte[] NOT_WAITING = { '0' };
 
+    static final byte[] GRANTS = { '1' };
+
+    static final byte[] NO_GRANTS = { '0' };
+
     private final RedisConnectionFactory connectionFactory;
 
     private final ScriptRunner scripts;
@@ -87,6 +91,8 @@ public class RedisLockStore implements LockStore, DisposableBean {
     private final ReleaseSubscriptions releases;
 
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
+
+    private final List<GrantListener> grantListeners = new CopyOnWriteArrayList<>();
 
     /** The locks this JVM listens for, by name; also the monitor guarding subscriptions. */
     private final Map<String, Listening> listening = new HashMap<>();
@@ -128,14 +134,33 @@ public class RedisLockStore implements LockStore, DisposableBean {
     @Override
     public LockAttempt tryAcquire(String key, String token, Duration lease, Duration retryWithin) {
         return attempt(key, token, lease, LockScripts.ACQUIRE, bytes(token), millis(lease),
-                waiterMarker(retryWithin));
+                waiterMarker(retryWithin), takesGrants());
+    }
+
+    /**
+     * Whether this store's waiters are passed the lock by releases ({@code "1"}), or only hear of them
+     * ({@code "0"}): with {@code minReplicasAcked > 0} an acquisition counts only once replicas acknowledged it, which a
+     * release in another process cannot wait for on the waiter's behalf, so its waiters take the lock themselves.
+     */
+    private byte[] takesGrants() {
+        return (this.minReplicasAcked == 0) ? GRANTS : NO_GRANTS;
+    }
+
+    @Override
+    public LockAttempt withdraw(String key, String token, Duration lease) {
+        byte[][] keysAndArgs = keysAndArgs(lockKeys(key), new byte[][] { bytes(token), millis(lease) });
+        return attempt(this.scripts.run(LockScripts.WITHDRAW, ReturnType.MULTI, 3, keysAndArgs));
+    }
+
+    @Override
+    public void addGrantListener(GrantListener listener) {
+        this.grantListeners.add(listener);
     }
 
     @Override
     public LockAttempt handOver(String key, String fromToken, String toToken, Duration lease, Duration retryWithin) {
         return attempt(key, toToken, lease, LockScripts.HAND_OVER, bytes(fromToken), bytes(toToken), millis(lease),
-                bytes(this.keys.releaseChannel(key)), bytes(key), waiterMarker(retryWithin),
-                this.releases.publishCommand());
+                bytes(this.keys.releaseChannel(key)), this.releases.publishCommand());
     }
 
     /**
@@ -229,8 +254,8 @@ public class RedisLockStore implements LockStore, DisposableBean {
 
     @Override
     public boolean release(String key, String token) {
-        return run(LockScripts.RELEASE, new byte[][] { bytes(this.keys.lock(key)), bytes(this.keys.waiters(key)) },
-                bytes(token), bytes(this.keys.releaseChannel(key)), bytes(key), this.releases.publishCommand());
+        return run(LockScripts.RELEASE, lockKeys(key), bytes(token), bytes(this.keys.releaseChannel(key)),
+                this.releases.publishCommand());
     }
 
     /**
@@ -255,7 +280,7 @@ public class RedisLockStore implements LockStore, DisposableBean {
     }
 
     byte[][] lockKeys(String key) {
-        return new byte[][] { bytes(this.keys.lock(key)), bytes(this.keys.fence(key)), bytes(this.keys.waiters(key)) };
+        return new byte[][] { bytes(this.keys.lock(key)), bytes(this.keys.fence(key)), bytes(this.keys.queue(key)) };
     }
 
     static byte[][] keysAndArgs(byte[][] keys, byte[][] args) {
@@ -412,6 +437,33 @@ public class RedisLockStore implements LockStore, DisposableBean {
      * the listeners, and learns when Redis has confirmed the subscription (a release published before then is
      * not heard, so the first waiter waits briefly for it).
      */
+    /** A release's message that passed the lock to a waiter: {@code grant <fencing token> <owner token>}. */
+    record Grant(long fencingToken, String token) {
+
+        private static final byte[] PREFIX = "grant ".getBytes(StandardCharsets.US_ASCII);
+
+        static Grant parse(byte[] message) {
+            if (message == null || message.length <= PREFIX.length
+                    || !Arrays.equals(message, 0, PREFIX.length, PREFIX, 0, PREFIX.length)) {
+                return null;
+            }
+            int space = PREFIX.length;
+            long fencing = 0;
+            for (; space < message.length && message[space] != ' '; space++) {
+                int digit = message[space] - '0';
+                if (digit < 0 || digit > 9) {
+                    return null;
+                }
+                fencing = fencing * 10 + digit;
+            }
+            if (space == PREFIX.length || space >= message.length - 1) {
+                return null;
+            }
+            return new Grant(fencing,
+                    new String(message, space + 1, message.length - space - 1, StandardCharsets.UTF_8));
+        }
+    }
+
     private final class Listening implements ReleaseSubscriptions.Channel {
 
         final String key;
@@ -436,7 +488,12 @@ public class RedisLockStore implements LockStore, DisposableBean {
         }
 
         @Override
-        public void heard() {
+        public void heard(byte[] message) {
+            Grant grant = Grant.parse(message);
+            if (grant != null) {
+                RedisLockStore.this.grantListeners
+                    .forEach(listener -> listener.granted(this.key, grant.token(), grant.fencingToken()));
+            }
             RedisLockStore.this.listeners.forEach(listener -> listener.accept(this.key));
         }
 

@@ -28,8 +28,8 @@ interface ReleaseSubscriptions {
         /** @return the channel's name */
         String name();
 
-        /** A release was announced on the channel. */
-        void heard();
+        /** A release was announced on the channel: {@code message} says whether it passed the lock to a waiter. */
+        void heard(byte[] message);
 
         /** Redis confirmed the subscription: releases announced from now on are heard. */
         void subscribed();

@@ -138,7 +138,7 @@ final class ShardedReleaseSubscriptions implements ReleaseSubscriptions {
         public void smessage(byte[] channel, byte[] message) {
             Channel subscribed = ShardedReleaseSubscriptions.this.channels.get(new String(channel, StandardCharsets.UTF_8));
             if (subscribed != null) {
-                subscribed.heard();
+                subscribed.heard(message);
             }
         }
 

@@ -1,14 +1,14 @@
 -- Passes a lock from its owner to the next owner in the same process, in one step, with a new fencing token:
--- a local handover costs one round trip instead of a release and an acquisition. Yields instead when a waiter
--- in another process has marked the lock: then the lock is released and announced, so processes take turns.
--- KEYS[1] lock key, KEYS[2] fencing counter, KEYS[3] waiters marker (one hash tag)
+-- a local handover costs one round trip instead of a release and an acquisition. Gives way instead when another
+-- process waits in the lock's queue (lock-queue.lua): then the lock goes to that process (or is released and
+-- announced), so processes take turns; the next owner in this process then queues with its own attempt.
+-- KEYS[1] lock key, KEYS[2] fencing counter, KEYS[3] wait queue (one hash tag)
 -- ARGV[1] current owner token, ARGV[2] next owner token, ARGV[3] lease in ms (the fencing counter is kept as
--- long), ARGV[4] release channel, ARGV[5] lock name (the message), ARGV[6] how long (ms) to mark the next owner
--- as waiting when the lock goes to another process instead, ARGV[7] PUBLISH, or SPUBLISH for the sharded channels of
--- Redis Cluster (taken only from Redis 7 on)
--- Returns {1, fencing token} when handed over, {0, -1} when released for another process's waiter (the next
--- owner then waits for its release), {0, ttl} when the current owner no longer holds it (ttl: remaining lease of
--- whoever does, 0 if nobody).
+-- long), ARGV[4] release channel, ARGV[5] PUBLISH, or SPUBLISH for the sharded channels of Redis Cluster (taken
+-- only from Redis 7 on)
+-- Returns {1, fencing token} when handed over, {0, -1} when it went to another process's waiter (the next owner
+-- then waits its turn), {0, ttl} when the current owner no longer holds it (ttl: remaining lease of whoever
+-- does, 0 if nobody).
 local holder = redis.call('GET', KEYS[1])
 if holder == ARGV[2] then
     -- re-sent after a lost reply: the handover happened
@@ -22,11 +22,10 @@ end
 if holder ~= ARGV[1] then
     return {0, math.max(0, redis.call('PTTL', KEYS[1]))}
 end
-if redis.call('GET', KEYS[3]) then
+local token, lease, grantable = oldest_waiter(KEYS[3])
+if token then
     redis.call('DEL', KEYS[1])
-    redis.call((ARGV[7] == 'SPUBLISH' and redis.REDIS_VERSION_NUM) and 'SPUBLISH' or 'PUBLISH', ARGV[4], ARGV[5])
-    -- the next owner waits its turn: the other process's release must announce itself to it
-    redis.call('SET', KEYS[3], '1', 'PX', ARGV[6])
+    pass_to(KEYS[1], KEYS[2], KEYS[3], ARGV[4], ARGV[5], token, lease, grantable)
     return {0, -1}
 end
 redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])

@@ -18,7 +18,7 @@ class RedisKeysTest {
     void eachKindOfKeyIsThePrefixTheKindAndTheNameInAHashTag() {
         assertThat(this.keys.lock("x")).isEqualTo("pielock:lock:{x}");
         assertThat(this.keys.fence("x")).isEqualTo("pielock:fence:{x}");
-        assertThat(this.keys.waiters("x")).isEqualTo("pielock:waiters:{x}");
+        assertThat(this.keys.queue("x")).isEqualTo("pielock:queue:{x}");
         assertThat(this.keys.limit("x")).isEqualTo("pielock:limit:{x}");
         assertThat(this.keys.releaseChannel("x")).isEqualTo("pielock:lock-released:{x}");
     }
@@ -45,7 +45,7 @@ class RedisKeysTest {
         assertThat(this.keys.lock("%")).isEqualTo("pielock:lock:{%25}");
         assertThat(this.keys.lock("a{b")).isEqualTo("pielock:lock:{a%7Bb}");
         assertThat(this.keys.fence("a}b")).isEqualTo("pielock:fence:{a%7Db}");
-        assertThat(this.keys.waiters("}{")).isEqualTo("pielock:waiters:{%7D%7B}");
+        assertThat(this.keys.queue("}{")).isEqualTo("pielock:queue:{%7D%7B}");
         assertThat(this.keys.limit("50%{off}")).isEqualTo("pielock:limit:{50%25%7Boff%7D}");
     }
 
