@@ -13,6 +13,12 @@ import java.util.function.Consumer;
  * <p>
  * Every method may throw a {@link RuntimeException} when the store cannot be reached; the template reports it
  * as such, never as contention.
+ * <p>
+ * A store that decorates another (metrics, tracing, tests) must forward every method, including the default ones
+ * it does not change: in particular {@link #withdraw(String, String, Duration)} and
+ * {@link #addGrantListener(GrantListener)}, without which a Redis store may pass a lock to a waiter that no longer
+ * waits (the lock then stays taken until its lease ends) or waiters miss the locks passed to them (they then
+ * find them at their next attempt, up to {@code retryAfter} later).
  */
 public interface LockStore {
 

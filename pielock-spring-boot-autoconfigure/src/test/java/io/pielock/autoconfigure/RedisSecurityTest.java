@@ -43,7 +43,7 @@ class RedisSecurityTest {
     /** The ACL rules documented in README.md, for the default key prefix {@code pielock:}. */
     static final String ACL_RULES = "on resetkeys ~pielock:* resetchannels &pielock:lock-released:* -@all "
             + "+evalsha +eval +get +set +pexpire +pttl +del +publish +time +subscribe +unsubscribe "
-            + "+getrange +setrange";
+            + "+hget +hset +hdel +hgetall +getrange +setrange";
 
     /** What README.md adds to {@link #ACL_RULES} on Redis Cluster. */
     static final String CLUSTER_ACL_RULES = "+spublish +ssubscribe +sunsubscribe";

@@ -25,7 +25,8 @@ public final class PielockLocks implements LockContender {
     public String description() {
         return "`LockTemplate.lock(key)` / `LockHandle.close()` over `RedisLockStore` on a Boot-style "
                 + "`LettuceConnectionFactory`; default options (lease 30 s renewed, wait 60 s, fallback poll 1 s), "
-                + "waiters woken by pub/sub, one waiter per key per JVM.";
+                + "one waiter per key per JVM queued in Redis; a release passes the lock to the JVM waiting longest and "
+                + "tells it by pub/sub.";
     }
 
     @Override

@@ -115,11 +115,15 @@ public final class ReleaseFanOut {
         }
     }
 
-    /** The holder takes the lock, the waiter fails to (marking it), the holder releases it (announcing it). */
+    /**
+     * The holder takes the lock, the waiter fails to (queueing for it), the holder releases it (passing it to the
+     * waiter and announcing that), the waiter releases it (nobody waits: no announcement).
+     */
     private static void cycle(RedisLockStore holder, RedisLockStore waiter, String hot) {
         OperationCosts.require(holder.tryAcquire(hot, "holder", LEASE).acquired(), "acquire", hot);
         OperationCosts.require(!waiter.tryAcquire(hot, "waiter", LEASE, Duration.ofSeconds(1)).acquired(), "mark",
                 hot);
         OperationCosts.require(holder.release(hot, "holder"), "release", hot);
+        OperationCosts.require(waiter.release(hot, "waiter"), "release passed lock", hot);
     }
 }
