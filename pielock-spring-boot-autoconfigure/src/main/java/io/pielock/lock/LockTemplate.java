@@ -75,6 +75,8 @@ public class LockTemplate implements AutoCloseable {
 
     private volatile LockObserver observer = LockObserver.NONE;
 
+    private volatile boolean closed;
+
     /**
      * @param store where locks live
      */
@@ -300,9 +302,23 @@ public class LockTemplate implements AutoCloseable {
         return Collections.unmodifiableMap(waiting);
     }
 
-    /** Stops lease renewal. Locks still held will expire by their lease. */
+    /**
+     * Stops lease renewal (locks still held will expire by their lease) and takes this template's waiting
+     * acquisitions out of the store's wait queues, so that no release passes a lock to a process that is shutting
+     * down; threads still waiting go on polling (they are not passed locks any more) until they give up.
+     */
     @Override
     public void close() {
+        this.closed = true;
+        this.storeWaiters.forEach((key, waiter) -> {
+            try {
+                // a lock passed to it just before is taken (and released) by the waiting thread itself
+                this.store.withdraw(key, waiter.token, waiter.lease);
+            }
+            catch (RuntimeException ex) {
+                logger.debug("Could not take a waiter of lock key: " + key + " out of the store's queue", ex);
+            }
+        });
         this.renewer.close();
     }
 
@@ -372,7 +388,7 @@ public class LockTemplate implements AutoCloseable {
             int failuresBefore) {
         boolean once = options.timeout().isZero();
         String token = newToken();
-        StoreWaiter waiter = new StoreWaiter(Thread.currentThread(), token);
+        StoreWaiter waiter = new StoreWaiter(Thread.currentThread(), token, options.expires());
         boolean listening = false;
         // when the last attempt that found the lock held was sent (the store may have queued this acquisition then,
         // and may pass it the lock after that)
@@ -395,7 +411,8 @@ public class LockTemplate implements AutoCloseable {
                 LockAttempt result = null;
                 for (int resend = 0; result == null; resend++) {
                     try {
-                        result = once ? this.store.tryAcquire(key, token, options.expires())
+                        // once closed, a waiter no longer queues in the store: it polls
+                        result = (once || this.closed) ? this.store.tryAcquire(key, token, options.expires())
                                         : this.store.tryAcquire(key, token, options.expires(),
                                                 LockPolicy.retryWithin(deadline, options));
                     }
@@ -725,14 +742,17 @@ public class LockTemplate implements AutoCloseable {
 
         final String token;
 
+        final Duration lease;
+
         volatile boolean released;
 
         /** Set when a release in another process passed the lock to this waiter; 0 until then. */
         volatile long grantedFencingToken;
 
-        StoreWaiter(Thread thread, String token) {
+        StoreWaiter(Thread thread, String token, Duration lease) {
             this.thread = thread;
             this.token = token;
+            this.lease = lease;
         }
     }
 

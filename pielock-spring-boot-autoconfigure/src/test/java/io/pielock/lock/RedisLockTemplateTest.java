@@ -195,6 +195,24 @@ class RedisLockTemplateTest extends AbstractLockTemplateContractTest {
         assertThat(newProcess().tryAcquire(this.key).acquired()).isTrue();
     }
 
+    @Test
+    void aTemplateClosedWhileItsThreadWaitsLeavesTheQueueSoTheLockIsNotPassedToIt() throws Exception {
+        LockTemplate holder = newProcess();
+        LockHandle held = holder.lock(this.key);
+        LockTemplate closing = newProcess();
+        LockOptions patient = LockOptions.defaults().withTimeout(Duration.ofSeconds(5))
+            .withRetryAfter(Duration.ofSeconds(60));
+        java.util.concurrent.CompletableFuture<LockResult> waited = java.util.concurrent.CompletableFuture
+            .supplyAsync(() -> closing.acquire(this.key, patient));
+        awaitQueued(1);
+        closing.close(); // the application shuts down while one of its threads waits
+        assertThat(redis().hasKey(KEYS.queue(this.key))).as("its waiter left the queue").isFalse();
+        held.close();
+        assertThat(newProcess().tryAcquire(this.key).acquired()).as("free, not passed to the closed template")
+            .isTrue();
+        assertThat(waited.get(20, java.util.concurrent.TimeUnit.SECONDS).acquired()).isFalse();
+    }
+
     private void awaitQueued(int waiters) throws InterruptedException {
         long giveUp = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (redis().opsForHash().size(KEYS.queue(this.key)) < waiters && System.nanoTime() < giveUp) {
