@@ -397,9 +397,10 @@ public class PielockProperties {
         private String limits;
 
         /**
-         * Permits a request takes; only 1 is supported for now.
+         * Permits a request takes from the rule's limits: a whole number, or a SpEL expression over #request and
+         * #principal evaluated per request, such as "#request.getHeader('X-Batch-Size')".
          */
-        private int cost = 1;
+        private String cost = "1";
 
         public String getName() {
             return this.name;
@@ -449,11 +450,11 @@ public class PielockProperties {
             this.limits = limits;
         }
 
-        public int getCost() {
+        public String getCost() {
             return this.cost;
         }
 
-        public void setCost(int cost) {
+        public void setCost(String cost) {
             this.cost = cost;
         }
     }
