@@ -169,7 +169,8 @@ abstract class AbstractHttpRulesTest {
                 assertThat(failed.statusCode()).isEqualTo(500);
                 assertThat(failed.headers().firstValue("Content-Type")).hasValue("application/problem+json");
                 assertThat(failed.body()).contains("\"title\":\"Rate Limit Rule Failed\"")
-                    .contains("\"status\":500").contains("could not be rate limited").doesNotContain("X-Missing");
+                    .contains("\"status\":500").contains("could not be rate limited")
+                    .contains("\"instance\":\"/throttled\"").doesNotContain("X-Missing");
             }
             assertThat(logs.text().lines().filter(line -> line.contains("Rate limit rule throttled ")))
                 .singleElement().asString().startsWith("ERROR").contains("GET /throttled")

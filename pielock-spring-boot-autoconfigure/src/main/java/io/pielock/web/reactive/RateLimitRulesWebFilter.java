@@ -1,5 +1,6 @@
 package io.pielock.web.reactive;
 
+import java.net.URI;
 import java.security.Principal;
 import java.util.Map;
 import java.util.Optional;
@@ -75,13 +76,13 @@ public class RateLimitRulesWebFilter implements WebFilter, Ordered {
                 if (plan.ruleFailed()) {
                     return write(this.answers.handleRateLimitRuleFailed(new RateLimitRuleFailedException(
                             request.getMethod().name(), request.getPath().pathWithinApplication().value())),
-                            exchange.getResponse());
+                            exchange);
                 }
                 if (!plan.limited()) {
                     return chain.filter(exchange);
                 }
                 return this.limiter.allow(plan.keys(), plan.name(), plan.costs()).flatMap(result -> result.allowed()
-                        ? recorded(result).then(chain.filter(exchange)) : deny(result, exchange.getResponse()));
+                        ? recorded(result).then(chain.filter(exchange)) : deny(result, exchange));
             });
     }
 
@@ -93,15 +94,20 @@ public class RateLimitRulesWebFilter implements WebFilter, Ordered {
         });
     }
 
-    private Mono<Void> deny(LimitResult result, ServerHttpResponse response) {
-        return write(this.answers.handleRateLimitExceeded(new RateLimitExceededException(result, null)), response);
+    private Mono<Void> deny(LimitResult result, ServerWebExchange exchange) {
+        return write(this.answers.handleRateLimitExceeded(new RateLimitExceededException(result, null)), exchange);
     }
 
+    /** Writes the answer as Spring would a handler's {@code ResponseEntity<ProblemDetail>}, instance included. */
     @SuppressWarnings("unchecked")
-    private Mono<Void> write(ResponseEntity<ProblemDetail> answer, ServerHttpResponse response) {
+    private Mono<Void> write(ResponseEntity<ProblemDetail> answer, ServerWebExchange exchange) {
+        ServerHttpResponse response = exchange.getResponse();
         response.setStatusCode(answer.getStatusCode());
         response.getHeaders().putAll(answer.getHeaders());
         ProblemDetail body = answer.getBody();
+        if (body.getInstance() == null) {
+            body.setInstance(URI.create(exchange.getRequest().getPath().value()));
+        }
         ResolvableType type = ResolvableType.forInstance(body);
         for (HttpMessageWriter<?> writer : this.codecs.getWriters()) {
             if (writer.canWrite(type, MediaType.APPLICATION_PROBLEM_JSON)) {

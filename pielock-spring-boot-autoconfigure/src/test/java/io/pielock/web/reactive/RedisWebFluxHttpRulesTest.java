@@ -155,7 +155,8 @@ class RedisWebFluxHttpRulesTest {
                 assertThat(failed.getStatus().value()).isEqualTo(500);
                 assertThat(failed.getResponseHeaders().getFirst("Content-Type")).isEqualTo("application/problem+json");
                 assertThat(failed.getResponseBody()).contains("\"title\":\"Rate Limit Rule Failed\"")
-                    .contains("\"status\":500").contains("could not be rate limited").doesNotContain("X-Missing");
+                    .contains("\"status\":500").contains("could not be rate limited")
+                    .contains("\"instance\":\"/throttled\"").doesNotContain("X-Missing");
             }
             assertThat(logs.text().lines().filter(line -> line.contains("Rate limit rule throttled ")))
                 .singleElement().asString().startsWith("ERROR").contains("GET /throttled")
