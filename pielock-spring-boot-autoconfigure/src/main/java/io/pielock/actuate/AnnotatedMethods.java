@@ -16,6 +16,7 @@ import org.springframework.util.ReflectionUtils;
 import io.pielock.actuate.PielockEndpoint.KeyLimitsDescriptor;
 import io.pielock.actuate.PielockEndpoint.LimitDescriptor;
 import io.pielock.actuate.PielockEndpoint.LockedMethodDescriptor;
+import io.pielock.actuate.PielockEndpoint.NamedLimitUseDescriptor;
 import io.pielock.actuate.PielockEndpoint.RateLimitedMethodDescriptor;
 import io.pielock.annotation.DistributedLocked;
 import io.pielock.annotation.RateLimited;
@@ -105,14 +106,19 @@ public class AnnotatedMethods {
                     }
                     List<KeyLimitsDescriptor> keys = operation.rules().stream()
                         .map(rule -> new KeyLimitsDescriptor(rule.text(), rule.expression() != null,
-                                rule.limits().stream().map(LimitDescriptor::of).toList()))
+                                rule.limits().stream().map(LimitDescriptor::of).toList(),
+                                (rule.condition() != null) ? rule.condition().text() : null,
+                                rule.named().stream()
+                                    .map(named -> new NamedLimitUseDescriptor(named.text(),
+                                            named.expression() != null))
+                                    .toList()))
                         .toList();
-                    found.add(new RateLimitedMethodDescriptor(bean, describe(method), keys,
+                    found.add(new RateLimitedMethodDescriptor(bean, describe(method), keys, operation.costText(),
                             (operation.fallback() != null) ? operation.fallback().getMethod().getName() : null,
                             problem));
                 }
                 catch (AnnotationConfigurationException ex) {
-                    found.add(new RateLimitedMethodDescriptor(bean, describe(method), List.of(), null,
+                    found.add(new RateLimitedMethodDescriptor(bean, describe(method), List.of(), null, null,
                             ex.getMessage()));
                 }
             });

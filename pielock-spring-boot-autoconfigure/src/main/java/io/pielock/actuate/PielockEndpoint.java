@@ -2,8 +2,11 @@ package io.pielock.actuate;
 
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeSet;
+import java.util.function.Supplier;
 
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.SanitizableData;
@@ -17,6 +20,7 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector.Match;
 
 import io.pielock.interceptor.LockOperation;
 import io.pielock.limiter.Limit;
+import io.pielock.limiter.LimitCatalog;
 import io.pielock.limiter.Limiter;
 import io.pielock.lock.HeldLock;
 import io.pielock.lock.LockOptions;
@@ -29,7 +33,8 @@ import io.pielock.store.redis.RedisLockStore;
 /**
  * {@link Endpoint @Endpoint} {@code pielock}: read-only, what pielock does in this JVM. {@code GET /actuator/pielock}
  * gives the store, the defaults of locks and rate limits, the locks held and the threads waiting, and the
- * {@code @DistributedLocked} and {@code @RateLimited} methods; {@code GET /actuator/pielock/locks/{key}} what the
+ * {@code @DistributedLocked} and {@code @RateLimited} methods (with their costs, conditions and named limits), the
+ * named limits as calls find them now, and the HTTP rate limit rules; {@code GET /actuator/pielock/locks/{key}} what the
  * store says about one lock now.
  * <p>
  * Lock keys often carry user data (an order id, a user name), so they are masked as {@code ******} unless
@@ -59,6 +64,8 @@ public class PielockEndpoint {
 
     private final Show showValues;
 
+    private final Supplier<List<HttpRuleDescriptor>> httpRules;
+
     /**
      * @param lockTemplate the locks (its defaults, its holds and waiters)
      * @param lockStore where the locks live
@@ -69,6 +76,22 @@ public class PielockEndpoint {
      */
     public PielockEndpoint(LockTemplate lockTemplate, LockStore lockStore, Limiter limiter,
             AnnotatedMethods annotatedMethods, Iterable<SanitizingFunction> sanitizingFunctions, Show showValues) {
+        this(lockTemplate, lockStore, limiter, annotatedMethods, sanitizingFunctions, showValues, List::of);
+    }
+
+    /**
+     * @param lockTemplate the locks (its defaults, its holds and waiters)
+     * @param lockStore where the locks live
+     * @param limiter the rate limits (its defaults and named limits)
+     * @param annotatedMethods finds the annotated methods
+     * @param sanitizingFunctions applied to keys that are shown
+     * @param showValues when to show keys unmasked
+     * @param httpRules the HTTP rate limit rules ({@link HttpRuleDescriptors}), read when the endpoint is
+     */
+    public PielockEndpoint(LockTemplate lockTemplate, LockStore lockStore, Limiter limiter,
+            AnnotatedMethods annotatedMethods, Iterable<SanitizingFunction> sanitizingFunctions, Show showValues,
+            Supplier<List<HttpRuleDescriptor>> httpRules) {
+        this.httpRules = httpRules;
         this.lockTemplate = lockTemplate;
         this.lockStore = lockStore;
         this.limiter = limiter;
@@ -108,7 +131,27 @@ public class PielockEndpoint {
             .toList();
         return new PielockDescriptor(StoreDescriptor.of(this.lockStore), LockDefaultsDescriptor.of(defaults),
                 new LimiterDefaultsDescriptor(this.limiter.isFailOpen()), held, waiting,
-                this.annotatedMethods.lockedMethods(defaults), this.annotatedMethods.rateLimitedMethods());
+                this.annotatedMethods.lockedMethods(defaults), this.annotatedMethods.rateLimitedMethods(),
+                namedLimits(), this.httpRules.get());
+    }
+
+    /** The named limits as a call would find them now (the Environment may have changed since startup). */
+    private List<NamedLimitDescriptor> namedLimits() {
+        LimitCatalog catalog = this.limiter.catalog();
+        List<NamedLimitDescriptor> found = new ArrayList<>();
+        for (String name : new TreeSet<>(catalog.names())) {
+            try {
+                List<Limit> limits = catalog.find(name);
+                if (limits != null) {
+                    found.add(new NamedLimitDescriptor(name, limits.stream().map(LimitDescriptor::of).toList(),
+                            null));
+                }
+            }
+            catch (IllegalArgumentException ex) {
+                found.add(new NamedLimitDescriptor(name, List.of(), ex.getMessage()));
+            }
+        }
+        return found;
     }
 
     LockDescriptor lock(String key, boolean showKeys) {
@@ -154,11 +197,40 @@ public class PielockEndpoint {
      * @param waitingThreads the keys threads of this JVM wait for, ordered by key
      * @param lockedMethods the {@code @DistributedLocked} methods
      * @param rateLimitedMethods the {@code @RateLimited} methods
+     * @param namedLimits the named limits ({@code pielock.limiter.limits.<name>}) as calls find them now, by name
+     * @param httpRules the HTTP rate limit rules ({@code pielock.limiter.http.rules}), in order
      */
     public record PielockDescriptor(StoreDescriptor store, LockDefaultsDescriptor lock,
             LimiterDefaultsDescriptor limiter, List<HeldLockDescriptor> heldLocks,
             List<WaitingDescriptor> waitingThreads, List<LockedMethodDescriptor> lockedMethods,
-            List<RateLimitedMethodDescriptor> rateLimitedMethods) implements OperationResponseBody {
+            List<RateLimitedMethodDescriptor> rateLimitedMethods, List<NamedLimitDescriptor> namedLimits,
+            List<HttpRuleDescriptor> httpRules) implements OperationResponseBody {
+    }
+
+    /**
+     * A named limit.
+     *
+     * @param name its name
+     * @param limits its windows, each decided on every call that uses it
+     * @param problem why its definition cannot be used now (changed to an invalid one since startup), or
+     *        {@code null}
+     */
+    public record NamedLimitDescriptor(String name, List<LimitDescriptor> limits, String problem) {
+    }
+
+    /**
+     * An HTTP rate limit rule.
+     *
+     * @param name the rule's name
+     * @param paths its path patterns
+     * @param methods the HTTP methods it applies to, empty for all
+     * @param key its key expression (SpEL text)
+     * @param limit its named limit, or {@code null} when it has inline {@code limits}
+     * @param limits its inline limits, empty when it has a named {@code limit}
+     * @param cost the permits a request takes: a whole number or an expression (SpEL text)
+     */
+    public record HttpRuleDescriptor(String name, List<String> paths, List<String> methods, String key,
+            String limit, List<LimitDescriptor> limits, String cost) {
     }
 
     /**
@@ -273,11 +345,13 @@ public class PielockEndpoint {
      * @param bean the bean's name
      * @param method the method
      * @param keys its limits, grouped by key
+     * @param cost the permits a call takes: a whole number or an expression (SpEL text); {@code null} for an
+     *        invalid annotation
      * @param fallback the fallback method's name, or {@code null}
      * @param problem why calls are not limited (never intercepted, or an invalid annotation), or {@code null}
      */
     public record RateLimitedMethodDescriptor(String bean, String method, List<KeyLimitsDescriptor> keys,
-            String fallback, String problem) {
+            String cost, String fallback, String problem) {
     }
 
     /**
@@ -286,8 +360,21 @@ public class PielockEndpoint {
      * @param key the key expression (SpEL text), or the method's own key when the annotation gives none
      * @param expression whether {@code key} is an expression evaluated per call
      * @param limits the limits, each decided on every call
+     * @param condition when the limits apply ({@code condition}, SpEL text), or {@code null} for always
+     * @param namedLimits the named limits that also apply ({@code limit}: a name, or an expression giving one per
+     *        call), empty for none
      */
-    public record KeyLimitsDescriptor(String key, boolean expression, List<LimitDescriptor> limits) {
+    public record KeyLimitsDescriptor(String key, boolean expression, List<LimitDescriptor> limits, String condition,
+            List<NamedLimitUseDescriptor> namedLimits) {
+    }
+
+    /**
+     * A named limit a {@code @RateLimited} method uses.
+     *
+     * @param limit the name, or the expression giving one per call (SpEL text)
+     * @param expression whether {@code limit} is an expression evaluated per call
+     */
+    public record NamedLimitUseDescriptor(String limit, boolean expression) {
     }
 
     /**

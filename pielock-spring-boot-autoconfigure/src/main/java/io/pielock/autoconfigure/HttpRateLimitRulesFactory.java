@@ -18,6 +18,7 @@ import io.pielock.limiter.Limit;
 import io.pielock.limiter.LimitCatalog;
 import io.pielock.web.HttpRateLimitRule;
 import io.pielock.web.HttpRateLimitRules;
+import io.pielock.web.HttpRuleCost;
 
 /**
  * Builds the rules of {@code pielock.limiter.http.rules} at startup, failing it on any value that cannot work with an
@@ -48,12 +49,40 @@ final class HttpRateLimitRulesFactory {
 
     private static HttpRateLimitRule rule(String property, PielockProperties.Rule rule, LimitCatalog catalog) {
         String name = (rule.getName() != null && !rule.getName().isBlank()) ? rule.getName() : property;
-        if (rule.getCost() != 1) {
-            throw new InvalidPielockPropertyException(property + ".cost", "only a cost of 1 is supported (was "
-                    + rule.getCost() + ")", null);
-        }
         return new HttpRateLimitRule(name, paths(property, rule), methods(property, rule), rule.getKey(),
-                key(property, rule), limitName(property, rule, catalog), limits(property, rule));
+                key(property, rule), limitName(property, rule, catalog), limits(property, rule),
+                cost(property, rule));
+    }
+
+    /** A whole number is kept as one (nothing to evaluate per request); anything else must parse as SpEL. */
+    private static HttpRuleCost cost(String property, PielockProperties.Rule rule) {
+        String text = (rule.getCost() != null) ? rule.getCost().strip() : "";
+        if (text.isEmpty()) {
+            throw new InvalidPielockPropertyException(property + ".cost", "a rule's cost must not be empty; give a "
+                    + "whole number such as '5' or a SpEL expression such as \"#request.getHeader('X-Batch-Size')\" "
+                    + "(the default is 1)", null);
+        }
+        if (text.matches("[-+]?\\d+")) {
+            long cost;
+            try {
+                cost = Long.parseLong(text);
+            }
+            catch (NumberFormatException ex) {
+                throw new InvalidPielockPropertyException(property + ".cost", "'" + text + "' is too large", ex);
+            }
+            if (cost < 1) {
+                throw new InvalidPielockPropertyException(property + ".cost", "a request costs at least 1 permit, "
+                        + "but the cost was " + cost, null);
+            }
+            return HttpRuleCost.of(cost);
+        }
+        try {
+            return HttpRuleCost.expression(text, parser.parseExpression(text));
+        }
+        catch (ParseException ex) {
+            throw new InvalidPielockPropertyException(property + ".cost", "'" + text + "' is neither a whole number "
+                    + "nor a SpEL expression: " + ex.getMessage(), ex);
+        }
     }
 
     private static List<PathPattern> paths(String property, PielockProperties.Rule rule) {

@@ -1,5 +1,8 @@
 package io.pielock.autoconfigure;
 
+import java.util.List;
+import java.util.function.Supplier;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -12,9 +15,12 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.util.ClassUtils;
 
 import io.pielock.actuate.AnnotatedMethods;
+import io.pielock.actuate.HttpRuleDescriptors;
 import io.pielock.actuate.PielockEndpoint;
+import io.pielock.actuate.PielockEndpoint.HttpRuleDescriptor;
 import io.pielock.actuate.PielockEndpointWebExtension;
 import io.pielock.interceptor.LockOperationSource;
 import io.pielock.interceptor.RateLimitOperationSource;
@@ -46,8 +52,12 @@ public final class PielockEndpointAutoConfiguration {
                 ObjectProvider<SanitizingFunction> sanitizingFunctions, PielockEndpointProperties properties) {
             AnnotatedMethods methods = new AnnotatedMethods(beanFactory, lockOperations.getIfUnique(),
                     rateLimitOperations.getIfUnique());
+            // the HTTP rules need Spring Web, which an actuator application (JMX only) may not have
+            Supplier<List<HttpRuleDescriptor>> httpRules = ClassUtils.isPresent(
+                    "org.springframework.web.util.pattern.PathPattern", beanFactory.getBeanClassLoader())
+                            ? HttpRuleDescriptors.of(beanFactory) : List::of;
             return new PielockEndpoint(lockTemplate, lockStore, limiter, methods,
-                    sanitizingFunctions.orderedStream().toList(), properties.getShowValues());
+                    sanitizingFunctions.orderedStream().toList(), properties.getShowValues(), httpRules);
         }
 
         @Bean

@@ -327,8 +327,9 @@ public class PielockProperties {
         private List<Rule> rules = new ArrayList<>();
 
         /**
-         * What happens to a request for which a rule's key evaluates to null or blank (always logged as an error):
-         * 'deny' answers 500, 'allow' lets it through without that rule.
+         * What happens to a request for which a rule's key evaluates to null or blank, or its cost to no whole number
+         * of at least 1 (logged as an error, at most once every 10 seconds per rule): 'deny' answers 500, 'allow'
+         * lets it through without that rule.
          */
         private OnMissingKey onMissingKey = OnMissingKey.DENY;
 
@@ -349,7 +350,7 @@ public class PielockProperties {
         }
     }
 
-    /** What happens to a request for which a rule gives no key. */
+    /** What happens to a request for which a rule gives no key or no valid cost. */
     public enum OnMissingKey {
 
         /** Answer 500: the rule cannot tell whose request it is. */
@@ -397,9 +398,10 @@ public class PielockProperties {
         private String limits;
 
         /**
-         * Permits a request takes; only 1 is supported for now.
+         * Permits a request takes from the rule's limits: a whole number, or a SpEL expression over #request and
+         * #principal evaluated per request, such as "#request.getHeader('X-Batch-Size')".
          */
-        private int cost = 1;
+        private String cost = "1";
 
         public String getName() {
             return this.name;
@@ -449,11 +451,11 @@ public class PielockProperties {
             this.limits = limits;
         }
 
-        public int getCost() {
+        public String getCost() {
             return this.cost;
         }
 
-        public void setCost(int cost) {
+        public void setCost(String cost) {
             this.cost = cost;
         }
     }

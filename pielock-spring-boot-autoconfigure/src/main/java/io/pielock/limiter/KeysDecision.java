@@ -1,5 +1,6 @@
 package io.pielock.limiter;
 
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -17,7 +18,8 @@ final class KeysDecision {
 
     private final List<KeyedLimits> keys;
 
-    private final long cost;
+    /** What each key's call takes, by position. */
+    private final long[] costs;
 
     /** What earlier keys recorded, to take back if a later key denies; only several keys need it. */
     private final LimitAttempt[] recorded;
@@ -38,8 +40,20 @@ final class KeysDecision {
      * @param cost the call's checked cost ({@link #check(List, String, long)})
      */
     KeysDecision(List<KeyedLimits> keys, long cost) {
+        this(keys, sameCost(keys.size(), cost));
+    }
+
+    /**
+     * @param keys the checked keys ({@link #check(List, String, List)})
+     * @param costs the checked cost of the call for each key, by position
+     */
+    KeysDecision(List<KeyedLimits> keys, List<Long> costs) {
+        this(keys, costs.stream().mapToLong(Long::longValue).toArray());
+    }
+
+    private KeysDecision(List<KeyedLimits> keys, long[] costs) {
         this.keys = keys;
-        this.cost = cost;
+        this.costs = costs;
         this.recorded = (keys.size() > 1) ? new LimitAttempt[keys.size()] : null;
     }
 
@@ -85,27 +99,60 @@ final class KeysDecision {
     }
 
     /**
+     * As {@link #check(List, String)}, and a cost for each key.
+     * @param keys the keys of one call
+     * @param name what is limited
+     * @param costs how many permits the call takes from each key, by position
+     * @throws IllegalArgumentException as {@link #check(List, String)}, or if there is not one cost per key or a
+     *         cost is under 1
+     */
+    static void check(List<KeyedLimits> keys, String name, List<Long> costs) {
+        check(keys, name);
+        if (costs == null || costs.size() != keys.size()) {
+            throw new IllegalArgumentException("Rate limit costs must be one per key (" + keys.size() + " keys: "
+                    + keys.get(0).key() + "...), but were " + costs + " (" + name + ")");
+        }
+        for (int i = 0; i < costs.size(); i++) {
+            Long cost = costs.get(i);
+            if (cost == null || cost < 1) {
+                throw new IllegalArgumentException("Rate limit cost must be at least 1, but was " + cost
+                        + " for key: " + keys.get(i).key() + " (" + name + ")");
+            }
+        }
+    }
+
+    private static long[] sameCost(int keys, long cost) {
+        long[] costs = new long[keys];
+        Arrays.fill(costs, cost);
+        return costs;
+    }
+
+    /**
      * A call costing more than a limit's count can never pass, whatever the window holds: denied without asking
      * the store (whose decision would be the same, after a round trip).
      * @return the denial naming the first such limit, or {@code null} if every limit could admit the call
      */
     LimitResult neverPasses() {
-        if (this.cost == 1) {
-            return null;
-        }
-        for (KeyedLimits keyed : this.keys) {
+        for (int i = 0; i < this.keys.size(); i++) {
+            if (this.costs[i] == 1) {
+                continue;
+            }
+            KeyedLimits keyed = this.keys.get(i);
             for (Limit limit : keyed.limits()) {
-                if (this.cost > limit.count()) {
-                    return LimitResult.neverPasses(keyed.key(), limit, this.cost);
+                if (this.costs[i] > limit.count()) {
+                    return LimitResult.neverPasses(keyed.key(), limit, this.costs[i]);
                 }
             }
         }
         return null;
     }
 
-    /** @return how many permits the call takes */
-    long cost() {
-        return this.cost;
+    /**
+     * @param index the key's position
+     * @return how many permits the call takes from that key
+     */
+    long cost(int index) {
+        return this.costs[index];
     }
 
     /** @return how many keys the call has */

@@ -310,6 +310,31 @@ public class Limiter {
     }
 
     /**
+     * As {@link #allow(List, String, long)}, for a call that takes a different number of permits from each key
+     * (the HTTP rules of one request, each with its own cost): all or nothing over every limit of every key, a key
+     * that denies making the limiter take back from the keys before it what each of them recorded.
+     * @param keys the keys with their limits; each key at most once
+     * @param name what is limited, as metrics and traces name it
+     * @param costs how many permits the call takes from each key, by position, each at least 1; a cost above one of
+     *        its key's counts denies the call, without asking the store, with a message saying it can never pass
+     * @return whether the call may proceed, with a message naming the deciding key
+     * @throws IllegalArgumentException as {@link #allow(List, String)}, or if there is not one cost per key or a
+     *         cost is under 1
+     * @throws LimiterUnavailableException if the store cannot be reached and the limiter fails closed
+     */
+    public LimitResult allow(List<KeyedLimits> keys, String name, List<Long> costs) {
+        KeysDecision.check(keys, name, costs);
+        KeysDecision decision = new KeysDecision(keys, costs);
+        LimiterObserver.Decision observed = this.observer.decisionStarted(this.store, keys, name);
+        LimitResult never = decision.neverPasses();
+        if (never != null) {
+            observed.denied();
+            return never;
+        }
+        return decide(decision, observed);
+    }
+
+    /**
      * Reports decisions to the given observer from now on (metrics and traces:
      * {@code io.pielock.observation.LimiterObservations} for Micrometer, which carries the replaceable observation
      * convention). The auto-configuration sets it when Micrometer is present.
@@ -324,7 +349,7 @@ public class Limiter {
             KeyedLimits current = decision.key(i);
             LimitAttempt attempt;
             try {
-                attempt = this.store.tryConsume(current.key(), current.limits(), decision.cost());
+                attempt = this.store.tryConsume(current.key(), current.limits(), decision.cost(i));
             }
             catch (RuntimeException ex) {
                 return unreachable(decision, i, ex, observed);

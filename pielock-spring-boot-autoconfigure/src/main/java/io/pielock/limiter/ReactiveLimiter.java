@@ -234,6 +234,28 @@ public class ReactiveLimiter {
     }
 
     /**
+     * As {@link Limiter#allow(List, String, List)}: a call that takes a different number of permits from each key,
+     * decided at subscription.
+     * @param keys the keys with their limits; each key at most once
+     * @param name what is limited, as metrics and traces name it (few distinct values, never a user id)
+     * @param costs how many permits the call takes from each key, by position, each at least 1
+     * @return the decision, naming the deciding key; errors as {@link Limiter#allow(List, String, List)}
+     */
+    public Mono<LimitResult> allow(List<KeyedLimits> keys, String name, List<Long> costs) {
+        return Mono.defer(() -> {
+            KeysDecision.check(keys, name, costs);
+            KeysDecision decision = new KeysDecision(keys, costs);
+            LimiterObserver.Decision observed = this.observer.decisionStarted(this.store, keys, name);
+            LimitResult never = decision.neverPasses();
+            if (never != null) {
+                observed.denied();
+                return Mono.just(never);
+            }
+            return decide(decision, 0, observed);
+        });
+    }
+
+    /**
      * Reports decisions to the given observer from now on (the auto-configuration gives it the {@link Limiter}'s).
      * @param observer the observer, {@link LimiterObserver#NONE} for none (the default)
      */
@@ -263,7 +285,7 @@ public class ReactiveLimiter {
             return Mono.just(decision.allowed());
         }
         KeyedLimits current = decision.key(index);
-        return Mono.defer(() -> this.store.tryConsume(current.key(), current.limits(), decision.cost()))
+        return Mono.defer(() -> this.store.tryConsume(current.key(), current.limits(), decision.cost(index)))
             .switchIfEmpty(Mono.error(() -> new IllegalStateException("Rate limit store " + this.store.describe()
                     + " answered nothing for key: " + current.key())))
             // the error mapper sees only the store's errors: what follows a success is not inside it

@@ -24,15 +24,32 @@ import io.pielock.limiter.LimitCatalog;
  * @param limitName the named limit ({@code pielock.limiter.limits.<name>}), looked up at each request so that a
  *        changed definition applies without a restart; {@code null} when {@code limits} are given
  * @param limits the inline limits; empty when {@code limitName} is given
+ * @param cost the permits a request takes from the rule's limits
  */
 public record HttpRateLimitRule(String name, List<PathPattern> paths, Set<String> methods, String keyText,
-        Expression key, String limitName, List<Limit> limits) {
+        Expression key, String limitName, List<Limit> limits, HttpRuleCost cost) {
 
-    /** Copies the collections and upper-cases the methods. */
+    /** Copies the collections and upper-cases the methods; a missing cost is 1. */
     public HttpRateLimitRule {
+        cost = (cost != null) ? cost : HttpRuleCost.ONE;
         paths = List.copyOf(paths);
         methods = methods.stream().map(method -> method.toUpperCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
         limits = List.copyOf(limits);
+    }
+
+    /**
+     * A rule whose requests cost 1 permit each.
+     * @param name the rule's name
+     * @param paths the path patterns
+     * @param methods the HTTP methods; empty for all
+     * @param keyText the key expression as written
+     * @param key the parsed key expression
+     * @param limitName the named limit, or {@code null}
+     * @param limits the inline limits, or empty
+     */
+    public HttpRateLimitRule(String name, List<PathPattern> paths, Set<String> methods, String keyText,
+            Expression key, String limitName, List<Limit> limits) {
+        this(name, paths, methods, keyText, key, limitName, limits, HttpRuleCost.ONE);
     }
 
     /**

@@ -31,6 +31,9 @@ import io.pielock.limiter.RateLimitExceededException;
  * internals. It runs after the application's own exception handlers (lowest precedence); to answer differently,
  * handle the exception in your own {@code @ControllerAdvice} or declare a bean of this type. Answers to calls
  * that were allowed carry the same fields, written by {@link RateLimitHeadersAdvice}.
+ * <p>
+ * It also answers a {@link RateLimitRuleFailedException} (an HTTP rule that found no key or no valid cost for a
+ * request) with 500 and a problem detail.
  */
 @ControllerAdvice
 @Order(Ordered.LOWEST_PRECEDENCE)
@@ -45,6 +48,9 @@ public class RateLimitExceptionHandler {
 
     /** The {@code RateLimit} response field. */
     public static final String RATE_LIMIT = "RateLimit";
+
+    /** The title of the problem detail of a request that a rate limit rule could not be applied to. */
+    public static final String RULE_FAILED_TITLE = "Rate Limit Rule Failed";
 
     /**
      * @param ex the exceeded limit
@@ -65,5 +71,18 @@ public class RateLimitExceptionHandler {
             .header(RATE_LIMIT_POLICY, RateLimitFields.policy(limit))
             .header(RATE_LIMIT, RateLimitFields.exhausted(limit, retryAfter))
             .body(problem);
+    }
+
+    /**
+     * @param ex the request's failed rule
+     * @return 500 with a problem detail that says the request could not be rate limited, naming no rule or
+     *         expression (they are in the log)
+     */
+    @ExceptionHandler(RateLimitRuleFailedException.class)
+    public ResponseEntity<ProblemDetail> handleRateLimitRuleFailed(RateLimitRuleFailedException ex) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
+                "This request could not be rate limited: a rate limit rule found no key or no valid cost for it");
+        problem.setTitle(RULE_FAILED_TITLE);
+        return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR).body(problem);
     }
 }

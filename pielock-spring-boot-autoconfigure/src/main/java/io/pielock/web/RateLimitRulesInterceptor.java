@@ -23,8 +23,11 @@ import io.pielock.limiter.RateLimitExceededException;
  * The keys of all matching rules are decided as one call ({@link Limiter#allow(java.util.List, String)}): a denial
  * takes the request back from the rules before. An allowed decision is recorded for the response's
  * {@code RateLimit} fields ({@link RequestRateLimit}), with those of {@code @RateLimited} methods of the request.
- * A rule whose key is null or blank is logged as an error; the request is then answered 500, or let through without
- * that rule ({@code pielock.limiter.http.on-missing-key}). Only the request's own dispatch is decided: error pages
+ * Each rule takes its own cost from its own limits, all or nothing across the rules. A rule whose key is null or
+ * blank, or whose cost is not a whole number of at least 1, is logged as an error (at most once every 10 seconds per
+ * rule); the request is then denied with a {@link RateLimitRuleFailedException}, which
+ * {@link RateLimitExceptionHandler} answers 500 with a problem detail, or let through without that rule
+ * ({@code pielock.limiter.http.on-missing-key}). Only the request's own dispatch is decided: error pages
  * and async dispatches of a request that was decided already are not counted again, even where a rule's pattern
  * (such as {@code /**}) matches {@code /error}.
  */
@@ -54,14 +57,13 @@ public class RateLimitRulesInterceptor implements HandlerInterceptor {
                 : RequestPath.parse(request.getRequestURI(), request.getContextPath());
         HttpRateLimitRules.Plan plan = this.rules.plan(request.getMethod(), path.pathWithinApplication(), request,
                 request.getUserPrincipal(), this.limiter.catalog());
-        if (plan.missingKey()) {
-            response.sendError(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
-            return false;
+        if (plan.ruleFailed()) {
+            throw new RateLimitRuleFailedException(request.getMethod(), path.pathWithinApplication().value());
         }
         if (!plan.limited()) {
             return true;
         }
-        LimitResult result = this.limiter.allow(plan.keys(), plan.name());
+        LimitResult result = this.limiter.allow(plan.keys(), plan.name(), plan.costs());
         if (!result.allowed()) {
             throw new RateLimitExceededException(result, null);
         }

@@ -118,15 +118,80 @@ class PielockEndpointHttpTest {
         assertThat(locked.path("timeout").asString()).as("the method's own").isEqualTo("PT5S");
         assertThat(locked.path("expires").asString()).as("the default").isEqualTo("PT30S");
         assertThat(locked.path("problem").isValueNode()).isFalse();
-        JsonNode limited = report.path("rateLimitedMethods").get(0);
-        assertThat(report.path("rateLimitedMethods").size()).isEqualTo(1);
+        assertThat(report.path("rateLimitedMethods").size()).isEqualTo(2);
+        JsonNode limited = report.path("rateLimitedMethods").get(1);
         assertThat(limited.path("method").asString()).isEqualTo(ShippingService.class.getName() + ".quote(String)");
+        assertThat(limited.path("cost").asString()).isEqualTo("1");
         JsonNode keyLimits = limited.path("keys").get(0);
         assertThat(keyLimits.path("key").asString()).isEqualTo("#user");
         assertThat(keyLimits.path("expression").asBoolean()).isTrue();
         assertThat(keyLimits.path("limits").get(0).path("count").asLong()).isEqualTo(2);
         assertThat(keyLimits.path("limits").get(0).path("window").asString()).isEqualTo("PT1S");
         assertThat(keyLimits.path("limits").get(0).path("algorithm").asString()).isEqualTo("SLIDING_WINDOW");
+    }
+
+    @Test
+    void aRateLimitedMethodShowsItsCostConditionAndNamedLimit() throws Exception {
+        start(EXPOSED);
+
+        JsonNode limited = report("/actuator/pielock").path("rateLimitedMethods").get(0);
+
+        assertThat(limited.path("method").asString())
+            .isEqualTo(ShippingService.class.getName() + ".bulkQuote(String, String, List)");
+        assertThat(limited.path("cost").asString()).isEqualTo("#items.size()");
+        JsonNode keyLimits = limited.path("keys").get(0);
+        assertThat(keyLimits.path("key").asString()).isEqualTo("#user");
+        assertThat(keyLimits.path("condition").asString()).isEqualTo("#user != 'admin'");
+        assertThat(keyLimits.path("namedLimits").get(0).path("limit").asString()).isEqualTo("#plan");
+        assertThat(keyLimits.path("namedLimits").get(0).path("expression").asBoolean()).isTrue();
+        assertThat(keyLimits.path("limits").size()).as("no inline limits").isZero();
+    }
+
+    @Test
+    void theEndpointListsTheNamedLimitsAsCallsFindThemNowAndTheHttpRules() throws Exception {
+        start(EXPOSED, "pielock.limiter.limits.free=5/1s, 100/1m", "pielock.limiter.limits.pro=50/1s",
+                "pielock.limiter.http.rules[0].name=by-ip", "pielock.limiter.http.rules[0].paths=/api/**,/v2/**",
+                "pielock.limiter.http.rules[0].methods=post,GET", "pielock.limiter.http.rules[0].key=#request.remoteAddr",
+                "pielock.limiter.http.rules[0].limits=20/1s",
+                "pielock.limiter.http.rules[0].cost=#request.getHeader('X-Batch-Size')",
+                "pielock.limiter.http.rules[1].paths=/reports", "pielock.limiter.http.rules[1].key=#principal?.name",
+                "pielock.limiter.http.rules[1].limit=free", "pielock.limiter.http.rules[1].cost=3");
+
+        JsonNode report = report("/actuator/pielock");
+
+        JsonNode named = report.path("namedLimits");
+        assertThat(named.size()).isEqualTo(2);
+        assertThat(named.get(0).path("name").asString()).isEqualTo("free");
+        assertThat(named.get(0).path("limits").size()).isEqualTo(2);
+        assertThat(named.get(0).path("limits").get(1).path("count").asLong()).isEqualTo(100);
+        assertThat(named.get(0).path("limits").get(1).path("window").asString()).isEqualTo("PT1M");
+        assertThat(named.get(1).path("name").asString()).isEqualTo("pro");
+        JsonNode rules = report.path("httpRules");
+        assertThat(rules.size()).isEqualTo(2);
+        JsonNode byIp = rules.get(0);
+        assertThat(byIp.path("name").asString()).isEqualTo("by-ip");
+        assertThat(byIp.path("paths").toString()).isEqualTo("[\"/api/**\",\"/v2/**\"]");
+        assertThat(byIp.path("methods").toString()).isEqualTo("[\"GET\",\"POST\"]");
+        assertThat(byIp.path("key").asString()).isEqualTo("#request.remoteAddr");
+        assertThat(byIp.path("limits").get(0).path("count").asLong()).isEqualTo(20);
+        assertThat(byIp.path("cost").asString()).isEqualTo("#request.getHeader('X-Batch-Size')");
+        JsonNode reports = rules.get(1);
+        assertThat(reports.path("name").asString()).isEqualTo("pielock.limiter.http.rules[1]");
+        assertThat(reports.path("methods").size()).as("all methods").isZero();
+        assertThat(reports.path("limit").asString()).isEqualTo("free");
+        assertThat(reports.path("cost").asString()).isEqualTo("3");
+    }
+
+    @Test
+    void aChangedNamedLimitIsShownAsCallsFindIt() throws Exception {
+        start(EXPOSED, "pielock.limiter.limits.free=5/1s");
+        this.app.getEnvironment().getPropertySources().addFirst(new org.springframework.core.env.MapPropertySource(
+                "changed", java.util.Map.of("pielock.limiter.limits.free", "7/1s")));
+
+        JsonNode free = report("/actuator/pielock").path("namedLimits").get(0);
+
+        assertThat(free.path("limits").get(0).path("count").asLong()).isEqualTo(7);
+        assertThat(report("/actuator/pielock").path("httpRules").size()).as("no rules").isZero();
     }
 
     @Test
@@ -282,6 +347,11 @@ class PielockEndpointHttpTest {
         @RateLimited(key = "#user", per = io.pielock.limiter.TimeUnit.SECOND, count = 2)
         public String quote(String user) {
             return "quote for " + user;
+        }
+
+        @RateLimited(key = "#user", limit = "#plan", condition = "#user != 'admin'", cost = "#items.size()")
+        public String bulkQuote(String user, String plan, List<String> items) {
+            return "quotes for " + user;
         }
     }
 }

@@ -5,6 +5,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
 
+import io.pielock.web.HttpRateLimitRules;
 import io.pielock.web.RateLimitRulesInterceptor;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -85,9 +86,32 @@ class HttpRulesValidationTest {
     }
 
     @Test
-    void aCostOtherThanOneFails() {
-        fails("pielock.limiter.http.rules[0].cost=3", "pielock.limiter.http.rules[0].cost",
-                "only a cost of 1 is supported");
+    void aWholeNumberOrAnExpressionIsAValidCost() {
+        this.runner.withPropertyValues("pielock.limiter.http.rules[0].cost=3")
+            .run(context -> assertThat(context.getBean(HttpRateLimitRules.class).rules().get(0).cost().text())
+                .isEqualTo("3"));
+        this.runner.withPropertyValues("pielock.limiter.http.rules[0].cost=#request.getHeader('X-Batch-Size')")
+            .run(context -> assertThat(context.getBean(HttpRateLimitRules.class).rules().get(0).cost().isExpression())
+                .isTrue());
+    }
+
+    @Test
+    void aCostUnderOneFails() {
+        fails("pielock.limiter.http.rules[0].cost=0", "pielock.limiter.http.rules[0].cost",
+                "a request costs at least 1 permit, but the cost was 0");
+        fails("pielock.limiter.http.rules[0].cost=-2", "pielock.limiter.http.rules[0].cost", "the cost was -2");
+    }
+
+    @Test
+    void anUnparsableCostNamesTheCostProperty() {
+        fails("pielock.limiter.http.rules[0].cost=#request.getHeader(", "pielock.limiter.http.rules[0].cost",
+                "is neither a whole number nor a SpEL expression");
+    }
+
+    @Test
+    void aBlankCostFails() {
+        fails("pielock.limiter.http.rules[0].cost= ", "pielock.limiter.http.rules[0].cost",
+                "a rule's cost must not be empty");
     }
 
     @Test

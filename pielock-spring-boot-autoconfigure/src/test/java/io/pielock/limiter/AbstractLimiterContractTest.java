@@ -771,6 +771,55 @@ abstract class AbstractLimiterContractTest {
             .as("the denied costs were taken back from the user's limit").isEqualTo(3);
     }
 
+    @Test
+    void eachKeyTakesItsOwnCostAndADenialTakesBackExactlyWhatEachTook() {
+        Limiter limiter = newProcess();
+        String user = this.key + ":user";
+        String global = this.key + ":global";
+        List<KeyedLimits> both = List.of(KeyedLimits.of(user, Limit.of(9, TimeUnit.MINUTE)),
+                KeyedLimits.of(global, Limit.of(4, TimeUnit.MINUTE)));
+        LimitResult allowed = limiter.allow(both, "rules", List.of(3L, 1L));
+        assertThat(allowed.allowed()).isTrue();
+        assertThat(allowed.key()).as("the tightest window").isEqualTo(global);
+        assertThat(allowed.remaining()).isEqualTo(3);
+        LimitResult denied = limiter.allow(both, "rules", List.of(2L, 4L));
+        assertThat(denied.allowed()).as("the global key has 3 left, not 4").isFalse();
+        assertThat(denied.key()).isEqualTo(global);
+        assertThat(limiter.allow(user, TimeUnit.MINUTE, 9).remaining()).as("the user's 2 were taken back")
+            .isEqualTo(5);
+        assertThat(limiter.allow(global, TimeUnit.MINUTE, 4, 3).remaining()).as("the global key's 1 stands")
+            .isZero();
+    }
+
+    @Test
+    void aKeysCostAboveItsCountNeverPassesAndNothingIsCounted() {
+        Limiter limiter = newProcess();
+        String user = this.key + ":user";
+        List<KeyedLimits> both = List.of(KeyedLimits.of(user, Limit.of(9, TimeUnit.MINUTE)),
+                KeyedLimits.of(this.key + ":global", Limit.of(4, TimeUnit.MINUTE)));
+        LimitResult never = limiter.allow(both, "rules", List.of(1L, 5L));
+        assertThat(never.allowed()).isFalse();
+        assertThat(never.message()).startsWith("Rate limit can never pass key: " + this.key + ":global (4 per 1m)")
+            .contains("the call costs 5");
+        assertThat(limiter.allow(user, TimeUnit.MINUTE, 9).remaining()).isEqualTo(8);
+    }
+
+    @Test
+    void perKeyCostsAreOnePerKeyEachAtLeastOne() {
+        Limiter limiter = newProcess();
+        List<KeyedLimits> both = List.of(KeyedLimits.of(this.key + ":a", Limit.of(9, TimeUnit.MINUTE)),
+                KeyedLimits.of(this.key + ":b", Limit.of(4, TimeUnit.MINUTE)));
+        assertThatIllegalArgumentException().isThrownBy(() -> limiter.allow(both, "rules", List.of(1L)))
+            .withMessageContaining("costs must be one per key").withMessageContaining(this.key + ":a");
+        assertThatIllegalArgumentException().isThrownBy(() -> limiter.allow(both, "rules", List.of(1L, 0L)))
+            .withMessage("Rate limit cost must be at least 1, but was 0 for key: " + this.key + ":b (rules)");
+        assertThatIllegalArgumentException()
+            .isThrownBy(() -> limiter.allow(both, "rules", java.util.Arrays.asList(null, 1L)))
+            .withMessageContaining("but was null for key: " + this.key + ":a");
+        assertThatIllegalArgumentException().isThrownBy(() -> limiter.allow(both, "rules", (List<Long>) null))
+            .withMessageContaining("costs must be one per key");
+    }
+
     /** Runs {@code threads} callers in two processes, each making {@code calls} calls or calling for {@code millis}. */
     private List<Call> hammer(int threads, Limit limit, int calls, long millis) throws Exception {
         return hammer(threads, limit, calls, millis, (thread, call) -> 1);

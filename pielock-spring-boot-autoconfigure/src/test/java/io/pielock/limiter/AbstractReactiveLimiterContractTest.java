@@ -242,4 +242,24 @@ abstract class AbstractReactiveLimiterContractTest {
         assertThat(decide(limiter.allow(user, TimeUnit.MINUTE, 9)).remaining())
             .as("each denied cost of 2 was taken back").isEqualTo(5);
     }
+
+    @Test
+    void eachKeyTakesItsOwnCostAndADenialTakesBackExactlyWhatEachTook() {
+        ReactiveLimiter limiter = newProcess();
+        Limiter blocking = new Limiter(newBlockingStore());
+        String user = this.key + ":user";
+        String global = this.key + ":global";
+        List<KeyedLimits> both = List.of(KeyedLimits.of(user, Limit.of(9, TimeUnit.MINUTE)),
+                KeyedLimits.of(global, Limit.of(4, TimeUnit.MINUTE)));
+        assertThat(decide(limiter.allow(both, "rules", List.of(3L, 1L))).allowed()).isTrue();
+        assertThat(decide(limiter.allow(both, "rules", List.of(2L, 4L))).allowed()).isFalse();
+        assertThat(decide(limiter.allow(both, "rules", List.of(1L, 5L))).message()).contains("can never pass");
+        assertThat(blocking.allow(user, TimeUnit.MINUTE, 9).remaining()).as("the user's 2 were taken back")
+            .isEqualTo(5);
+        assertThat(blocking.allow(global, TimeUnit.MINUTE, 4, 3).remaining()).isZero();
+        StepVerifier.create(limiter.allow(both, "rules", List.of(1L)))
+            .expectErrorSatisfies(ex -> assertThat(ex).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("costs must be one per key"))
+            .verify(WAIT);
+    }
 }

@@ -69,7 +69,26 @@ abstract class AbstractHttpRulesTest {
             "pielock.limiter.http.rules[6].name=error-page",
             "pielock.limiter.http.rules[6].paths=/error",
             "pielock.limiter.http.rules[6].key=#request.getHeader('X-A')",
-            "pielock.limiter.http.rules[6].limits=1/1m" };
+            "pielock.limiter.http.rules[6].limits=1/1m",
+            "pielock.limiter.http.rules[7].name=batch",
+            "pielock.limiter.http.rules[7].paths=/batch",
+            "pielock.limiter.http.rules[7].key=#request.getHeader('X-A')",
+            "pielock.limiter.http.rules[7].limits=5/1m",
+            "pielock.limiter.http.rules[7].cost=#request.getHeader('X-Batch-Size')",
+            "pielock.limiter.http.rules[8].name=heavy-wide",
+            "pielock.limiter.http.rules[8].paths=/heavy",
+            "pielock.limiter.http.rules[8].key=#request.getHeader('X-A')",
+            "pielock.limiter.http.rules[8].limits=10/1m",
+            "pielock.limiter.http.rules[8].cost=2",
+            "pielock.limiter.http.rules[9].name=heavy-narrow",
+            "pielock.limiter.http.rules[9].paths=/heavy",
+            "pielock.limiter.http.rules[9].key=#request.getHeader('X-B')",
+            "pielock.limiter.http.rules[9].limits=3/1m",
+            "pielock.limiter.http.rules[9].cost=#request.getHeader('X-Batch-Size')",
+            "pielock.limiter.http.rules[10].name=throttled",
+            "pielock.limiter.http.rules[10].paths=/throttled",
+            "pielock.limiter.http.rules[10].key=#request.getHeader('X-Missing')",
+            "pielock.limiter.http.rules[10].limits=5/1m" };
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -142,6 +161,83 @@ abstract class AbstractHttpRulesTest {
     }
 
     @Test
+    void aRulesMissingKeyIsAnsweredWithAProblemDetailAndLoggedOnceInTenSecondsNotOncePerRequest()
+            throws Exception {
+        try (CapturedLogs logs = CapturedLogs.capture()) {
+            for (int i = 0; i < 3; i++) {
+                HttpResponse<String> failed = send("GET", "/throttled");
+                assertThat(failed.statusCode()).isEqualTo(500);
+                assertThat(failed.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+                assertThat(failed.body()).contains("\"title\":\"Rate Limit Rule Failed\"")
+                    .contains("\"status\":500").contains("could not be rate limited")
+                    .contains("\"instance\":\"/throttled\"").doesNotContain("X-Missing");
+            }
+            assertThat(logs.text().lines().filter(line -> line.contains("Rate limit rule throttled ")))
+                .singleElement().asString().startsWith("ERROR").contains("GET /throttled")
+                .contains("next report of this rule in 10s at the earliest");
+        }
+    }
+
+    @Test
+    void aRuleWithACostExpressionTakesThatManyPermitsPerRequest() throws Exception {
+        String a = "batch-" + this.id;
+        HttpResponse<String> two = send("GET", "/batch", "X-A", a, "X-Batch-Size", "2");
+        assertThat(two.statusCode()).isEqualTo(200);
+        assertThat(two.headers().allValues("RateLimit")).containsExactly("\"5-per-1m\";r=3");
+        HttpResponse<String> three = send("GET", "/batch", "X-A", a, "X-Batch-Size", "3");
+        assertThat(three.statusCode()).isEqualTo(200);
+        assertThat(three.headers().allValues("RateLimit")).containsExactly("\"5-per-1m\";r=0");
+        assertThat(send("GET", "/batch", "X-A", a, "X-Batch-Size", "1").statusCode()).isEqualTo(429);
+    }
+
+    @Test
+    void aCostAboveTheCountIs429WithoutCountingAnything() throws Exception {
+        String a = "never-" + this.id;
+        HttpResponse<String> never = send("GET", "/batch", "X-A", a, "X-Batch-Size", "6");
+        assertThat(never.statusCode()).isEqualTo(429);
+        assertThat(never.headers().firstValue("Retry-After")).as("the window").hasValue("60");
+        assertThat(send("GET", "/batch", "X-A", a, "X-Batch-Size", "5").statusCode()).as("nothing was counted")
+            .isEqualTo(200);
+    }
+
+    @Test
+    void anInvalidCostIsDeniedWith500AndLoggedNamingTheRuleAndWhatItGave() throws Exception {
+        try (CapturedLogs logs = CapturedLogs.capture()) {
+            HttpResponse<String> text = send("GET", "/batch", "X-A", "bad-" + this.id, "X-Batch-Size", "many");
+            assertThat(text.statusCode()).isEqualTo(500);
+            assertThat(text.body()).contains("Rate Limit Rule Failed");
+            assertThat(logs.text()).contains("ERROR")
+                .contains("Rate limit rule batch (cost: #request.getHeader('X-Batch-Size')) gave 'many', not a "
+                        + "whole number for GET /batch")
+                .contains("pielock.limiter.http.on-missing-key");
+        }
+        assertThat(send("GET", "/batch", "X-A", "bad-" + this.id, "X-Batch-Size", "0").statusCode()).isEqualTo(500);
+        assertThat(send("GET", "/batch", "X-A", "bad-" + this.id).statusCode()).as("no header: null").isEqualTo(500);
+        assertThat(send("GET", "/batch", "X-A", "bad-" + this.id, "X-Batch-Size", "5").statusCode())
+            .as("the invalid requests took nothing").isEqualTo(200);
+    }
+
+    @Test
+    void eachRuleTakesItsOwnCostAndADenialTakesBackExactlyWhatTheOthersTook() throws Exception {
+        String a = "heavy-" + this.id;
+        assertThat(send("GET", "/heavy", "X-A", a, "X-B", "b0-" + this.id, "X-Batch-Size", "3").statusCode())
+            .as("wide takes 2 of 10, narrow 3 of 3").isEqualTo(200);
+        HttpResponse<String> denied = send("GET", "/heavy", "X-A", a, "X-B", "b0-" + this.id, "X-Batch-Size", "1");
+        assertThat(denied.statusCode()).as("narrow denies; wide gives its 2 back").isEqualTo(429);
+        assertThat(denied.headers().allValues("RateLimit-Policy")).containsExactly("\"3-per-1m\";q=3;w=60");
+        for (int i = 1; i <= 4; i++) {
+            HttpResponse<String> allowed = send("GET", "/heavy", "X-A", a, "X-B", "b" + i + "-" + this.id,
+                    "X-Batch-Size", "1");
+            assertThat(allowed.statusCode()).as("wide's permits %d and %d of 10", 2 * i + 1, 2 * i + 2)
+                .isEqualTo(200);
+        }
+        HttpResponse<String> wideDenied = send("GET", "/heavy", "X-A", a, "X-B", "b5-" + this.id, "X-Batch-Size",
+                "1");
+        assertThat(wideDenied.statusCode()).isEqualTo(429);
+        assertThat(wideDenied.headers().allValues("RateLimit-Policy")).containsExactly("\"10-per-1m\";q=10;w=60");
+    }
+
+    @Test
     void aRequestMatchingTwoRulesMustPassBothAndTheDeniedOneIsTakenBackFromTheOther() throws Exception {
         String a = "a-" + this.id;
         assertThat(send("GET", "/both", "X-A", a, "X-B", "b0-" + this.id).statusCode()).isEqualTo(200);
@@ -210,7 +306,7 @@ abstract class AbstractHttpRulesTest {
     @RestController
     static class Endpoints {
 
-        @GetMapping({ "/ip/a", "/ip/b", "/header", "/open", "/profile", "/both" })
+        @GetMapping({ "/ip/a", "/ip/b", "/header", "/open", "/profile", "/both", "/batch", "/heavy", "/throttled" })
         String get() {
             return "ok";
         }

@@ -1,12 +1,12 @@
 package io.pielock.web.reactive;
 
+import java.net.URI;
 import java.security.Principal;
 import java.util.Map;
 import java.util.Optional;
 
 import org.springframework.core.Ordered;
 import org.springframework.core.ResolvableType;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -25,6 +25,7 @@ import io.pielock.limiter.RateLimitExceededException;
 import io.pielock.limiter.ReactiveLimiter;
 import io.pielock.web.HttpRateLimitRules;
 import io.pielock.web.RateLimitExceptionHandler;
+import io.pielock.web.RateLimitRuleFailedException;
 
 /**
  * Applies the HTTP rate limit rules ({@link HttpRateLimitRules}, {@code pielock.limiter.http.rules}) to WebFlux
@@ -34,8 +35,11 @@ import io.pielock.web.RateLimitExceptionHandler;
  * {@link RateLimitExceptionHandler} (same fields, same problem detail), written here because exceptions of web
  * filters do not reach {@code @ControllerAdvice}. An allowed decision is recorded in the exchange's
  * {@link ExchangeRateLimit}, so {@link RateLimitHeadersWebFilter} reports the most restrictive of the rules and the
- * {@code @RateLimited} methods. A rule whose key is null or blank is logged as an error; the exchange is then
- * answered 500, or let through without that rule ({@code pielock.limiter.http.on-missing-key}).
+ * {@code @RateLimited} methods. Each rule takes its own cost from its own limits, all or nothing across the rules.
+ * A rule whose key is null or blank, or whose cost is not a whole number of at least 1, is logged as an error (at
+ * most once every 10 seconds per rule); the exchange is then answered 500 with the problem detail of
+ * {@link RateLimitExceptionHandler#handleRateLimitRuleFailed}, or let through without that rule
+ * ({@code pielock.limiter.http.on-missing-key}).
  */
 public class RateLimitRulesWebFilter implements WebFilter, Ordered {
 
@@ -69,15 +73,16 @@ public class RateLimitRulesWebFilter implements WebFilter, Ordered {
                 HttpRateLimitRules.Plan plan = this.rules.plan(request.getMethod().name(),
                         request.getPath().pathWithinApplication(), new RuleRequest(request), principal.orElse(null),
                         this.limiter.catalog());
-                if (plan.missingKey()) {
-                    exchange.getResponse().setStatusCode(HttpStatus.INTERNAL_SERVER_ERROR);
-                    return exchange.getResponse().setComplete();
+                if (plan.ruleFailed()) {
+                    return write(this.answers.handleRateLimitRuleFailed(new RateLimitRuleFailedException(
+                            request.getMethod().name(), request.getPath().pathWithinApplication().value())),
+                            exchange);
                 }
                 if (!plan.limited()) {
                     return chain.filter(exchange);
                 }
-                return this.limiter.allow(plan.keys(), plan.name()).flatMap(result -> result.allowed()
-                        ? recorded(result).then(chain.filter(exchange)) : deny(result, exchange.getResponse()));
+                return this.limiter.allow(plan.keys(), plan.name(), plan.costs()).flatMap(result -> result.allowed()
+                        ? recorded(result).then(chain.filter(exchange)) : deny(result, exchange));
             });
     }
 
@@ -89,13 +94,20 @@ public class RateLimitRulesWebFilter implements WebFilter, Ordered {
         });
     }
 
+    private Mono<Void> deny(LimitResult result, ServerWebExchange exchange) {
+        return write(this.answers.handleRateLimitExceeded(new RateLimitExceededException(result, null)), exchange);
+    }
+
+    /** Writes the answer as Spring would a handler's {@code ResponseEntity<ProblemDetail>}, instance included. */
     @SuppressWarnings("unchecked")
-    private Mono<Void> deny(LimitResult result, ServerHttpResponse response) {
-        ResponseEntity<ProblemDetail> answer = this.answers
-            .handleRateLimitExceeded(new RateLimitExceededException(result, null));
+    private Mono<Void> write(ResponseEntity<ProblemDetail> answer, ServerWebExchange exchange) {
+        ServerHttpResponse response = exchange.getResponse();
         response.setStatusCode(answer.getStatusCode());
         response.getHeaders().putAll(answer.getHeaders());
         ProblemDetail body = answer.getBody();
+        if (body.getInstance() == null) {
+            body.setInstance(URI.create(exchange.getRequest().getPath().value()));
+        }
         ResolvableType type = ResolvableType.forInstance(body);
         for (HttpMessageWriter<?> writer : this.codecs.getWriters()) {
             if (writer.canWrite(type, MediaType.APPLICATION_PROBLEM_JSON)) {

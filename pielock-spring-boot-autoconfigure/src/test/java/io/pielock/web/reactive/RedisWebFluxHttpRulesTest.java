@@ -54,7 +54,21 @@ import static org.assertj.core.api.Assertions.assertThat;
                 "pielock.limiter.http.rules[3].limits=5/1m",
                 "pielock.limiter.http.rules[4].name=narrow", "pielock.limiter.http.rules[4].paths=/both",
                 "pielock.limiter.http.rules[4].key=#request.getHeader('X-B')",
-                "pielock.limiter.http.rules[4].limits=1/1m" })
+                "pielock.limiter.http.rules[4].limits=1/1m",
+                "pielock.limiter.http.rules[5].name=batch", "pielock.limiter.http.rules[5].paths=/batch",
+                "pielock.limiter.http.rules[5].key=#request.getHeader('X-A')",
+                "pielock.limiter.http.rules[5].limits=5/1m",
+                "pielock.limiter.http.rules[5].cost=#request.getHeader('X-Batch-Size')",
+                "pielock.limiter.http.rules[6].name=heavy-wide", "pielock.limiter.http.rules[6].paths=/heavy",
+                "pielock.limiter.http.rules[6].key=#request.getHeader('X-A')",
+                "pielock.limiter.http.rules[6].limits=10/1m", "pielock.limiter.http.rules[6].cost=2",
+                "pielock.limiter.http.rules[7].name=heavy-narrow", "pielock.limiter.http.rules[7].paths=/heavy",
+                "pielock.limiter.http.rules[7].key=#request.getHeader('X-B')",
+                "pielock.limiter.http.rules[7].limits=3/1m",
+                "pielock.limiter.http.rules[7].cost=#request.getHeader('X-Batch-Size')",
+                "pielock.limiter.http.rules[8].name=throttled", "pielock.limiter.http.rules[8].paths=/throttled",
+                "pielock.limiter.http.rules[8].key=#request.getHeader('X-Missing')",
+                "pielock.limiter.http.rules[8].limits=5/1m" })
 class RedisWebFluxHttpRulesTest {
 
     @LocalServerPort
@@ -126,10 +140,88 @@ class RedisWebFluxHttpRulesTest {
     @Test
     void anExchangeWithoutAKeyIsDeniedWith500AndLoggedAsAnError() {
         try (CapturedLogs logs = CapturedLogs.capture()) {
-            assertThat(send(HttpMethod.GET, "/user", "X-Nobody", "x").getStatus().value()).isEqualTo(500);
+            EntityExchangeResult<String> failed = send(HttpMethod.GET, "/user", "X-Nobody", "x");
+            assertThat(failed.getStatus().value()).isEqualTo(500);
             assertThat(logs.text()).contains("ERROR").contains("Rate limit rule by-user (key: #principal?.name)")
                 .contains("GET /user");
         }
+    }
+
+    @Test
+    void anExchangeWithoutAKeyIsAnsweredWithTheProblemDetailOfSpringMvcAndLoggedOnceInTenSeconds() {
+        try (CapturedLogs logs = CapturedLogs.capture()) {
+            for (int i = 0; i < 3; i++) {
+                EntityExchangeResult<String> failed = send(HttpMethod.GET, "/throttled");
+                assertThat(failed.getStatus().value()).isEqualTo(500);
+                assertThat(failed.getResponseHeaders().getFirst("Content-Type")).isEqualTo("application/problem+json");
+                assertThat(failed.getResponseBody()).contains("\"title\":\"Rate Limit Rule Failed\"")
+                    .contains("\"status\":500").contains("could not be rate limited")
+                    .contains("\"instance\":\"/throttled\"").doesNotContain("X-Missing");
+            }
+            assertThat(logs.text().lines().filter(line -> line.contains("Rate limit rule throttled ")))
+                .singleElement().asString().startsWith("ERROR").contains("GET /throttled")
+                .contains("next report of this rule in 10s at the earliest");
+        }
+    }
+
+    @Test
+    void aRuleWithACostExpressionTakesThatManyPermitsPerExchange() {
+        String a = "batch-" + this.id;
+        EntityExchangeResult<String> two = send(HttpMethod.GET, "/batch", "X-A", a, "X-Batch-Size", "2");
+        assertThat(two.getStatus().value()).isEqualTo(200);
+        assertThat(two.getResponseHeaders().get("RateLimit")).containsExactly("\"5-per-1m\";r=3");
+        EntityExchangeResult<String> three = send(HttpMethod.GET, "/batch", "X-A", a, "X-Batch-Size", "3");
+        assertThat(three.getStatus().value()).isEqualTo(200);
+        assertThat(three.getResponseHeaders().get("RateLimit")).containsExactly("\"5-per-1m\";r=0");
+        assertThat(send(HttpMethod.GET, "/batch", "X-A", a, "X-Batch-Size", "1").getStatus().value()).isEqualTo(429);
+    }
+
+    @Test
+    void aCostAboveTheCountIs429WithoutCountingAnything() {
+        String a = "never-" + this.id;
+        EntityExchangeResult<String> never = send(HttpMethod.GET, "/batch", "X-A", a, "X-Batch-Size", "6");
+        assertThat(never.getStatus().value()).isEqualTo(429);
+        assertThat(never.getResponseHeaders().getFirst("Retry-After")).as("the window").isEqualTo("60");
+        assertThat(send(HttpMethod.GET, "/batch", "X-A", a, "X-Batch-Size", "5").getStatus().value())
+            .as("nothing was counted").isEqualTo(200);
+    }
+
+    @Test
+    void anInvalidCostIsDeniedWith500AndLoggedNamingTheRuleAndWhatItGave() {
+        try (CapturedLogs logs = CapturedLogs.capture()) {
+            EntityExchangeResult<String> text = send(HttpMethod.GET, "/batch", "X-A", "bad-" + this.id,
+                    "X-Batch-Size", "many");
+            assertThat(text.getStatus().value()).isEqualTo(500);
+            assertThat(text.getResponseBody()).contains("Rate Limit Rule Failed");
+            assertThat(logs.text()).contains("ERROR")
+                .contains("Rate limit rule batch (cost: #request.getHeader('X-Batch-Size')) gave 'many', not a "
+                        + "whole number for GET /batch")
+                .contains("pielock.limiter.http.on-missing-key");
+        }
+        assertThat(send(HttpMethod.GET, "/batch", "X-A", "bad-" + this.id, "X-Batch-Size", "0").getStatus().value())
+            .isEqualTo(500);
+        assertThat(send(HttpMethod.GET, "/batch", "X-A", "bad-" + this.id, "X-Batch-Size", "5").getStatus().value())
+            .as("the invalid requests took nothing").isEqualTo(200);
+    }
+
+    @Test
+    void eachRuleTakesItsOwnCostAndADenialTakesBackExactlyWhatTheOthersTook() {
+        String a = "heavy-" + this.id;
+        assertThat(send(HttpMethod.GET, "/heavy", "X-A", a, "X-B", "b0-" + this.id, "X-Batch-Size", "3")
+            .getStatus().value()).as("wide takes 2 of 10, narrow 3 of 3").isEqualTo(200);
+        EntityExchangeResult<String> denied = send(HttpMethod.GET, "/heavy", "X-A", a, "X-B", "b0-" + this.id,
+                "X-Batch-Size", "1");
+        assertThat(denied.getStatus().value()).as("narrow denies; wide gives its 2 back").isEqualTo(429);
+        assertThat(denied.getResponseHeaders().get("RateLimit-Policy")).containsExactly("\"3-per-1m\";q=3;w=60");
+        for (int i = 1; i <= 4; i++) {
+            assertThat(send(HttpMethod.GET, "/heavy", "X-A", a, "X-B", "b" + i + "-" + this.id, "X-Batch-Size", "1")
+                .getStatus().value()).as("wide's permits %d and %d of 10", 2 * i + 1, 2 * i + 2).isEqualTo(200);
+        }
+        EntityExchangeResult<String> wideDenied = send(HttpMethod.GET, "/heavy", "X-A", a, "X-B", "b5-" + this.id,
+                "X-Batch-Size", "1");
+        assertThat(wideDenied.getStatus().value()).isEqualTo(429);
+        assertThat(wideDenied.getResponseHeaders().get("RateLimit-Policy"))
+            .containsExactly("\"10-per-1m\";q=10;w=60");
     }
 
     @Test
@@ -174,7 +266,7 @@ class RedisWebFluxHttpRulesTest {
     @RestController
     static class Endpoints {
 
-        @GetMapping({ "/ip/a", "/header", "/user", "/both" })
+        @GetMapping({ "/ip/a", "/header", "/user", "/both", "/batch", "/heavy", "/throttled" })
         Mono<String> get() {
             return Mono.just("ok");
         }
