@@ -47,13 +47,23 @@ final class Hold {
 
     Hold(LockTemplate template, String key, String token, long fencingToken, long leaseNanos, long confirmedAt,
             LocalGates.Gate gate, LockObserver.Holding holding) {
+        this(template, key, token, fencingToken, leaseNanos, confirmedAt, confirmedAt, gate, holding);
+    }
+
+    /**
+     * @param startedAt when the hold began (for the actuator's view)
+     * @param confirmedAt the lease is known to last {@code leaseNanos} from this instant (it may be earlier than
+     *        {@code startedAt}, for a lock passed on with a shorter lease until renewed)
+     */
+    Hold(LockTemplate template, String key, String token, long fencingToken, long leaseNanos, long startedAt,
+            long confirmedAt, LocalGates.Gate gate, LockObserver.Holding holding) {
         this.template = template;
         this.key = key;
         this.token = token;
         this.fencingToken = fencingToken;
         this.owner = Thread.currentThread();
         this.leaseNanos = leaseNanos;
-        this.startedAt = confirmedAt;
+        this.startedAt = startedAt;
         this.confirmedAt = confirmedAt;
         this.gate = gate;
         this.holding = holding;
@@ -140,8 +150,13 @@ final class Hold {
     }
 
     synchronized void renewWith(LeaseRenewer renewer) {
+        renewWith(renewer, false);
+    }
+
+    /** @param now renew at once (the lock was passed on with a short lease), else a third of the lease from now */
+    synchronized void renewWith(LeaseRenewer renewer, boolean now) {
         this.renewer = renewer;
-        renewer.start(this);
+        renewer.start(this, now);
     }
 
     long renewDueAt() {

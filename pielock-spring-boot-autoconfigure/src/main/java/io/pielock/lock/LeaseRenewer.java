@@ -56,7 +56,11 @@ final class LeaseRenewer implements AutoCloseable {
     }
 
     void start(Hold hold) {
-        hold.renewDueAt(System.nanoTime() + period(hold));
+        start(hold, false);
+    }
+
+    void start(Hold hold, boolean now) {
+        hold.renewDueAt(System.nanoTime() + (now ? 0 : period(hold)));
         this.holds.add(hold);
         long planned = this.plannedWake;
         if (planned == SCANNING || hold.renewDueAt() - planned < 0) {

@@ -85,8 +85,11 @@ public interface LockStore {
          * @param key the lock's name
          * @param token the owner token of the acquisition that now owns it
          * @param fencingToken the fencing token issued to it
+         * @param lease the lease it was passed on with, counted from the release (at most the one the waiter
+         *        asked for; possibly shorter, so that a lock passed to a process that has just died frees itself
+         *        soon: the new owner renews it at once)
          */
-        void granted(String key, String token, long fencingToken);
+        void granted(String key, String token, long fencingToken, Duration lease);
     }
 
     /**

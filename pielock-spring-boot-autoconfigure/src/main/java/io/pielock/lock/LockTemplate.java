@@ -450,11 +450,14 @@ public class LockTemplate implements AutoCloseable {
                     return withdraw(key, token, options, gate, Entry.failed(Reason.INTERRUPTED, null));
                 }
                 long fencingToken = waiter.grantedFencingToken;
-                if (fencingToken != 0 && System.nanoTime() - lastRefusedAt < options.expires().toNanos() / 2) {
+                long grantedLease = waiter.grantedLeaseNanos;
+                if (fencingToken != 0 && options.renew() && System.nanoTime() - lastRefusedAt < grantedLease / 2) {
                     // A release in another process passed the lock to this acquisition: it is ours since then, and
-                    // that was after our last refused attempt was sent, so its lease counts from then at the
-                    // earliest. (Long after that, the next attempt confirms it instead, restarting the lease.)
-                    return Entry.acquired(startHold(key, token, fencingToken, options, lastRefusedAt, gate));
+                    // that was after our last refused attempt was sent, so the lease it was passed on with counts
+                    // from then at the earliest; the renewer extends it to ours at once. (Without renewal, or long
+                    // after that, the next attempt confirms it instead, restarting our full lease.)
+                    return Entry.acquired(startHold(key, token, fencingToken, options,
+                            lastRefusedAt + grantedLease - options.expires().toNanos(), true, gate));
                 }
             }
         }
@@ -573,13 +576,23 @@ public class LockTemplate implements AutoCloseable {
      */
     private LockHandle startHold(String key, String token, long fencingToken, LockOptions options, long sentAt,
             LocalGates.Gate gate) {
+        return startHold(key, token, fencingToken, options, sentAt, false, gate);
+    }
+
+    /**
+     * @param confirmedAt the lease of {@code options} is known to last from this instant
+     * @param renewNow whether the lease is shorter than ours (passed on by a release) and is renewed at once
+     */
+    private LockHandle startHold(String key, String token, long fencingToken, LockOptions options,
+            long confirmedAt, boolean renewNow, LocalGates.Gate gate) {
         Hold hold = null;
         try {
-            hold = new Hold(this, key, token, fencingToken, options.expires().toNanos(), sentAt, gate,
+            hold = new Hold(this, key, token, fencingToken, options.expires().toNanos(),
+                    renewNow ? System.nanoTime() : confirmedAt, confirmedAt, gate,
                     this.observer.holdStarted(this.store, key, options));
             this.holds.put(key, hold);
             if (options.renew()) {
-                hold.renewWith(this.renewer);
+                hold.renewWith(this.renewer, renewNow);
             }
             return new LockHandle(hold);
         }
@@ -727,9 +740,10 @@ public class LockTemplate implements AutoCloseable {
     }
 
     /** The one thread of this JVM waiting on the store for a key, and whether a release was announced. */
-    private void granted(String key, String token, long fencingToken) {
+    private void granted(String key, String token, long fencingToken, Duration lease) {
         StoreWaiter waiter = this.storeWaiters.get(key);
         if (waiter != null && waiter.token.equals(token)) {
+            waiter.grantedLeaseNanos = lease.toNanos();
             waiter.grantedFencingToken = fencingToken;
             waiter.released = true;
             LockSupport.unpark(waiter.thread);
@@ -748,6 +762,9 @@ public class LockTemplate implements AutoCloseable {
 
         /** Set when a release in another process passed the lock to this waiter; 0 until then. */
         volatile long grantedFencingToken;
+
+        /** The lease the lock was passed on with (set before {@link #grantedFencingToken}). */
+        volatile long grantedLeaseNanos;
 
         StoreWaiter(Thread thread, String token, Duration lease) {
             this.thread = thread;

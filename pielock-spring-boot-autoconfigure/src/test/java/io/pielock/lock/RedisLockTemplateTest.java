@@ -126,14 +126,28 @@ class RedisLockTemplateTest extends AbstractLockTemplateContractTest {
         // a fallback poll far beyond the test: only the release can have given it the lock
         LockTemplate waiter = track(new LockTemplate(counted,
                 LockOptions.defaults().withRetryAfter(Duration.ofSeconds(60))));
+        String lockKey = "pielock:lock:{" + this.key + "}";
+        List<Long> leaseLeft = new CopyOnWriteArrayList<>();
         java.util.concurrent.CompletableFuture<Long> fencing = java.util.concurrent.CompletableFuture.supplyAsync(
-                () -> waiter.execute(this.key, () -> LockContext.current().fencingToken()));
+                () -> waiter.execute(this.key, () -> {
+                    // passed on with a short lease, which the new holder extends to its own 30 s at once
+                    leaseLeft.add(redis().getExpire(lockKey, java.util.concurrent.TimeUnit.MILLISECONDS));
+                    long giveUp = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                    long left;
+                    while ((left = redis().getExpire(lockKey, java.util.concurrent.TimeUnit.MILLISECONDS)) < 20_000
+                            && System.nanoTime() < giveUp) {
+                        Thread.onSpinWait();
+                    }
+                    leaseLeft.add(left);
+                    return LockContext.current().fencingToken();
+                }));
         awaitQueued(1);
         Thread.sleep(300); // it subscribes to the lock's releases, tries once more, then waits
         held.close();
         assertThat(fencing.get(20, java.util.concurrent.TimeUnit.SECONDS)).isGreaterThan(held.fencingToken());
         assertThat(attempts.get()).as("the attempt that found the lock held, and the one once subscribed")
             .isEqualTo(2);
+        assertThat(leaseLeft.get(1)).as("renewed to the holder's own lease").isGreaterThan(20_000L);
     }
 
     @Test
@@ -162,6 +176,27 @@ class RedisLockTemplateTest extends AbstractLockTemplateContractTest {
         Thread.sleep(within.plusSeconds(1).plusMillis(300).toMillis());
         held.close();
         assertThat(newProcess().tryAcquire(this.key).acquired()).as("free, not passed to the ghost").isTrue();
+    }
+
+    @Test
+    void aLockPassedToAProcessThatHasJustDiedFreesItselfWithinSecondsNotItsFullLease() throws Exception {
+        LockTemplate holder = newProcess();
+        LockHandle held = holder.lock(this.key);
+        // a waiting acquisition (30 s lease) whose process then died, right after its last attempt
+        RedisLockStore store = new RedisLockStore(track(TestRedis.connectionFactory()), KEYS);
+        Duration within = Duration.ofMillis(100);
+        assertThat(store.tryAcquire(this.key, "ghost", Duration.ofSeconds(30), within).acquired()).isFalse();
+        held.close(); // passes the lock to the ghost
+        String lockKey = "pielock:lock:{" + this.key + "}";
+        assertThat(redis().opsForValue().get(lockKey)).isEqualTo("ghost");
+        // its promise window (100 ms, plus a margin of 1 s) plus one second, not 30 s
+        assertThat(redis().getExpire(lockKey, java.util.concurrent.TimeUnit.MILLISECONDS)).isBetween(1L, 2_100L);
+        LockTemplate next = newProcess();
+        long started = System.nanoTime();
+        assertThat(next.acquire(this.key, LockOptions.defaults().withTimeout(Duration.ofSeconds(20))).acquired())
+            .isTrue();
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("well under the ghost's 30 s lease")
+            .isLessThan(Duration.ofSeconds(15));
     }
 
     @Test

@@ -437,8 +437,10 @@ public class RedisLockStore implements LockStore, DisposableBean {
      * the listeners, and learns when Redis has confirmed the subscription (a release published before then is
      * not heard, so the first waiter waits briefly for it).
      */
-    /** A release's message that passed the lock to a waiter: {@code grant <fencing token> <owner token>}. */
-    record Grant(long fencingToken, String token) {
+    /**
+     * A release's message that passed the lock to a waiter: {@code grant <fencing token> <lease in ms> <owner token>}.
+     */
+    record Grant(long fencingToken, long leaseMillis, String token) {
 
         private static final byte[] PREFIX = "grant ".getBytes(StandardCharsets.US_ASCII);
 
@@ -447,20 +449,24 @@ public class RedisLockStore implements LockStore, DisposableBean {
                     || !Arrays.equals(message, 0, PREFIX.length, PREFIX, 0, PREFIX.length)) {
                 return null;
             }
-            int space = PREFIX.length;
-            long fencing = 0;
-            for (; space < message.length && message[space] != ' '; space++) {
-                int digit = message[space] - '0';
-                if (digit < 0 || digit > 9) {
+            long[] numbers = new long[2];
+            int at = PREFIX.length;
+            for (int i = 0; i < numbers.length; i++) {
+                int start = at;
+                for (; at < message.length && message[at] != ' '; at++) {
+                    int digit = message[at] - '0';
+                    if (digit < 0 || digit > 9 || at - start > 18) {
+                        return null;
+                    }
+                    numbers[i] = numbers[i] * 10 + digit;
+                }
+                if (at == start || at >= message.length - 1) {
                     return null;
                 }
-                fencing = fencing * 10 + digit;
+                at++; // the space
             }
-            if (space == PREFIX.length || space >= message.length - 1) {
-                return null;
-            }
-            return new Grant(fencing,
-                    new String(message, space + 1, message.length - space - 1, StandardCharsets.UTF_8));
+            return new Grant(numbers[0], numbers[1],
+                    new String(message, at, message.length - at, StandardCharsets.UTF_8));
         }
     }
 
@@ -492,7 +498,8 @@ public class RedisLockStore implements LockStore, DisposableBean {
             Grant grant = Grant.parse(message);
             if (grant != null) {
                 RedisLockStore.this.grantListeners
-                    .forEach(listener -> listener.granted(this.key, grant.token(), grant.fencingToken()));
+                    .forEach(listener -> listener.granted(this.key, grant.token(), grant.fencingToken(),
+                            Duration.ofMillis(grant.leaseMillis())));
             }
             RedisLockStore.this.listeners.forEach(listener -> listener.accept(this.key));
         }

@@ -1,7 +1,10 @@
 -- Shared by the scripts that queue waiters or give a lock away (prepended to them when they are loaded, after
 -- lock-fence.lua).
 -- A lock's wait queue is one hash beside the lock (same hash tag): field = a waiting acquisition's owner token,
--- value = "<arrival in us> <deadline in ms> <lease in ms> <grantable: 1 or 0>", all on the server's clock. At most
+-- value = "<arrival in us> <deadline in ms> <lease in ms> <grantable: 1 or 0>", times on the server's clock. The
+-- lease is what the lock is passed on with: the waiter's own, but at most its promise window plus one second, so
+-- that a lock passed to a process that has just died frees itself within seconds; the waiter, alive, renews it to
+-- its full lease at once. At most
 -- one acquisition per process and lock waits in Redis (the others queue in their process), so the hash stays as
 -- small as the number of processes waiting. A waiter stays queued while it keeps its promise to try again before
 -- its deadline; the hash lives as long as its latest deadline.
@@ -13,13 +16,14 @@ end
 
 -- Queues (or keeps queued, at its place) a waiting acquisition until now + within_ms.
 local function enqueue_waiter(queue_key, token, lease_ms, within_ms, grantable)
+    lease_ms = math.min(tonumber(lease_ms), within_ms + 1000)
     local now_ms, now_us = server_ms_us()
     local arrival = now_us
     local entry = redis.call('HGET', queue_key, token)
     if entry then
         arrival = tonumber(string.match(entry, '^(%d+)'))
     end
-    redis.call('HSET', queue_key, token, string.format('%.0f %.0f %s %s', arrival, now_ms + within_ms, lease_ms,
+    redis.call('HSET', queue_key, token, string.format('%.0f %.0f %.0f %s', arrival, now_ms + within_ms, lease_ms,
         grantable))
     if redis.call('PTTL', queue_key) < within_ms then
         redis.call('PEXPIRE', queue_key, within_ms)
@@ -49,15 +53,15 @@ end
 
 -- Called when the lock has just become free (its owner released it or gives it away) and `token` (from
 -- oldest_waiter) waits longest: gives it the lock if it takes grants (it then owns the lock from now on, with a
--- new fencing token, and learns so from the message "grant <fencing token> <owner token>"), or else announces the
--- release ("release") so that waiters try again. Returns true if the lock was given away.
+-- new fencing token, and learns so from the message "grant <fencing token> <lease in ms> <owner token>"), or else
+-- announces the release ("release") so that waiters try again. Returns true if the lock was given away.
 local function pass_to(lock_key, fence_key, queue_key, channel, publish, token, lease, grantable)
     local command = (publish == 'SPUBLISH' and redis.REDIS_VERSION_NUM) and 'SPUBLISH' or 'PUBLISH'
     if grantable == '1' then
         redis.call('HDEL', queue_key, token)
         redis.call('SET', lock_key, token, 'PX', lease)
         local fencing = issue_fencing_token(fence_key, lease)
-        redis.call(command, channel, string.format('grant %.0f %s', fencing, token))
+        redis.call(command, channel, string.format('grant %.0f %s %s', fencing, lease, token))
         return true
     end
     redis.call(command, channel, 'release')
