@@ -67,6 +67,9 @@ class KeyExpressionsTest {
             .hasMessageContaining("refers to #p1, but the method has 1 parameter(s), numbered from 0");
         assertThatThrownBy(() -> KeyExpressions.parse("@DistributedLocked", ship(), "#a12345678901"))
             .hasMessageContaining("refers to #a12345678901, but the method has 1 parameter(s)");
+        assertThatThrownBy(() -> KeyExpressions.parse("@DistributedLocked", ship(), "#p00"))
+            .as("the evaluation context names parameters without leading zeros")
+            .hasMessageContaining("refers to #p00, which is not a parameter of the method");
     }
 
     @Test
