@@ -49,8 +49,11 @@ public final class KeyExpressions {
             NativeDetector.inNativeImage() ? SpelCompilerMode.OFF : SpelCompilerMode.MIXED,
             KeyExpressions.class.getClassLoader()));
 
-    /** {@code #p0}, {@code #a1}: parameters by position, always available. */
-    private static final Pattern POSITIONAL = Pattern.compile("[pa](\\d+)");
+    /**
+     * {@code #p0}, {@code #a1}: parameters by position, always available; without leading zeros, as the evaluation
+     * context names them ({@code #p01} is no parameter).
+     */
+    private static final Pattern POSITIONAL = Pattern.compile("[pa](0|[1-9]\\d*)");
 
     private static final ParameterNameDiscoverer PARAMETER_NAMES = new DefaultParameterNameDiscoverer();
 

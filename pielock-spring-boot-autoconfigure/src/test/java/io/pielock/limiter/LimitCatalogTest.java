@@ -6,9 +6,12 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.pielock.store.memory.InMemoryRateLimitStore;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+/** Named limits: how a definition reads, and how a limiter decides a call by a limit's name. */
 class LimitCatalogTest {
 
     @Test
@@ -40,5 +43,40 @@ class LimitCatalogTest {
         assertThat(catalog.find("pro")).isNull();
         assertThat(catalog.names()).containsExactly("free");
         assertThat(LimitCatalog.NONE.names()).isEmpty();
+    }
+
+    @Test
+    void aLimiterDecidesANamedLimitAsItIsDefinedAtTheCall() {
+        Limiter limiter = new Limiter(new InMemoryRateLimitStore());
+        assertThat(limiter.catalog()).isSameAs(LimitCatalog.NONE);
+        limiter.setCatalog(LimitCatalog.of(Map.of("free", LimitCatalog.parse("1/1m"))));
+        LimitResult first = limiter.allow("user-1", "free");
+        assertThat(first.allowed()).isTrue();
+        assertThat(first.limit()).isEqualTo(Limit.of(1, TimeUnit.MINUTE));
+        assertThat(limiter.allow("user-1", "free").allowed()).isFalse();
+        limiter.setCatalog(LimitCatalog.of(Map.of("free", LimitCatalog.parse("2/1m"))));
+        assertThat(limiter.allow("user-1", "free").allowed()).as("the new definition applies at once").isTrue();
+        assertThat(limiter.catalog().names()).containsExactly("free");
+    }
+
+    @Test
+    void anUnknownOrBlankLimitNameIsRefusedNamingTheKeyAndTheKnownNames() {
+        Limiter limiter = new Limiter(new InMemoryRateLimitStore());
+        limiter.setCatalog(LimitCatalog.of(Map.of("free", LimitCatalog.parse("1/1m"), "pro", LimitCatalog.parse(
+                "10/1s"))));
+        assertThatIllegalArgumentException().isThrownBy(() -> limiter.allow("user-1", "gold"))
+            .withMessage("Unknown named rate limit 'gold' for key: user-1; known names: [free, pro] "
+                    + "(pielock.limiter.limits.<name>)");
+        assertThatIllegalArgumentException().isThrownBy(() -> limiter.allow("user-1", " "))
+            .withMessage("Rate limit name must not be null or blank, but was ' ' (key: user-1)");
+        assertThatIllegalArgumentException().isThrownBy(() -> limiter.allow("user-1", (String) null))
+            .withMessageStartingWith("Rate limit name must not be null or blank, but was 'null'");
+    }
+
+    @Test
+    void aCountTooLargeForALongIsRefusedNamingThePart() {
+        assertThatIllegalArgumentException().isThrownBy(() -> LimitCatalog.parse("99999999999999999999/1s"))
+            .withMessage("Named rate limit '99999999999999999999/1s': the count of '99999999999999999999/1s' is too "
+                    + "large");
     }
 }

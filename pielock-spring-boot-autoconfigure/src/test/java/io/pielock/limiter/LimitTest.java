@@ -82,4 +82,11 @@ class LimitTest {
         assertThat(RateLimitExceededException.message("k", limit, Duration.ofNanos(1), null))
             .endsWith("; retry after 1ms");
     }
+
+    @Test
+    void withAlgorithmChangesOnlyHowCallsAreCounted() {
+        Limit sliding = Limit.of(5, TimeUnit.MINUTE);
+        assertThat(sliding.withAlgorithm(Algorithm.SLIDING_WINDOW)).isSameAs(sliding);
+        assertThat(sliding.withAlgorithm(Algorithm.GCRA)).isEqualTo(Limit.of(5, TimeUnit.MINUTE, Algorithm.GCRA));
+    }
 }

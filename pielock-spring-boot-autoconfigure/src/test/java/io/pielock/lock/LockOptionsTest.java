@@ -73,4 +73,12 @@ class LockOptionsTest {
             .withMessage("tries must be 0 (no limit) or positive, but was -1");
         assertThat(this.defaults.withTries(0).tries()).isZero();
     }
+
+    @Test
+    void aLockIsNamedProgrammaticUnlessGivenAName() {
+        assertThat(this.defaults.name()).isEqualTo(LockOptions.PROGRAMMATIC).isEqualTo("programmatic");
+        assertThat(this.defaults.withName("invoice").name()).isEqualTo("invoice");
+        assertThatIllegalArgumentException().isThrownBy(() -> this.defaults.withName(" "))
+            .withMessage("name must not be null or blank, but was ' '");
+    }
 }

@@ -172,6 +172,11 @@ public class InMemoryLockStore implements LockStore {
         return this.lastFencingToken.accumulateAndGet(nowMicros, (last, now) -> Math.max(last + 1, now));
     }
 
+    /** @return how many leases, waiting marks and released fences the store holds now (forgets none first) */
+    int held() {
+        return this.locks.size() + this.waiters.size() + this.releasedFences.size();
+    }
+
     private void sweepOccasionally() {
         if (this.operations.incrementAndGet() % SWEEP_EVERY == 0) {
             long now = System.nanoTime();

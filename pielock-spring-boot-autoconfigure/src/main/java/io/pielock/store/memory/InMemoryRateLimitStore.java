@@ -68,6 +68,11 @@ public class InMemoryRateLimitStore implements RateLimitStore {
         return this.keys.size();
     }
 
+    /** @return how many keys the store holds now, idle ones included (forgets none first) */
+    int held() {
+        return this.keys.size();
+    }
+
     private void sweepOccasionally() {
         if (this.operations.incrementAndGet() % SWEEP_EVERY == 0) {
             sweep();
