@@ -846,6 +846,64 @@ abstract class AbstractLockTemplateContractTest {
     }
 
     @Test
+    void aLongLeaseIsMarkedLostAtItsNextRenewalOnceAnotherOwnerTookTheLock() throws Exception {
+        OwnerTokenSeen seen = new OwnerTokenSeen(track(newStore()));
+        // renewed every 2 s: the loss shows at the next renewal, well before the 6 s lease runs out on the local clock
+        LockTemplate holder = track(new LockTemplate(seen, LockOptions.defaults().withExpires(Duration.ofSeconds(6))));
+        LockHandle handle = holder.lock(this.key);
+        long takenAt = System.nanoTime();
+        LockStore elsewhere = track(newStore());
+        assertThat(elsewhere.release(this.key, seen.token)).isTrue();
+        assertThat(elsewhere.tryAcquire(this.key, "another-owner", Duration.ofSeconds(30)).acquired()).isTrue();
+        long giveUp = takenAt + TimeUnit.SECONDS.toNanos(5);
+        while (handle.isHeld() && System.nanoTime() < giveUp) {
+            Thread.sleep(20);
+        }
+        assertThat(handle.isHeld()).as("lost at the renewal, well before the lease ran out locally").isFalse();
+        assertThat(holder.acquire(this.key).message()).as("a reentrant acquisition on the lost hold")
+            .isEqualTo("Lease lost on the hold this thread already has key: " + this.key);
+        assertThat(handle.release().message()).contains("lost").contains("deleted or taken by another process");
+        assertThat(elsewhere.release(this.key, "another-owner")).as("the other owner still held it").isTrue();
+    }
+
+    @Test
+    void aThreadInterruptedWhileQueuedBehindALocalHolderFailsAsInterruptedAndKeepsItsFlag() throws Exception {
+        LockTemplate template = newProcess();
+        LockHandle first = template.lock(this.key);
+        AtomicReference<LockAcquisitionException> failure = new AtomicReference<>();
+        AtomicReference<Boolean> flagKept = new AtomicReference<>();
+        try {
+            Thread second = new Thread(() -> {
+                try {
+                    template.lock(this.key, template.defaults().withTimeout(Duration.ofSeconds(60))).close();
+                }
+                catch (LockAcquisitionException ex) {
+                    failure.set(ex);
+                }
+                flagKept.set(Thread.currentThread().isInterrupted());
+            });
+            second.start();
+            awaitUntil(() -> Integer.valueOf(1).equals(template.waitingThreads().get(this.key)));
+            long interruptedAt = System.nanoTime();
+            second.interrupt();
+            second.join(TimeUnit.SECONDS.toMillis(30));
+            assertThat(Duration.ofNanos(System.nanoTime() - interruptedAt)).as("well under the 60 s timeout")
+                .isLessThan(Duration.ofSeconds(20));
+            assertThat(failure.get()).isNotNull();
+            assertThat(failure.get().getReason()).isEqualTo(LockAcquisitionException.Reason.INTERRUPTED);
+            assertThat(failure.get()).hasMessageContaining(this.key);
+            assertThat(flagKept.get()).as("interrupt flag kept").isTrue();
+            assertThat(first.isHeld()).as("the holder is untouched").isTrue();
+        }
+        finally {
+            first.close();
+        }
+        assertThat(template.localGateCount()).as("the interrupted thread left the gate").isZero();
+        assertThat(newProcess().tryAcquire(this.key).acquired()).as("released, not handed to the thread that left")
+            .isTrue();
+    }
+
+    @Test
     void aOneMillisecondLeaseIsAcceptedAndRunsOut() throws Exception {
         LockTemplate crashed = newProcess();
         LockTemplate other = newProcess();
@@ -880,6 +938,22 @@ abstract class AbstractLockTemplateContractTest {
             assertThat(template.release(brace).released()).as(brace).isTrue();
             assertThat(other.tryAcquire(brace).acquired()).as("%s free once released", brace).isTrue();
             assertThat(other.release(brace).released()).as(brace).isTrue();
+        }
+    }
+
+    /** A real store that remembers the owner token of the last acquisition sent through it. */
+    private static final class OwnerTokenSeen extends ForwardingLockStore {
+
+        volatile String token;
+
+        OwnerTokenSeen(LockStore delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public LockAttempt tryAcquire(String key, String token, Duration lease, Duration retryWithin) {
+            this.token = token;
+            return super.tryAcquire(key, token, lease, retryWithin);
         }
     }
 
