@@ -904,6 +904,44 @@ abstract class AbstractLockTemplateContractTest {
     }
 
     @Test
+    void aLocalThreadHandedTheLockHoldsItWithTheLeaseItAskedFor() throws Exception {
+        LockStore store = track(newStore());
+        LockTemplate template = track(new LockTemplate(store, LockOptions.defaults().withExpires(Duration.ofSeconds(60))));
+        LockHandle first = template.lock(this.key);
+        AtomicReference<Duration> storeLease = new AtomicReference<>();
+        AtomicReference<Duration> heldLease = new AtomicReference<>();
+        Thread second = new Thread(() -> {
+            try (LockHandle handle = template.lock(this.key, template.defaults().withExpires(Duration.ofSeconds(5)))) {
+                storeLease.set(store.inspect(this.key).orElseThrow().leaseLeft());
+                heldLease.set(template.heldLocks().get(0).leaseLeft());
+            }
+        });
+        second.start();
+        awaitUntil(() -> Integer.valueOf(1).equals(template.waitingThreads().get(this.key)));
+        first.close();
+        second.join(TimeUnit.SECONDS.toMillis(30));
+        assertThat(storeLease.get()).as("in the store: its own 5 s, not the 60 s of the thread before")
+            .isPositive().isLessThanOrEqualTo(Duration.ofSeconds(5));
+        assertThat(heldLease.get()).as("in this JVM").isPositive().isLessThanOrEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void aHoldThatCannotStartInThisJvmIsReleasedInTheStoreBeforeTheErrorLeaves() {
+        LockTemplate template = newProcess();
+        template.setObserver(new LockObserver() {
+            @Override
+            public Holding holdStarted(LockStore store, String key, LockOptions options) {
+                throw new IllegalStateException("observer broke");
+            }
+        });
+        assertThatThrownBy(() -> template.lock(this.key)).isInstanceOf(IllegalStateException.class)
+            .hasMessage("observer broke");
+        assertThat(template.heldLocks()).isEmpty();
+        assertThat(template.localGateCount()).isZero();
+        assertThat(newProcess().tryAcquire(this.key).acquired()).as("not left held by nobody").isTrue();
+    }
+
+    @Test
     void aOneMillisecondLeaseIsAcceptedAndRunsOut() throws Exception {
         LockTemplate crashed = newProcess();
         LockTemplate other = newProcess();
