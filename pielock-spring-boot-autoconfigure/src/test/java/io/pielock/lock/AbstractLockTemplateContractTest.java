@@ -848,18 +848,23 @@ abstract class AbstractLockTemplateContractTest {
     @Test
     void aLongLeaseIsMarkedLostAtItsNextRenewalOnceAnotherOwnerTookTheLock() throws Exception {
         OwnerTokenSeen seen = new OwnerTokenSeen(track(newStore()));
-        // renewed every 2 s: the loss shows at the next renewal, well before the 6 s lease runs out on the local clock
-        LockTemplate holder = track(new LockTemplate(seen, LockOptions.defaults().withExpires(Duration.ofSeconds(6))));
+        // renewed every 4 s: the loss shows at the next renewal, well before the 12 s lease runs out on the local
+        // clock (which would also end the hold, but without the renewal's reason)
+        LockTemplate holder = track(new LockTemplate(seen, LockOptions.defaults().withExpires(Duration.ofSeconds(12))));
         LockHandle handle = holder.lock(this.key);
         long takenAt = System.nanoTime();
         LockStore elsewhere = track(newStore());
         assertThat(elsewhere.release(this.key, seen.token)).isTrue();
         assertThat(elsewhere.tryAcquire(this.key, "another-owner", Duration.ofSeconds(30)).acquired()).isTrue();
-        long giveUp = takenAt + TimeUnit.SECONDS.toNanos(5);
+        long giveUp = takenAt + TimeUnit.SECONDS.toNanos(11);
         while (handle.isHeld() && System.nanoTime() < giveUp) {
             Thread.sleep(20);
         }
         assertThat(handle.isHeld()).as("lost at the renewal, well before the lease ran out locally").isFalse();
+        assertThat(holder.heldLocks()).singleElement().satisfies(held -> {
+            assertThat(held.lost()).isTrue();
+            assertThat(held.leaseLeft()).isZero();
+        });
         assertThat(holder.acquire(this.key).message()).as("a reentrant acquisition on the lost hold")
             .isEqualTo("Lease lost on the hold this thread already has key: " + this.key);
         assertThat(handle.release().message()).contains("lost").contains("deleted or taken by another process");
