@@ -594,6 +594,8 @@ abstract class AbstractLockTemplateContractTest {
         assertThat(counter[0]).isEqualTo(threads * rounds);
         assertThat(tokens).hasSize(threads * rounds).isSorted().doesNotHaveDuplicates();
         assertThat(counting.handOvers.get()).as("locks passed between local threads without a release").isPositive();
+        assertThat(counting.renewals.get()).as("each handed lock taken at once, without a store call to confirm it")
+            .isZero();
         assertThat(newProcess().tryAcquire(this.key).acquired()).as("released after the last holder").isTrue();
     }
 
