@@ -103,6 +103,12 @@ class RedisLockTemplateTest extends AbstractLockTemplateContractTest {
     }
 
     @Test
+    void theStoreNamesTheRedisItUsesForErrorMessages() {
+        TestRedis.Endpoint redis = TestRedis.endpoint();
+        assertThat(newStore().describe()).isEqualTo("Redis at " + redis.host() + ":" + redis.port());
+    }
+
+    @Test
     void aLoneBraceNamesItsKeysEscaped() {
         LockTemplate template = newProcess();
         StringRedisTemplate redis = redis();
