@@ -594,6 +594,8 @@ abstract class AbstractLockTemplateContractTest {
         assertThat(counter[0]).isEqualTo(threads * rounds);
         assertThat(tokens).hasSize(threads * rounds).isSorted().doesNotHaveDuplicates();
         assertThat(counting.handOvers.get()).as("locks passed between local threads without a release").isPositive();
+        assertThat(counting.renewals.get()).as("each handed lock taken at once, without a store call to confirm it")
+            .isZero();
         assertThat(newProcess().tryAcquire(this.key).acquired()).as("released after the last holder").isTrue();
     }
 
@@ -846,6 +848,107 @@ abstract class AbstractLockTemplateContractTest {
     }
 
     @Test
+    void aLongLeaseIsMarkedLostAtItsNextRenewalOnceAnotherOwnerTookTheLock() throws Exception {
+        OwnerTokenSeen seen = new OwnerTokenSeen(track(newStore()));
+        // renewed every 4 s: the loss shows at the next renewal, well before the 12 s lease runs out on the local
+        // clock (which would also end the hold, but without the renewal's reason)
+        LockTemplate holder = track(new LockTemplate(seen, LockOptions.defaults().withExpires(Duration.ofSeconds(12))));
+        LockHandle handle = holder.lock(this.key);
+        long takenAt = System.nanoTime();
+        LockStore elsewhere = track(newStore());
+        assertThat(elsewhere.release(this.key, seen.token)).isTrue();
+        assertThat(elsewhere.tryAcquire(this.key, "another-owner", Duration.ofSeconds(30)).acquired()).isTrue();
+        long giveUp = takenAt + TimeUnit.SECONDS.toNanos(11);
+        while (handle.isHeld() && System.nanoTime() < giveUp) {
+            Thread.sleep(20);
+        }
+        assertThat(handle.isHeld()).as("lost at the renewal, well before the lease ran out locally").isFalse();
+        assertThat(holder.heldLocks()).singleElement().satisfies(held -> {
+            assertThat(held.lost()).isTrue();
+            assertThat(held.leaseLeft()).isZero();
+        });
+        assertThat(holder.acquire(this.key).message()).as("a reentrant acquisition on the lost hold")
+            .isEqualTo("Lease lost on the hold this thread already has key: " + this.key);
+        assertThat(handle.release().message()).contains("lost").contains("deleted or taken by another process");
+        assertThat(elsewhere.release(this.key, "another-owner")).as("the other owner still held it").isTrue();
+    }
+
+    @Test
+    void aThreadInterruptedWhileQueuedBehindALocalHolderFailsAsInterruptedAndKeepsItsFlag() throws Exception {
+        LockTemplate template = newProcess();
+        LockHandle first = template.lock(this.key);
+        AtomicReference<LockAcquisitionException> failure = new AtomicReference<>();
+        AtomicReference<Boolean> flagKept = new AtomicReference<>();
+        try {
+            Thread second = new Thread(() -> {
+                try {
+                    template.lock(this.key, template.defaults().withTimeout(Duration.ofSeconds(60))).close();
+                }
+                catch (LockAcquisitionException ex) {
+                    failure.set(ex);
+                }
+                flagKept.set(Thread.currentThread().isInterrupted());
+            });
+            second.start();
+            awaitUntil(() -> Integer.valueOf(1).equals(template.waitingThreads().get(this.key)));
+            long interruptedAt = System.nanoTime();
+            second.interrupt();
+            second.join(TimeUnit.SECONDS.toMillis(30));
+            assertThat(Duration.ofNanos(System.nanoTime() - interruptedAt)).as("well under the 60 s timeout")
+                .isLessThan(Duration.ofSeconds(20));
+            assertThat(failure.get()).isNotNull();
+            assertThat(failure.get().getReason()).isEqualTo(LockAcquisitionException.Reason.INTERRUPTED);
+            assertThat(failure.get()).hasMessageContaining(this.key);
+            assertThat(flagKept.get()).as("interrupt flag kept").isTrue();
+            assertThat(first.isHeld()).as("the holder is untouched").isTrue();
+        }
+        finally {
+            first.close();
+        }
+        assertThat(template.localGateCount()).as("the interrupted thread left the gate").isZero();
+        assertThat(newProcess().tryAcquire(this.key).acquired()).as("released, not handed to the thread that left")
+            .isTrue();
+    }
+
+    @Test
+    void aLocalThreadHandedTheLockHoldsItWithTheLeaseItAskedFor() throws Exception {
+        LockStore store = track(newStore());
+        LockTemplate template = track(new LockTemplate(store, LockOptions.defaults().withExpires(Duration.ofSeconds(60))));
+        LockHandle first = template.lock(this.key);
+        AtomicReference<Duration> storeLease = new AtomicReference<>();
+        AtomicReference<Duration> heldLease = new AtomicReference<>();
+        Thread second = new Thread(() -> {
+            try (LockHandle handle = template.lock(this.key, template.defaults().withExpires(Duration.ofSeconds(5)))) {
+                storeLease.set(store.inspect(this.key).orElseThrow().leaseLeft());
+                heldLease.set(template.heldLocks().get(0).leaseLeft());
+            }
+        });
+        second.start();
+        awaitUntil(() -> Integer.valueOf(1).equals(template.waitingThreads().get(this.key)));
+        first.close();
+        second.join(TimeUnit.SECONDS.toMillis(30));
+        assertThat(storeLease.get()).as("in the store: its own 5 s, not the 60 s of the thread before")
+            .isPositive().isLessThanOrEqualTo(Duration.ofSeconds(5));
+        assertThat(heldLease.get()).as("in this JVM").isPositive().isLessThanOrEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void aHoldThatCannotStartInThisJvmIsReleasedInTheStoreBeforeTheErrorLeaves() {
+        LockTemplate template = newProcess();
+        template.setObserver(new LockObserver() {
+            @Override
+            public Holding holdStarted(LockStore store, String key, LockOptions options) {
+                throw new IllegalStateException("observer broke");
+            }
+        });
+        assertThatThrownBy(() -> template.lock(this.key)).isInstanceOf(IllegalStateException.class)
+            .hasMessage("observer broke");
+        assertThat(template.heldLocks()).isEmpty();
+        assertThat(template.localGateCount()).isZero();
+        assertThat(newProcess().tryAcquire(this.key).acquired()).as("not left held by nobody").isTrue();
+    }
+
+    @Test
     void aOneMillisecondLeaseIsAcceptedAndRunsOut() throws Exception {
         LockTemplate crashed = newProcess();
         LockTemplate other = newProcess();
@@ -880,6 +983,22 @@ abstract class AbstractLockTemplateContractTest {
             assertThat(template.release(brace).released()).as(brace).isTrue();
             assertThat(other.tryAcquire(brace).acquired()).as("%s free once released", brace).isTrue();
             assertThat(other.release(brace).released()).as(brace).isTrue();
+        }
+    }
+
+    /** A real store that remembers the owner token of the last acquisition sent through it. */
+    private static final class OwnerTokenSeen extends ForwardingLockStore {
+
+        volatile String token;
+
+        OwnerTokenSeen(LockStore delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public LockAttempt tryAcquire(String key, String token, Duration lease, Duration retryWithin) {
+            this.token = token;
+            return super.tryAcquire(key, token, lease, retryWithin);
         }
     }
 

@@ -1,0 +1,171 @@
+package io.pielock.lock;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.dao.DataAccessResourceFailureException;
+
+import io.pielock.lock.LockAcquisitionException.Reason;
+import io.pielock.store.memory.InMemoryLockStore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Acquisitions whose store calls fail: a failure the store calls transient is sent again, with the same owner
+ * token, a few times within the caller's timeout; any other fails the call at once as
+ * {@link Reason#STORE_UNAVAILABLE}, never as contention. Threads queued behind such calls say what happened
+ * meanwhile. The store is the real memory store behind a wrapper that fails the calls a test asks it to.
+ */
+class AcquisitionStoreFailuresTest {
+
+    private final List<LockTemplate> templates = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void close() {
+        this.templates.forEach(LockTemplate::close);
+    }
+
+    private LockTemplate template(LockStore store) {
+        LockTemplate template = new LockTemplate(store);
+        this.templates.add(template);
+        return template;
+    }
+
+    @Test
+    void aFailureThatIsNotTransientFailsTheCallAtOnceWithTheStoresErrorAsCause() {
+        FailingAcquisitions store = new FailingAcquisitions(Integer.MAX_VALUE, false);
+        LockTemplate template = template(store);
+        assertThatThrownBy(() -> template.acquire("down", LockOptions.defaults().withTimeout(Duration.ofSeconds(60))))
+            .isInstanceOfSatisfying(LockAcquisitionException.class,
+                    ex -> assertThat(ex.getReason()).isEqualTo(Reason.STORE_UNAVAILABLE))
+            .hasMessageContaining("down")
+            .hasCauseReference(store.failure);
+        assertThat(store.tokens).hasSize(1);
+    }
+
+    @Test
+    void aTransientFailureIsSentAgainWithTheSameOwnerTokenAndTheCallGetsTheLock() {
+        FailingAcquisitions store = new FailingAcquisitions(2, true);
+        LockTemplate template = template(store);
+        LockResult result = template.acquire("flaky", LockOptions.defaults().withTimeout(Duration.ofSeconds(60)));
+        assertThat(result.acquired()).isTrue();
+        assertThat(store.tokens).hasSize(3).containsOnly(store.tokens.get(0));
+        assertThat(template.release("flaky").released()).isTrue();
+    }
+
+    @Test
+    void aTransientFailureIsSentAgainAtMostThreeTimesAndTheCallSaysHowOftenItFailed() {
+        FailingAcquisitions store = new FailingAcquisitions(Integer.MAX_VALUE, true);
+        LockTemplate template = template(store);
+        assertThatThrownBy(() -> template.lock("down", LockOptions.defaults().withTimeout(Duration.ofSeconds(60))))
+            .isInstanceOfSatisfying(LockAcquisitionException.class,
+                    ex -> assertThat(ex.getReason()).isEqualTo(Reason.STORE_UNAVAILABLE))
+            .hasMessageContaining("4 attempts failed")
+            .hasCauseReference(store.failure);
+        assertThat(store.tokens).hasSize(4);
+    }
+
+    @Test
+    void aSingleAttemptIsSentAgainOnlyOnceAfterATransientFailure() {
+        FailingAcquisitions store = new FailingAcquisitions(Integer.MAX_VALUE, true);
+        LockTemplate template = template(store);
+        assertThatThrownBy(() -> template.tryAcquire("down")).isInstanceOfSatisfying(LockAcquisitionException.class,
+                ex -> assertThat(ex.getReason()).isEqualTo(Reason.STORE_UNAVAILABLE));
+        assertThat(store.tokens).hasSize(2);
+    }
+
+    @Test
+    void noResendIsSentWhenItsPauseWouldOutlastTheTimeout() {
+        FailingAcquisitions store = new FailingAcquisitions(Integer.MAX_VALUE, true);
+        LockTemplate template = template(store);
+        // the first resend would wait 50 ms, longer than the 20 ms the caller gives
+        assertThatThrownBy(() -> template.lock("down", LockOptions.defaults().withTimeout(Duration.ofMillis(20))))
+            .isInstanceOfSatisfying(LockAcquisitionException.class,
+                    ex -> assertThat(ex.getReason()).isEqualTo(Reason.STORE_UNAVAILABLE));
+        assertThat(store.tokens).hasSize(1);
+    }
+
+    @Test
+    void aThreadQueuedBehindALocalThreadWhoseStoreCallsFailSaysSoWhenItGivesUp() throws Exception {
+        FailingAcquisitions store = new FailingAcquisitions(Integer.MAX_VALUE, true);
+        store.pause = Duration.ofMillis(200);
+        LockTemplate template = template(store);
+        ExecutorService first = Executors.newSingleThreadExecutor();
+        try {
+            // the first thread's call and its three resends take well over a second
+            Future<LockHandle> failing = first.submit(() -> template.lock("down",
+                    LockOptions.defaults().withTimeout(Duration.ofSeconds(60))));
+            long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (store.tokens.isEmpty() && System.nanoTime() < giveUp) {
+                Thread.sleep(5);
+            }
+            assertThatThrownBy(() -> template.lock("down", LockOptions.defaults()
+                .withTimeout(Duration.ofMillis(600))))
+                .isInstanceOfSatisfying(LockAcquisitionException.class,
+                        ex -> assertThat(ex.getReason()).isEqualTo(Reason.TIMEOUT))
+                .hasMessageContaining("attempts failed")
+                .hasCauseReference(store.failure);
+            assertThatThrownBy(failing::get).hasCauseInstanceOf(LockAcquisitionException.class);
+        }
+        finally {
+            first.shutdownNow();
+        }
+        assertThat(template.localGateCount()).isZero();
+    }
+
+    /** Fails the first {@code failures} acquisitions, remembering the owner token of every one sent. */
+    private static final class FailingAcquisitions extends ForwardingLockStore {
+
+        final List<String> tokens = new CopyOnWriteArrayList<>();
+
+        final RuntimeException failure = new DataAccessResourceFailureException("store out of reach");
+
+        final AtomicInteger failed = new AtomicInteger();
+
+        volatile Duration pause = Duration.ZERO;
+
+        private final int failures;
+
+        private final boolean transientFailures;
+
+        FailingAcquisitions(int failures, boolean transientFailures) {
+            super(new InMemoryLockStore());
+            this.failures = failures;
+            this.transientFailures = transientFailures;
+        }
+
+        @Override
+        public LockAttempt tryAcquire(String key, String token, Duration lease) {
+            fail(token);
+            return super.tryAcquire(key, token, lease);
+        }
+
+        @Override
+        public LockAttempt tryAcquire(String key, String token, Duration lease, Duration retryWithin) {
+            fail(token);
+            return super.tryAcquire(key, token, lease, retryWithin);
+        }
+
+        private void fail(String token) {
+            this.tokens.add(token);
+            if (this.failed.incrementAndGet() <= this.failures) {
+                AbstractLockTemplateContractTest.sleep(this.pause.toMillis());
+                throw this.failure;
+            }
+        }
+
+        @Override
+        public boolean isTransient(RuntimeException failure) {
+            return this.transientFailures && failure == this.failure;
+        }
+    }
+}
