@@ -299,14 +299,7 @@ public class Limiter {
      */
     public LimitResult allow(List<KeyedLimits> keys, String name, long cost) {
         KeysDecision.check(keys, name, cost);
-        KeysDecision decision = new KeysDecision(keys, cost);
-        LimiterObserver.Decision observed = this.observer.decisionStarted(this.store, keys, name);
-        LimitResult never = decision.neverPasses();
-        if (never != null) {
-            observed.denied();
-            return never;
-        }
-        return decide(decision, observed);
+        return decide(keys, name, new KeysDecision(keys, cost));
     }
 
     /**
@@ -324,7 +317,11 @@ public class Limiter {
      */
     public LimitResult allow(List<KeyedLimits> keys, String name, List<Long> costs) {
         KeysDecision.check(keys, name, costs);
-        KeysDecision decision = new KeysDecision(keys, costs);
+        return decide(keys, name, new KeysDecision(keys, costs));
+    }
+
+    /** Observes a checked decision, and denies a call that can never pass without asking the store. */
+    private LimitResult decide(List<KeyedLimits> keys, String name, KeysDecision decision) {
         LimiterObserver.Decision observed = this.observer.decisionStarted(this.store, keys, name);
         LimitResult never = decision.neverPasses();
         if (never != null) {

@@ -222,14 +222,7 @@ public class ReactiveLimiter {
     public Mono<LimitResult> allow(List<KeyedLimits> keys, String name, long cost) {
         return Mono.defer(() -> {
             KeysDecision.check(keys, name, cost);
-            KeysDecision decision = new KeysDecision(keys, cost);
-            LimiterObserver.Decision observed = this.observer.decisionStarted(this.store, keys, name);
-            LimitResult never = decision.neverPasses();
-            if (never != null) {
-                observed.denied();
-                return Mono.just(never);
-            }
-            return decide(decision, 0, observed);
+            return decide(keys, name, new KeysDecision(keys, cost));
         });
     }
 
@@ -244,15 +237,19 @@ public class ReactiveLimiter {
     public Mono<LimitResult> allow(List<KeyedLimits> keys, String name, List<Long> costs) {
         return Mono.defer(() -> {
             KeysDecision.check(keys, name, costs);
-            KeysDecision decision = new KeysDecision(keys, costs);
-            LimiterObserver.Decision observed = this.observer.decisionStarted(this.store, keys, name);
-            LimitResult never = decision.neverPasses();
-            if (never != null) {
-                observed.denied();
-                return Mono.just(never);
-            }
-            return decide(decision, 0, observed);
+            return decide(keys, name, new KeysDecision(keys, costs));
         });
+    }
+
+    /** Observes a checked decision, and denies a call that can never pass without asking the store. */
+    private Mono<LimitResult> decide(List<KeyedLimits> keys, String name, KeysDecision decision) {
+        LimiterObserver.Decision observed = this.observer.decisionStarted(this.store, keys, name);
+        LimitResult never = decision.neverPasses();
+        if (never != null) {
+            observed.denied();
+            return Mono.just(never);
+        }
+        return decide(decision, 0, observed);
     }
 
     /**
