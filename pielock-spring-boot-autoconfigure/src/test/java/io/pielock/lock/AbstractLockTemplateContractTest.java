@@ -716,6 +716,52 @@ abstract class AbstractLockTemplateContractTest {
     }
 
     @Test
+    void aHeldLockIsRenewedEveryThirdOfItsLeaseAndNoMoreOften() throws Exception {
+        CountingStore counting = new CountingStore(track(newStore()));
+        Duration lease = Duration.ofMillis(900);
+        long period = lease.toNanos() / 3;
+        LockTemplate template = track(new LockTemplate(counting, LockOptions.defaults().withExpires(lease)));
+        long before = System.nanoTime();
+        try (LockHandle handle = template.lock(this.key)) {
+            long giveUp = before + TimeUnit.SECONDS.toNanos(20);
+            while (counting.renewals.get() < 3 && System.nanoTime() < giveUp) {
+                Thread.sleep(20);
+                int renewals = counting.renewals.get();
+                // a renewal is due a third of the lease after the acquisition and after each renewal: whatever
+                // the machine's delays, no more than this many can have come due by now
+                long due = (System.nanoTime() - before) / period;
+                assertThat((long) renewals).as("renewals of a 900 ms lease after %d ms",
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - before)).isLessThanOrEqualTo(due);
+            }
+            assertThat(counting.renewals.get()).as("renewed while held").isGreaterThanOrEqualTo(3);
+            assertThat(handle.isHeld()).isTrue();
+        }
+    }
+
+    @Test
+    void theRenewalThreadSleepsBetweenRenewalsInsteadOfSpinning() throws Exception {
+        java.util.Set<Thread> earlier = Thread.getAllStackTraces().keySet();
+        LockTemplate template = newProcess(LockOptions.defaults().withExpires(Duration.ofSeconds(30)));
+        Thread renewal = Thread.getAllStackTraces().keySet().stream()
+            .filter(t -> t.getName().startsWith("pielock-renewal-") && !earlier.contains(t))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("the template started no pielock-renewal thread"));
+        assertThat(renewal.isDaemon()).as("a renewal thread never keeps the JVM alive").isTrue();
+        try (LockHandle handle = template.lock(this.key)) {
+            int parked = 0;
+            for (int i = 0; i < 50; i++) {
+                Thread.State state = renewal.getState();
+                if (state == Thread.State.TIMED_WAITING || state == Thread.State.WAITING) {
+                    parked++;
+                }
+                Thread.sleep(5);
+            }
+            // its next renewal is 10 s away: a thread that spins instead would be seen running every time
+            assertThat(parked).as("samples of the renewal thread found parked, of 50").isGreaterThan(25);
+        }
+    }
+
+    @Test
     void aStoreRefusesToRenewForAnOwnerWhoseLeaseRanOutAndWhoseLockAnotherOwnerTook() throws Exception {
         LockStore store = track(newStore());
         assertThat(store.tryAcquire(this.key, "first-owner", Duration.ofMillis(100)).acquired()).isTrue();
