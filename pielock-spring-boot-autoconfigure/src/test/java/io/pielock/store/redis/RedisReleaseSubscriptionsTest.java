@@ -1,11 +1,16 @@
 package io.pielock.store.redis;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import io.pielock.test.TestRedis;
@@ -65,5 +70,57 @@ class RedisReleaseSubscriptionsTest {
         assertThat(this.store.awaitReleases(this.key, Duration.ofSeconds(2)))
             .as("a later waiter subscribes anew").isTrue();
         this.store.stopAwaitingReleases(this.key);
+    }
+
+    @Test
+    void aFirstWaiterGoesOnOnlyOnceRedisHasItsSubscription() {
+        // Lettuce and Spring subscribe asynchronously: a waiter that looked again before Redis had the
+        // subscription could miss a release in between, so the first waiter waits for the confirmation
+        for (int i = 0; i < 20; i++) {
+            String lock = this.key + ":" + i;
+            assertThat(this.store.awaitReleases(lock, Duration.ofSeconds(10))).isTrue();
+            assertThat(subscribers(lock)).as("subscribers of the release channel of %s once its first waiter "
+                    + "goes on", lock).isEqualTo(1L);
+            this.store.stopAwaitingReleases(lock);
+        }
+    }
+
+    @Test
+    void destroyingTheStoreEndsItsSubscriptionsInRedis() throws Exception {
+        assertThat(this.store.awaitReleases(this.key, Duration.ofSeconds(10))).isTrue();
+        assertThat(subscribers(this.key)).isEqualTo(1L);
+
+        this.store.destroy();
+
+        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (subscribers(this.key) != 0 && System.nanoTime() < giveUp) {
+            Thread.sleep(20);
+        }
+        assertThat(subscribers(this.key)).as("subscribers left once the store is destroyed").isZero();
+    }
+
+    @Test
+    void theThreadThatEndsLingeringSubscriptionsNeverKeepsTheJvmAlive() {
+        this.store.awaitReleases(this.key, Duration.ofSeconds(10));
+        this.store.stopAwaitingReleases(this.key);
+        Set<Thread> unsubscribers = Thread.getAllStackTraces().keySet().stream()
+            .filter(thread -> thread.getName().equals("pielock-release-unsubscriber"))
+            .collect(java.util.stream.Collectors.toSet());
+        assertThat(unsubscribers).as("the unsubscriber scheduled to end the lingering subscription").isNotEmpty()
+            .allMatch(Thread::isDaemon);
+    }
+
+    /** @return how many clients Redis has subscribed to the release channel of {@code lock} */
+    @SuppressWarnings("unchecked")
+    private long subscribers(String lock) {
+        try (RedisConnection connection = this.factory.getConnection()) {
+            byte[] channel = new RedisKeys("pielock:").releaseChannel(lock).getBytes(StandardCharsets.UTF_8);
+            Map<byte[], Long> counts = ((RedisAsyncCommands<byte[], byte[]>) connection.getNativeConnection())
+                .pubsubNumsub(channel).get(10, TimeUnit.SECONDS);
+            return counts.values().iterator().next();
+        }
+        catch (Exception ex) {
+            throw new IllegalStateException("PUBSUB NUMSUB failed", ex);
+        }
     }
 }
