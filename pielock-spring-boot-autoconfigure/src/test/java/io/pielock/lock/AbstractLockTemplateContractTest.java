@@ -628,6 +628,29 @@ abstract class AbstractLockTemplateContractTest {
             .isLessThan(giveUp);
     }
 
+    @Test
+    void aReleaseWhileThreadsWaitHereAndElsewhereLetsTheOtherProcessGoFirstAndSaysSo() throws Exception {
+        LockTemplate here = newProcess();
+        CountingStore elsewhereStore = new CountingStore(track(newStore()));
+        LockTemplate elsewhere = track(new LockTemplate(elsewhereStore));
+        List<String> turns = java.util.Collections.synchronizedList(new ArrayList<>());
+        LockHandle handle = here.lock(this.key);
+        Thread remote = new Thread(() -> elsewhere.run(this.key, () -> turns.add("elsewhere")));
+        remote.start();
+        awaitUntil(() -> elsewhereStore.attempts.get() >= 1); // it found the lock held and waits on the store
+        Thread local = new Thread(() -> here.run(this.key, () -> turns.add("here")));
+        local.start();
+        awaitUntil(() -> Integer.valueOf(1).equals(here.waitingThreads().get(this.key)));
+
+        ReleaseResult result = handle.release();
+
+        assertThat(result.released()).as(result.message()).isTrue();
+        assertThat(result.message()).isEqualTo("Lock released key: " + this.key + " (for a waiter in another process)");
+        remote.join(TimeUnit.SECONDS.toMillis(30));
+        local.join(TimeUnit.SECONDS.toMillis(30));
+        assertThat(turns).as("who held the lock after the release, in order").containsExactly("elsewhere", "here");
+    }
+
     private static void awaitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
         long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!condition.getAsBoolean()) {

@@ -221,6 +221,42 @@ abstract class AbstractObservationContractTest {
     }
 
     @Test
+    void aHoldPassedToAWaitingThreadOfThisJvmEndsAsReleasedAndTheNextHoldIsObservedAfresh() throws Exception {
+        LockTemplate template = observedTemplate();
+        LockHandle handle = template.lock(this.key);
+        Thread waiter = new Thread(() -> template.run(this.key, () -> { }));
+        waiter.start();
+        await(() -> gauge("pielock.lock.waiting") == 1, "one thread waiting");
+        handle.close(); // passed to the waiting thread in the store, not released there
+        waiter.join(10_000);
+        assertHoldsEndedReleased(2);
+    }
+
+    @Test
+    void aHoldLetGoForAWaiterInAnotherProcessWhileThreadsWaitHereEndsAsReleased() throws Exception {
+        LockTemplate template = observedTemplate();
+        LockTemplate elsewhere = otherProcess();
+        LockHandle handle = template.lock(this.key);
+        Thread remote = new Thread(() -> elsewhere.run(this.key, () -> { }));
+        remote.start();
+        await(() -> Integer.valueOf(1).equals(elsewhere.waitingThreads().get(this.key)), "a waiter elsewhere");
+        Thread.sleep(200); // its first attempt, which tells the store it waits, is made as it starts waiting
+        Thread local = new Thread(() -> template.run(this.key, () -> { }));
+        local.start();
+        await(() -> gauge("pielock.lock.waiting") == 1, "one thread waiting here");
+        handle.close();
+        remote.join(10_000);
+        local.join(10_000);
+        assertHoldsEndedReleased(2);
+    }
+
+    private void assertHoldsEndedReleased(int holds) {
+        assertThat(this.observations).hasNumberOfObservationsWithNameEqualTo("pielock.lock.held", holds);
+        assertThat(this.observations).forAllObservationsWithNameEqualTo("pielock.lock.held",
+                observed -> observed.hasLowCardinalityKeyValue("released", "released"));
+    }
+
+    @Test
     void theHeldGaugeShowsHoldsOfThisJvmAndTheWaitingGaugeThreadsWaiting() throws Exception {
         LockTemplate template = observedTemplate();
         assertThat(gauge("pielock.lock.held.active")).isZero();
