@@ -41,9 +41,9 @@ import io.pielock.lock.LockStore;
  * first waiter for a lock waits (at most {@link #SUBSCRIPTION_WAIT}) until Redis confirms the subscription, then
  * looks at the lock again, so no release goes unheard. The subscription connection reconnects by itself; while
  * it is down, waiters fall back to polling. A release is
- * announced only while someone waits: a waiter's failed attempt sets a short-lived marker
- * ({@link RedisKeys#waiters(String)}) in the same script, and the release publishes only if it finds one, so
- * uncontended locks cost no pub/sub traffic at all. On Redis Cluster (Redis 7+, Lettuce) the channels are sharded
+ * announced only while someone waits: a waiter's failed attempt queues it, in the same script, in the lock's wait
+ * queue ({@link RedisKeys#queue(String)}, {@code lock-queue.lua}), and the release publishes only if it finds a
+ * waiter there (passing the lock to the one waiting longest), so uncontended locks cost no pub/sub traffic at all. On Redis Cluster (Redis 7+, Lettuce) the channels are sharded
  * ({@code SSUBSCRIBE}/{@code SPUBLISH}: {@link ShardedReleaseSubscriptions}), so a release's message stays on the
  * lock's shard; elsewhere they are classic ({@link ClassicReleaseSubscriptions}).
  * <p>
@@ -433,11 +433,6 @@ public class RedisLockStore implements LockStore, DisposableBean {
     }
 
     /**
-     * One lock's release channel, subscribed while threads of this JVM wait for the lock: hands its releases to
-     * the listeners, and learns when Redis has confirmed the subscription (a release published before then is
-     * not heard, so the first waiter waits briefly for it).
-     */
-    /**
      * A release's message that passed the lock to a waiter: {@code grant <fencing token> <lease in ms> <owner token>}.
      */
     record Grant(long fencingToken, long leaseMillis, String token) {
@@ -470,6 +465,11 @@ public class RedisLockStore implements LockStore, DisposableBean {
         }
     }
 
+    /**
+     * One lock's release channel, subscribed while threads of this JVM wait for the lock: hands its releases to
+     * the listeners, and learns when Redis has confirmed the subscription (a release published before then is
+     * not heard, so the first waiter waits briefly for it).
+     */
     private final class Listening implements ReleaseSubscriptions.Channel {
 
         final String key;
