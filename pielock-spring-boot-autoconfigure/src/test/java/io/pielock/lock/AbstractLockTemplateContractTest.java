@@ -640,7 +640,7 @@ abstract class AbstractLockTemplateContractTest {
         awaitUntil(() -> elsewhereStore.attempts.get() >= 1); // it found the lock held and waits on the store
         Thread local = new Thread(() -> here.run(this.key, () -> turns.add("here")));
         local.start();
-        awaitUntil(() -> Integer.valueOf(1).equals(here.waitingThreads().get(this.key)));
+        awaitUntil(() -> Integer.valueOf(1).equals(here.waitingThreads().get(this.key)) && parked(local));
 
         ReleaseResult result = handle.release();
 
@@ -649,6 +649,12 @@ abstract class AbstractLockTemplateContractTest {
         remote.join(TimeUnit.SECONDS.toMillis(30));
         local.join(TimeUnit.SECONDS.toMillis(30));
         assertThat(turns).as("who held the lock after the release, in order").containsExactly("elsewhere", "here");
+    }
+
+    /** @return whether the thread is parked (counted as waiting a little before it parks at the gate) */
+    private static boolean parked(Thread thread) {
+        Thread.State state = thread.getState();
+        return state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING;
     }
 
     private static void awaitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {

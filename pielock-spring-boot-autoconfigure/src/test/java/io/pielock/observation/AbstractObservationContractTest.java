@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -19,6 +20,8 @@ import io.pielock.limiter.Limit;
 import io.pielock.limiter.Limiter;
 import io.pielock.limiter.RateLimitStore;
 import io.pielock.limiter.TimeUnit;
+import io.pielock.lock.ForwardingLockStore;
+import io.pielock.lock.LockAttempt;
 import io.pielock.lock.LockHandle;
 import io.pielock.lock.LockOptions;
 import io.pielock.lock.LockStore;
@@ -226,7 +229,7 @@ abstract class AbstractObservationContractTest {
         LockHandle handle = template.lock(this.key);
         Thread waiter = new Thread(() -> template.run(this.key, () -> { }));
         waiter.start();
-        await(() -> gauge("pielock.lock.waiting") == 1, "one thread waiting");
+        await(() -> gauge("pielock.lock.waiting") == 1 && parked(waiter), "one thread waiting");
         handle.close(); // passed to the waiting thread in the store, not released there
         waiter.join(10_000);
         assertHoldsEndedReleased(2);
@@ -235,19 +238,35 @@ abstract class AbstractObservationContractTest {
     @Test
     void aHoldLetGoForAWaiterInAnotherProcessWhileThreadsWaitHereEndsAsReleased() throws Exception {
         LockTemplate template = observedTemplate();
-        LockTemplate elsewhere = otherProcess();
+        AtomicInteger attemptsElsewhere = new AtomicInteger();
+        LockStore storeElsewhere = new ForwardingLockStore(track(newLockStore())) {
+            @Override
+            public LockAttempt tryAcquire(String key, String token, Duration lease,
+                    Duration retryWithin) {
+                LockAttempt attempt = super.tryAcquire(key, token, lease, retryWithin);
+                attemptsElsewhere.incrementAndGet();
+                return attempt;
+            }
+        };
+        LockTemplate elsewhere = track(new LockTemplate(storeElsewhere));
         LockHandle handle = template.lock(this.key);
         Thread remote = new Thread(() -> elsewhere.run(this.key, () -> { }));
         remote.start();
-        await(() -> Integer.valueOf(1).equals(elsewhere.waitingThreads().get(this.key)), "a waiter elsewhere");
-        Thread.sleep(200); // its first attempt, which tells the store it waits, is made as it starts waiting
+        // once its first attempt has found the lock held, the store knows that it waits
+        await(() -> attemptsElsewhere.get() >= 1, "a waiter elsewhere");
         Thread local = new Thread(() -> template.run(this.key, () -> { }));
         local.start();
-        await(() -> gauge("pielock.lock.waiting") == 1, "one thread waiting here");
+        await(() -> gauge("pielock.lock.waiting") == 1 && parked(local), "one thread waiting here");
         handle.close();
         remote.join(10_000);
         local.join(10_000);
         assertHoldsEndedReleased(2);
+    }
+
+    /** @return whether the thread is parked (counted as waiting a little before it parks at the gate) */
+    private static boolean parked(Thread thread) {
+        Thread.State state = thread.getState();
+        return state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING;
     }
 
     private void assertHoldsEndedReleased(int holds) {
