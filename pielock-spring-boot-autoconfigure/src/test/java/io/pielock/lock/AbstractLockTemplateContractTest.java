@@ -629,7 +629,7 @@ abstract class AbstractLockTemplateContractTest {
     }
 
     @Test
-    void aReleaseWhileThreadsWaitHereAndElsewhereLetsTheOtherProcessGoFirstAndSaysSo() throws Exception {
+    void aReleaseWhileThreadsWaitHereAndElsewhereIsForTheOtherProcessAndSaysSo() throws Exception {
         LockTemplate here = newProcess();
         CountingStore elsewhereStore = new CountingStore(track(newStore()));
         LockTemplate elsewhere = track(new LockTemplate(elsewhereStore));
@@ -648,7 +648,9 @@ abstract class AbstractLockTemplateContractTest {
         assertThat(result.message()).isEqualTo("Lock released key: " + this.key + " (for a waiter in another process)");
         remote.join(TimeUnit.SECONDS.toMillis(30));
         local.join(TimeUnit.SECONDS.toMillis(30));
-        assertThat(turns).as("who held the lock after the release, in order").containsExactly("elsewhere", "here");
+        // both get their turn; which goes first is the store's to decide (Redis passes the lock to the process
+        // waiting longest, the memory store frees it for whoever asks first)
+        assertThat(turns).as("who held the lock after the release").containsExactlyInAnyOrder("elsewhere", "here");
     }
 
     /** @return whether the thread is parked (counted as waiting a little before it parks at the gate) */
