@@ -44,11 +44,17 @@ class BenchmarkSmokeTest {
     @Test
     void everyContenderRanEveryScenario() {
         List<String> locks = Contenders.locks().stream().map(LockContender::name).toList();
+        List<String> locksAndReferences = java.util.stream.Stream
+            .concat(Contenders.locks().stream(), Contenders.lockReferences().stream())
+            .map(LockContender::name)
+            .toList();
         List<String> limiters = Contenders.limiters().stream().map(LimiterContender::name).toList();
         assertThat(results.scenarios()).extracting(ScenarioResult::id)
             .containsExactly("1", "2", "3", "4", "5", "6", "7", "8");
         for (ScenarioResult scenario : results.scenarios()) {
-            List<String> expected = (Integer.parseInt(scenario.id()) <= 4) ? locks : limiters;
+            int id = Integer.parseInt(scenario.id());
+            // the uncontended scenarios (1, 2) also run the references
+            List<String> expected = (id <= 2) ? locksAndReferences : (id <= 4) ? locks : limiters;
             assertThat(scenario.contenders()).as("scenario %s", scenario.id()).isEqualTo(expected);
             for (String contender : expected) {
                 assertThat(scenario.rounds(contender)).as("scenario %s, %s", scenario.id(), contender).hasSize(1);

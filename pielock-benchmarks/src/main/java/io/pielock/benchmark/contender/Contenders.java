@@ -11,6 +11,9 @@ public final class Contenders {
     /** The name of both raw floors: what every ratio divides by. */
     public static final String FLOOR = "raw floor";
 
+    /** The name of the uncontended scenarios' reference: the floor's commands through Spring Data Redis. */
+    public static final String SPRING_DATA_FLOOR = "floor via Spring Data Redis";
+
     private Contenders() {
     }
 
@@ -19,6 +22,14 @@ public final class Contenders {
         return List.of(new RawFloorLocks(), new PielockLocks(), new RedissonLocks(),
                 new SpringIntegrationLocks(RedisLockType.SPIN_LOCK),
                 new SpringIntegrationLocks(RedisLockType.PUB_SUB_LOCK));
+    }
+
+    /**
+     * @return references that are not contenders, run in the uncontended lock scenarios to show what one layer
+     *         costs: the floor's commands through Spring Data Redis
+     */
+    public static List<LockContender> lockReferences() {
+        return List.of(new SpringDataFloorLocks());
     }
 
     /**
@@ -38,7 +49,7 @@ public final class Contenders {
      * @throws IllegalArgumentException naming the known ones if there is none of that name
      */
     public static LockContender lock(String name) {
-        return locks().stream()
+        return java.util.stream.Stream.concat(locks().stream(), lockReferences().stream())
             .filter(contender -> contender.name().equals(name))
             .findFirst()
             .orElseThrow(() -> new IllegalArgumentException("No lock contender named '" + name + "'; known: "

@@ -251,6 +251,9 @@ public final class MarkdownReport {
         for (LockContender contender : Contenders.locks()) {
             line("| " + contender.name() + " | " + contender.description() + " |");
         }
+        for (LockContender reference : Contenders.lockReferences()) {
+            line("| " + reference.name() + " | " + reference.description() + " |");
+        }
         line();
         line("| Rate limiter | What one decision does | Promise checked |");
         line("|---|---|---|");

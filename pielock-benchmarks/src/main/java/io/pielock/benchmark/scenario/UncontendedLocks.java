@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.pielock.benchmark.contender.Contenders;
 import io.pielock.benchmark.contender.LockClient;
 import io.pielock.benchmark.measure.Clock;
 import io.pielock.benchmark.measure.CriticalSection;
@@ -15,7 +16,8 @@ import io.pielock.benchmark.measure.Threads;
 
 /**
  * Scenarios 1 and 2: lock and unlock as fast as possible, every thread on its own key, so nobody ever waits.
- * Also counts the PUBLISH commands Redis ran meanwhile: a release with nobody waiting need not publish.
+ * Also counts the PUBLISH commands Redis ran meanwhile: a release with nobody waiting need not publish. Besides the
+ * contenders it runs the {@link Contenders#lockReferences() references}, which show what a layer alone costs.
  */
 public final class UncontendedLocks implements Scenario {
 
@@ -86,7 +88,9 @@ public final class UncontendedLocks implements Scenario {
 
     @Override
     public List<String> contenders() {
-        return this.clients.names();
+        List<String> names = new ArrayList<>(this.clients.names());
+        Contenders.lockReferences().forEach(reference -> names.add(reference.name()));
+        return names;
     }
 
     @Override
