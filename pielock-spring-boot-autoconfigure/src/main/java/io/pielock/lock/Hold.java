@@ -149,10 +149,6 @@ final class Hold {
         return (this.count == 0) ? -1 : --this.count;
     }
 
-    synchronized void renewWith(LeaseRenewer renewer) {
-        renewWith(renewer, false);
-    }
-
     /** @param now renew at once (the lock was passed on with a short lease), else a third of the lease from now */
     synchronized void renewWith(LeaseRenewer renewer, boolean now) {
         this.renewer = renewer;

@@ -71,6 +71,15 @@ class RedisLimiterTest extends AbstractLimiterContractTest {
     }
 
     @Test
+    void theStoreNamesTheRedisItUsesForErrorMessages() {
+        TestRedis.Endpoint endpoint = TestRedis.endpoint();
+        LettuceConnectionFactory standalone = TestRedis.connectionFactory();
+        this.connections.add(standalone);
+        assertThat(new RedisRateLimitStore(standalone, KEYS).describe())
+            .isEqualTo("Redis at " + endpoint.host() + ":" + endpoint.port());
+    }
+
+    @Test
     void callsAreCountedInAStringPerWindowThatExpiresAfterTheWindow() {
         newProcess().allow(this.key, TimeUnit.MINUTE, 2);
         String ringKey = "pielock:limit:{" + this.key + "}:60000ms:sliding";

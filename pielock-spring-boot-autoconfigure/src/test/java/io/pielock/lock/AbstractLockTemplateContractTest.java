@@ -752,6 +752,7 @@ abstract class AbstractLockTemplateContractTest {
         Duration lease = Duration.ofMillis(900);
         long period = lease.toNanos() / 3;
         LockTemplate template = track(new LockTemplate(counting, LockOptions.defaults().withExpires(lease)));
+        Thread.sleep(200); // its renewal thread, with nothing to renew, has gone to sleep: the new hold must wake it
         long before = System.nanoTime();
         try (LockHandle handle = template.lock(this.key)) {
             long giveUp = before + TimeUnit.SECONDS.toNanos(20);
@@ -951,6 +952,26 @@ abstract class AbstractLockTemplateContractTest {
     }
 
     @Test
+    void aHoldItsRenewalFoundTakenIsRenewedNoMore() throws Exception {
+        CountingStore counting = new CountingStore(track(newStore()));
+        OwnerTokenSeen seen = new OwnerTokenSeen(counting);
+        // renewed every 300 ms
+        LockTemplate holder = track(new LockTemplate(seen, LockOptions.defaults().withExpires(Duration.ofMillis(900))));
+        LockHandle handle = holder.lock(this.key);
+        LockStore elsewhere = track(newStore());
+        assertThat(elsewhere.release(this.key, seen.token)).isTrue();
+        assertThat(elsewhere.tryAcquire(this.key, "another-owner", Duration.ofSeconds(30)).acquired()).isTrue();
+        awaitUntil(() -> counting.renewals.get() >= 1 && !handle.isHeld());
+        int atLoss = counting.renewals.get();
+
+        Thread.sleep(1200); // four renewal periods
+
+        assertThat(counting.renewals.get() - atLoss).as("renewals after the hold was found taken").isZero();
+        assertThat(holder.heldLocks()).singleElement().satisfies(held -> assertThat(held.lost()).isTrue());
+        assertThat(elsewhere.release(this.key, "another-owner")).as("the other owner still holds it").isTrue();
+    }
+
+    @Test
     void aThreadInterruptedWhileQueuedBehindALocalHolderFailsAsInterruptedAndKeepsItsFlag() throws Exception {
         LockTemplate template = newProcess();
         LockHandle first = template.lock(this.key);
@@ -1001,8 +1022,9 @@ abstract class AbstractLockTemplateContractTest {
             }
         });
         second.start();
-        awaitUntil(() -> Integer.valueOf(1).equals(template.waitingThreads().get(this.key)));
-        first.close();
+        awaitUntil(() -> Integer.valueOf(1).equals(template.waitingThreads().get(this.key)) && parked(second));
+        assertThat(first.release().message()).isEqualTo("Lock released key: " + this.key
+                + " (handed to a waiting thread)");
         second.join(TimeUnit.SECONDS.toMillis(30));
         assertThat(storeLease.get()).as("in the store: its own 5 s, not the 60 s of the thread before")
             .isPositive().isLessThanOrEqualTo(Duration.ofSeconds(5));

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -209,6 +210,34 @@ abstract class AbstractObservationContractTest {
             .that()
             .hasLowCardinalityKeyValue("released", "lease-lost");
         assertThat(this.meters.get("pielock.lock.lease.lost").functionCounter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void aRenewalThatFindsTheLockTakenCountsAsFailedAndTheLeaseAsLost() throws Exception {
+        AtomicReference<String> ownerToken = new AtomicReference<>();
+        LockStore store = new ForwardingLockStore(track(newLockStore())) {
+            @Override
+            public LockAttempt tryAcquire(String key, String token, Duration lease, Duration retryWithin) {
+                ownerToken.set(token);
+                return super.tryAcquire(key, token, lease, retryWithin);
+            }
+        };
+        LockTemplate template = track(new LockTemplate(store, LockOptions.defaults().withExpires(Duration.ofSeconds(3))));
+        LockObservations observer = new LockObservations(this.observations);
+        observer.bindTo(this.meters);
+        template.setObserver(observer);
+        LockHandle handle = template.lock(this.key);
+        LockStore elsewhere = track(newLockStore());
+        assertThat(elsewhere.release(this.key, ownerToken.get())).isTrue();
+        assertThat(elsewhere.tryAcquire(this.key, "another-owner", Duration.ofSeconds(30)).acquired()).isTrue();
+
+        await(() -> !handle.isHeld(), "the renewal finds the lock taken"); // renewed a second in
+
+        assertThat(renewals("failed")).isEqualTo(1);
+        assertThat(renewals("renewed")).isZero();
+        assertThat(this.meters.get("pielock.lock.lease.lost").functionCounter().count()).isEqualTo(1);
+        assertThat(handle.release().released()).isFalse();
+        elsewhere.release(this.key, "another-owner");
     }
 
     @Test

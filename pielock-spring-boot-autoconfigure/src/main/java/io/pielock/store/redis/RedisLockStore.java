@@ -418,7 +418,6 @@ public class RedisLockStore implements LockStore, DisposableBean {
                     thread.setDaemon(true);
                     return thread;
                 });
-                executor.setRemoveOnCancelPolicy(true);
                 this.unsubscriber = executor;
             }
             return this.unsubscriber;

@@ -64,5 +64,16 @@ class RedisKeysTest {
     void aPrefixWithBracesIsRefused() {
         assertThatIllegalArgumentException().isThrownBy(() -> new RedisKeys("pie{lock}:"))
             .withMessageContaining("must not contain '{' or '}'");
+        assertThatIllegalArgumentException().isThrownBy(() -> new RedisKeys("{pielock:"))
+            .withMessage("key prefix must not contain '{' or '}' (they would break Redis Cluster hash tags), but was "
+                    + "'{pielock:'");
+        assertThatIllegalArgumentException().isThrownBy(() -> new RedisKeys("}pielock:"))
+            .withMessageContaining("but was '}pielock:'");
+    }
+
+    @Test
+    void aNullPrefixIsRefusedSayingSo() {
+        assertThatIllegalArgumentException().isThrownBy(() -> new RedisKeys(null))
+            .withMessage("key prefix must not be null");
     }
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.lettuce.core.api.async.RedisAsyncCommands;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
+import io.pielock.test.RedisServer;
 import io.pielock.test.TestRedis;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -108,6 +110,51 @@ class RedisReleaseSubscriptionsTest {
             .collect(java.util.stream.Collectors.toSet());
         assertThat(unsubscribers).as("the unsubscriber scheduled to end the lingering subscription").isNotEmpty()
             .allMatch(Thread::isDaemon);
+    }
+
+    @Test
+    void aNonBlockingFirstWaiterLearnsOnceRedisHasTheSubscriptionAndLaterOnesAtOnce() throws Exception {
+        CompletableFuture<Boolean> first = this.store.awaitReleasesAsync(this.key);
+        assertThat(first.get(10, TimeUnit.SECONDS)).as("the first waiter: releases until now went unheard").isTrue();
+        assertThat(subscribers(this.key)).isEqualTo(1L);
+        assertThat(this.store.awaitReleasesAsync(this.key)).as("a second waiter joins the confirmed subscription")
+            .isCompletedWithValue(false);
+        assertThat(this.store.awaitReleases(this.key, Duration.ofSeconds(10)))
+            .as("a blocking waiter shares the same subscription").isFalse();
+        this.store.stopAwaitingReleases(this.key);
+        this.store.stopAwaitingReleases(this.key);
+        this.store.stopAwaitingReleases(this.key);
+        assertThat(this.store.listeningTo()).as("lingering after its last waiter").containsExactly(this.key);
+    }
+
+    @Test
+    void withoutRedisWaitersAreToldToPollInsteadOfWaitingForASubscription() throws Exception {
+        LettuceConnectionFactory nowhere = TestRedis.connectionFactory("127.0.0.1", RedisServer.freePort(),
+                Duration.ofMillis(300));
+        RedisLockStore unreachable = new RedisLockStore(nowhere, new RedisKeys("pielock:"));
+        try {
+            assertThat(unreachable.awaitReleases(this.key, Duration.ofSeconds(10))).isFalse();
+            assertThat(unreachable.awaitReleasesAsync(this.key)).isCompletedWithValue(false);
+            assertThat(unreachable.listeningTo()).as("no subscription kept").isEmpty();
+        }
+        finally {
+            unreachable.destroy();
+            nowhere.destroy();
+        }
+    }
+
+    @Test
+    void aStoreReportsTheReplicaCountKeyNamingAndPublishCommandItsReactiveTwinShares() throws Exception {
+        RedisKeys keys = new RedisKeys("shop:");
+        RedisLockStore replicated = new RedisLockStore(this.factory, keys, 2);
+        try {
+            assertThat(replicated.minReplicasAcked()).isEqualTo(2);
+            assertThat(replicated.keys()).isSameAs(keys);
+            assertThat(new String(replicated.publishCommand(), StandardCharsets.US_ASCII)).isEqualTo("PUBLISH");
+        }
+        finally {
+            replicated.destroy();
+        }
     }
 
     /** @return how many clients Redis has subscribed to the release channel of {@code lock} */
