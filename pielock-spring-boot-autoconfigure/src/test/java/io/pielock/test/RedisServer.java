@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -84,7 +85,26 @@ public final class RedisServer implements AutoCloseable {
      * @return the running server
      */
     public static RedisServer start(String... extraArgs) {
-        return startOn(freePort(), extraArgs);
+        for (int attempt = 1;; attempt++) {
+            try {
+                return startOn(freePort(), extraArgs);
+            }
+            catch (PortInUse ex) {
+                // another process bound the port between freePort() and redis-server's bind (or, for a Cluster node,
+                // its bus port, port + 10000, which freePort() cannot check): take another
+                if (attempt == 5) {
+                    throw ex;
+                }
+            }
+        }
+    }
+
+    /** redis-server could not bind its port or its Cluster bus port. */
+    private static final class PortInUse extends IllegalStateException {
+
+        PortInUse(String message) {
+            super(message);
+        }
     }
 
     /**
@@ -277,6 +297,16 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    private boolean bindFailed() {
+        try {
+            return !this.process.isAlive()
+                    && Files.readString(logFile(), StandardCharsets.UTF_8).contains("Address already in use");
+        }
+        catch (IOException ex) {
+            return false;
+        }
+    }
+
     private void awaitPing(Duration limit) {
         long deadline = System.nanoTime() + limit.toNanos();
         while (true) {
@@ -289,8 +319,9 @@ public final class RedisServer implements AutoCloseable {
                 // not up yet
             }
             if (System.nanoTime() > deadline || !this.process.isAlive()) {
-                throw new IllegalStateException("redis-server did not answer on port " + this.port + "; see "
-                        + logFile());
+                String message = "redis-server did not answer on port " + this.port + "; see " + logFile();
+                throw bindFailed() ? new PortInUse(message + " (address already in use)")
+                        : new IllegalStateException(message);
             }
             try {
                 Thread.sleep(20);
