@@ -103,6 +103,11 @@ final class Hold {
         return this.lostReason == null && System.nanoTime() - this.confirmedAt < this.leaseNanos;
     }
 
+    /** @return how long the lease is known to last from {@code now} (nanoTime); negative once it ran out */
+    long leaseLeftNanos(long now) {
+        return this.confirmedAt + this.leaseNanos - now;
+    }
+
     String lostReason() {
         return this.lostReason;
     }
@@ -149,10 +154,9 @@ final class Hold {
         return (this.count == 0) ? -1 : --this.count;
     }
 
-    /** @param now renew at once (the lock was passed on with a short lease), else a third of the lease from now */
-    synchronized void renewWith(LeaseRenewer renewer, boolean now) {
+    synchronized void renewWith(LeaseRenewer renewer) {
         this.renewer = renewer;
-        renewer.start(this, now);
+        renewer.start(this);
     }
 
     long renewDueAt() {

@@ -55,12 +55,14 @@ final class LeaseRenewer implements AutoCloseable {
         this.observer = observer;
     }
 
+    /**
+     * Renews {@code hold} from now on: first once a third of what is left of its lease has passed (a third of the
+     * lease for a lock just acquired; sooner for one passed on by a release with a shorter lease), then every third
+     * of its lease.
+     */
     void start(Hold hold) {
-        start(hold, false);
-    }
-
-    void start(Hold hold, boolean now) {
-        hold.renewDueAt(System.nanoTime() + (now ? 0 : period(hold)));
+        long now = System.nanoTime();
+        hold.renewDueAt(now + Math.max(1, hold.leaseLeftNanos(now) / 3));
         this.holds.add(hold);
         long planned = this.plannedWake;
         if (planned == SCANNING || hold.renewDueAt() - planned < 0) {

@@ -87,7 +87,7 @@ public interface LockStore {
          * @param fencingToken the fencing token issued to it
          * @param lease the lease it was passed on with, counted from the release (at most the one the waiter
          *        asked for; possibly shorter, so that a lock passed to a process that has just died frees itself
-         *        soon: the new owner renews it at once)
+         *        soon: the new owner renews it to its own lease once a third of it has passed)
          */
         void granted(String key, String token, long fencingToken, Duration lease);
     }

@@ -454,10 +454,11 @@ public class LockTemplate implements AutoCloseable {
                 if (fencingToken != 0 && options.renew() && System.nanoTime() - lastRefusedAt < grantedLease / 2) {
                     // A release in another process passed the lock to this acquisition: it is ours since then, and
                     // that was after our last refused attempt was sent, so the lease it was passed on with counts
-                    // from then at the earliest; the renewer extends it to ours at once. (Without renewal, or long
-                    // after that, the next attempt confirms it instead, restarting our full lease.)
-                    return Entry.acquired(startHold(key, token, fencingToken, options,
-                            lastRefusedAt + grantedLease - options.expires().toNanos(), true, gate));
+                    // from then at the earliest; the renewer extends it to ours once a third of it has passed, so a
+                    // short hold costs no store call. (Without renewal, or long after that, the next attempt
+                    // confirms it instead, restarting our full lease.)
+                    return Entry.acquired(startHold(key, token, fencingToken, options, System.nanoTime(),
+                            lastRefusedAt + grantedLease - options.expires().toNanos(), gate));
                 }
             }
         }
@@ -576,23 +577,25 @@ public class LockTemplate implements AutoCloseable {
      */
     private LockHandle startHold(String key, String token, long fencingToken, LockOptions options, long sentAt,
             LocalGates.Gate gate) {
-        return startHold(key, token, fencingToken, options, sentAt, false, gate);
+        return startHold(key, token, fencingToken, options, sentAt, sentAt, gate);
     }
 
     /**
-     * @param confirmedAt the lease of {@code options} is known to last from this instant
-     * @param renewNow whether the lease is shorter than ours (passed on by a release) and is renewed at once
+     * @param startedAt when the hold began
+     * @param confirmedAt the lease of {@code options} is known to last from this instant (earlier than
+     *        {@code startedAt} for a lock passed on by a release with a shorter lease: the renewer then extends it
+     *        to ours once a third of what is left of it has passed)
      */
     private LockHandle startHold(String key, String token, long fencingToken, LockOptions options,
-            long confirmedAt, boolean renewNow, LocalGates.Gate gate) {
+            long startedAt, long confirmedAt, LocalGates.Gate gate) {
         Hold hold = null;
         try {
             hold = new Hold(this, key, token, fencingToken, options.expires().toNanos(),
-                    renewNow ? System.nanoTime() : confirmedAt, confirmedAt, gate,
+                    startedAt, confirmedAt, gate,
                     this.observer.holdStarted(this.store, key, options));
             this.holds.put(key, hold);
             if (options.renew()) {
-                hold.renewWith(this.renewer, renewNow);
+                hold.renewWith(this.renewer);
             }
             return new LockHandle(hold);
         }

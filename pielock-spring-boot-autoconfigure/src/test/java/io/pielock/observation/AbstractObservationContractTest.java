@@ -241,6 +241,31 @@ abstract class AbstractObservationContractTest {
     }
 
     @Test
+    void aRenewalTheStoreCannotTakeCountsAsFailed() {
+        AtomicInteger refused = new AtomicInteger();
+        LockStore store = new ForwardingLockStore(track(newLockStore())) {
+            @Override
+            public boolean renew(String key, String token, Duration lease) {
+                refused.incrementAndGet();
+                throw new IllegalStateException("store unreachable (test)");
+            }
+        };
+        // renewed every 500 ms
+        LockTemplate template = track(
+                new LockTemplate(store, LockOptions.defaults().withExpires(Duration.ofMillis(1500))));
+        LockObservations observer = new LockObservations(this.observations);
+        observer.bindTo(this.meters);
+        template.setObserver(observer);
+        LockHandle handle = template.lock(this.key);
+
+        await(() -> refused.get() >= 1, "a renewal the store refuses");
+        await(() -> renewals("failed") >= 1, "the failed renewal counted");
+
+        assertThat(renewals("renewed")).isZero();
+        handle.release();
+    }
+
+    @Test
     void renewalsAreCounted() {
         // renewed every third of the lease, which is long enough for a late renewal on a busy machine
         LockTemplate template = observedTemplate(LockOptions.defaults().withExpires(Duration.ofMillis(1500)));

@@ -4,7 +4,7 @@
 -- value = "<arrival in us> <deadline in ms> <lease in ms> <grantable: 1 or 0>", times on the server's clock. The
 -- lease is what the lock is passed on with: the waiter's own, but at most its promise window plus one second, so
 -- that a lock passed to a process that has just died frees itself within seconds; the waiter, alive, renews it to
--- its full lease at once. At most
+-- its full lease once a third of it has passed. At most
 -- one acquisition per process and lock waits in Redis (the others queue in their process), so the hash stays as
 -- small as the number of processes waiting. A waiter stays queued while it keeps its promise to try again before
 -- its deadline; the hash lives as long as its latest deadline.
