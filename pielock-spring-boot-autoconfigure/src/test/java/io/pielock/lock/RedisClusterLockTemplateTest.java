@@ -15,6 +15,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 
 import io.pielock.store.redis.RedisKeys;
 import io.pielock.store.redis.RedisLockStore;
+import io.pielock.store.redis.TestLockStores;
 import io.pielock.test.ClusterSlots;
 import io.pielock.test.HostileKeys;
 import io.pielock.test.RedisCluster;
@@ -113,7 +114,9 @@ class RedisClusterLockTemplateTest extends AbstractLockTemplateContractTest {
 
     @Test
     void aReleaseReachesOnlyTheProcessesThatWaitForThatLock() throws Exception {
-        ReleaseAudience.onlyTheWaitersHearAContendedLocksReleases(i -> track(newStore()), this.key,
+        // a short linger: the audience waits for the subscriptions to end
+        ReleaseAudience.onlyTheWaitersHearAContendedLocksReleases(
+                i -> track(TestLockStores.withLinger((RedisLockStore) newStore(), Duration.ofSeconds(1))), this.key,
                 name -> RedisCluster.shared().masters().stream()
                     .mapToLong(master -> shardSubscribers(master, name))
                     .sum());

@@ -15,6 +15,7 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
 import io.pielock.store.redis.RedisKeys;
 import io.pielock.store.redis.RedisLockStore;
+import io.pielock.store.redis.TestLockStores;
 import io.pielock.test.TestRedis;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -235,7 +236,7 @@ class RedisLockTemplateTest extends AbstractLockTemplateContractTest {
         LockTemplate holder = newProcess();
         LockHandle held = holder.lock(this.key);
         LockTemplate closing = newProcess();
-        LockOptions patient = LockOptions.defaults().withTimeout(Duration.ofSeconds(5))
+        LockOptions patient = LockOptions.defaults().withTimeout(Duration.ofSeconds(2))
             .withRetryAfter(Duration.ofSeconds(60));
         java.util.concurrent.CompletableFuture<LockResult> waited = java.util.concurrent.CompletableFuture
             .supplyAsync(() -> closing.acquire(this.key, patient));
@@ -337,7 +338,9 @@ class RedisLockTemplateTest extends AbstractLockTemplateContractTest {
     @SuppressWarnings("unchecked")
     void aReleaseReachesOnlyTheProcessesThatWaitForThatLock() throws Exception {
         StringRedisTemplate redis = redis();
-        ReleaseAudience.onlyTheWaitersHearAContendedLocksReleases(i -> track(newStore()), this.key,
+        // a short linger: the audience waits for the subscriptions to end
+        ReleaseAudience.onlyTheWaitersHearAContendedLocksReleases(
+                i -> track(TestLockStores.withLinger((RedisLockStore) newStore(), Duration.ofSeconds(1))), this.key,
                 name -> redis.execute((RedisCallback<Long>) connection -> {
                     byte[] channel = KEYS.releaseChannel(name).getBytes(StandardCharsets.UTF_8);
                     try {

@@ -70,6 +70,9 @@ public class RedisLockStore implements LockStore, DisposableBean {
     /** How long a lock's release channel stays subscribed after the last thread of this JVM stopped waiting. */
     static final Duration LINGER = Duration.ofSeconds(5);
 
+    /** {@link #LINGER}, shorter in tests that wait for a subscription to end. */
+    private volatile long lingerNanos = LINGER.toNanos();
+
     /** How long a waiter's mark outlives its next attempt, at least. */
     static final Duration WAITER_MARGIN = Duration.ofSeconds(1);
 
@@ -386,7 +389,7 @@ public class RedisLockStore implements LockStore, DisposableBean {
             Listening entry = this.listening.get(key);
             if (entry != null && --entry.waiters == 0) {
                 entry.idleSince = System.nanoTime();
-                unsubscriber().schedule(() -> unsubscribeIfIdle(entry), LINGER.toNanos(), TimeUnit.NANOSECONDS);
+                unsubscriber().schedule(() -> unsubscribeIfIdle(entry), this.lingerNanos, TimeUnit.NANOSECONDS);
             }
         }
     }
@@ -398,7 +401,7 @@ public class RedisLockStore implements LockStore, DisposableBean {
     private void unsubscribeIfIdle(Listening entry) {
         synchronized (this.listening) {
             if (entry.waiters == 0 && this.listening.get(entry.key) == entry
-                    && System.nanoTime() - entry.idleSince >= LINGER.toNanos() - TimeUnit.MILLISECONDS.toNanos(1)) {
+                    && System.nanoTime() - entry.idleSince >= this.lingerNanos - TimeUnit.MILLISECONDS.toNanos(1)) {
                 this.listening.remove(entry.key);
                 try {
                     this.releases.unsubscribe(entry);
@@ -408,6 +411,11 @@ public class RedisLockStore implements LockStore, DisposableBean {
                 }
             }
         }
+    }
+
+    /** @param linger how long a release channel stays subscribed after its last waiter ({@link #LINGER}); for tests */
+    void setLinger(Duration linger) {
+        this.lingerNanos = linger.toNanos();
     }
 
     private ScheduledExecutorService unsubscriber() {

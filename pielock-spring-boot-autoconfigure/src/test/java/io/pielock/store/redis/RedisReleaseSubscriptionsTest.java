@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -27,11 +28,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RedisReleaseSubscriptionsTest {
 
+    /** Shorter than {@link RedisLockStore#LINGER}, so that tests waiting for it take less time. */
+    private static final Duration LINGER = Duration.ofSeconds(1);
+
     private final LettuceConnectionFactory factory = TestRedis.connectionFactory();
 
     private final RedisLockStore store = new RedisLockStore(this.factory, new RedisKeys("pielock:"));
 
     private final String key = "test:" + UUID.randomUUID();
+
+    @BeforeEach
+    void shortLinger() {
+        this.store.setLinger(LINGER);
+    }
 
     @AfterEach
     void close() throws Exception {
@@ -57,7 +66,7 @@ class RedisReleaseSubscriptionsTest {
         this.store.stopAwaitingReleases(this.key);
         assertThat(this.store.awaitReleases(this.key, Duration.ofSeconds(2)))
             .as("back within the linger: the same subscription").isFalse();
-        Thread.sleep(RedisLockStore.LINGER.plusSeconds(1).toMillis());
+        Thread.sleep(LINGER.plusMillis(500).toMillis());
         assertThat(this.store.listeningTo()).as("still waited for after the first linger ran out")
             .containsExactly(this.key);
         this.store.stopAwaitingReleases(this.key);
@@ -68,7 +77,7 @@ class RedisReleaseSubscriptionsTest {
         }
         assertThat(this.store.listeningTo()).as("unsubscribed once nobody waited for the linger").isEmpty();
         assertThat(Duration.ofNanos(System.nanoTime() - stoppedAt)).as("not before the linger")
-            .isGreaterThanOrEqualTo(RedisLockStore.LINGER.minusMillis(1));
+            .isGreaterThanOrEqualTo(LINGER.minusMillis(1));
         assertThat(this.store.awaitReleases(this.key, Duration.ofSeconds(2)))
             .as("a later waiter subscribes anew").isTrue();
         this.store.stopAwaitingReleases(this.key);
