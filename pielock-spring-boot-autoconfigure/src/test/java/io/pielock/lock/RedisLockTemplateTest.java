@@ -152,6 +152,33 @@ class RedisLockTemplateTest extends AbstractLockTemplateContractTest {
     }
 
     @Test
+    void aLockPassedOnByAReleaseLastsTheShortLeaseItWasPassedWithUntilItsNewHolderRenewsIt() throws Exception {
+        LockTemplate holder = newProcess();
+        LockHandle held = holder.lock(this.key);
+        // its own lease is 30 s; it promises to look again within 1 s (retryAfter), so the lock is passed to it
+        // with 2 s (that promise and the same again) plus 1 s: 3 s, and it renews that to 30 s a second later
+        LockTemplate waiter = newProcess();
+        List<Duration> leaseLeft = new CopyOnWriteArrayList<>();
+        java.util.concurrent.CompletableFuture<Void> waited = java.util.concurrent.CompletableFuture.runAsync(
+                () -> waiter.run(this.key, () -> {
+                    leaseLeft.add(waiter.heldLocks().get(0).leaseLeft());
+                    long giveUp = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                    while (waiter.heldLocks().get(0).renewals() == 0 && System.nanoTime() < giveUp) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+                    }
+                    leaseLeft.add(waiter.heldLocks().get(0).leaseLeft());
+                }));
+        awaitQueued(1);
+        Thread.sleep(300); // it subscribes to the lock's releases, tries once more, then waits
+        held.close();
+        waited.get(20, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(leaseLeft.get(0)).as("passed on with a lease of 3 s, not its own 30 s")
+            .isPositive()
+            .isLessThanOrEqualTo(Duration.ofSeconds(3));
+        assertThat(leaseLeft.get(1)).as("renewed to its own lease").isGreaterThan(Duration.ofSeconds(20));
+    }
+
+    @Test
     void aWaiterThatGivesUpLeavesTheQueueSoTheNextReleaseFreesTheLock() throws Exception {
         LockTemplate holder = newProcess();
         LockHandle held = holder.lock(this.key);
