@@ -122,6 +122,32 @@ class AcquisitionStoreFailuresTest {
         assertThat(template.localGateCount()).isZero();
     }
 
+    @Test
+    void aThreadQueuedBehindAStoreCallThatFailedGoesOnToTheStoreWhenItFails() throws Exception {
+        FailingAcquisitions store = new FailingAcquisitions(1, false);
+        store.pause = Duration.ofMillis(500);
+        LockTemplate template = template(store);
+        ExecutorService first = Executors.newSingleThreadExecutor();
+        try {
+            Future<LockHandle> failing = first.submit(() -> template.lock("gate",
+                    LockOptions.defaults().withTimeout(Duration.ofSeconds(60))));
+            long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (store.tokens.isEmpty() && System.nanoTime() < giveUp) {
+                Thread.sleep(5);
+            }
+            // queued behind the first thread's store call, which fails meanwhile: the gate is this thread's then
+            LockResult result = template.acquire("gate", LockOptions.defaults().withTimeout(Duration.ofSeconds(10)));
+            assertThat(result.acquired()).as("acquired once the failed call let go of the gate: %s", result.message())
+                .isTrue();
+            assertThatThrownBy(failing::get).hasCauseInstanceOf(LockAcquisitionException.class);
+            assertThat(store.tokens).as("the failed call, then this one").hasSize(2);
+            assertThat(template.release("gate").released()).isTrue();
+        }
+        finally {
+            first.shutdownNow();
+        }
+    }
+
     /** Fails the first {@code failures} acquisitions, remembering the owner token of every one sent. */
     private static final class FailingAcquisitions extends ForwardingLockStore {
 
