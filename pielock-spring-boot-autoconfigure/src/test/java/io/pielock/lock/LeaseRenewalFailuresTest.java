@@ -53,6 +53,27 @@ class LeaseRenewalFailuresTest {
     }
 
     @Test
+    void closingTheTemplateWaitsForARenewalInFlight() throws Exception {
+        java.util.concurrent.CountDownLatch renewing = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean renewed = new java.util.concurrent.atomic.AtomicBoolean();
+        LockStore slow = new ForwardingLockStore(this.real) {
+            @Override
+            public boolean renew(String key, String token, Duration lease) {
+                renewing.countDown();
+                AbstractLockTemplateContractTest.sleep(500); // a store call that takes a while
+                boolean result = super.renew(key, token, lease);
+                renewed.set(true);
+                return result;
+            }
+        };
+        LockTemplate template = new LockTemplate(slow, LockOptions.defaults().withExpires(Duration.ofMillis(300)));
+        template.lock("closing");
+        assertThat(renewing.await(20, TimeUnit.SECONDS)).as("a renewal under way").isTrue();
+        template.close();
+        assertThat(renewed).as("the renewal in flight finished before close returned").isTrue();
+    }
+
+    @Test
     void aClosedTemplateRenewsNothingAndItsHeldLocksRunOutByTheirLease() throws Exception {
         FailingRenewals store = new FailingRenewals(this.real, 0);
         LockTemplate template = new LockTemplate(store, LockOptions.defaults().withExpires(Duration.ofMillis(300)));
