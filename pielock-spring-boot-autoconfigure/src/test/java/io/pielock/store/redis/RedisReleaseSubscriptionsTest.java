@@ -84,6 +84,29 @@ class RedisReleaseSubscriptionsTest {
     }
 
     @Test
+    void theLingerCountsFromTheLastWaitersDepartureNotTheFirsts() throws Exception {
+        this.store.awaitReleases(this.key, Duration.ofSeconds(2));
+        this.store.stopAwaitingReleases(this.key);
+        long firstLeft = System.nanoTime();
+        Thread.sleep(LINGER.dividedBy(2).toMillis());
+        assertThat(this.store.awaitReleases(this.key, Duration.ofSeconds(2))).as("the same subscription").isFalse();
+        this.store.stopAwaitingReleases(this.key);
+        long lastLeft = System.nanoTime();
+        // past one linger after the first departure, within one after the last
+        Thread.sleep(Math.max(0, TimeUnit.NANOSECONDS.toMillis(firstLeft + LINGER.toNanos() - System.nanoTime())) + 200);
+        if (System.nanoTime() - lastLeft < LINGER.toNanos() - TimeUnit.MILLISECONDS.toNanos(50)) {
+            assertThat(this.store.listeningTo()).as("a linger after the first waiter left, but not the last")
+                .containsExactly(this.key);
+        }
+        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!this.store.listeningTo().isEmpty() && System.nanoTime() < giveUp) {
+            Thread.sleep(20);
+        }
+        assertThat(this.store.listeningTo()).as("unsubscribed a linger after the last waiter left").isEmpty();
+        assertThat(Duration.ofNanos(System.nanoTime() - lastLeft)).isGreaterThanOrEqualTo(LINGER.minusMillis(1));
+    }
+
+    @Test
     void aFirstWaiterGoesOnOnlyOnceRedisHasItsSubscription() {
         // Lettuce and Spring subscribe asynchronously: a waiter that looked again before Redis had the
         // subscription could miss a release in between, so the first waiter waits for the confirmation
