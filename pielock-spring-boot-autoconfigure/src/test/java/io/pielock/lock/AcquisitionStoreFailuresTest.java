@@ -75,6 +75,21 @@ class AcquisitionStoreFailuresTest {
     }
 
     @Test
+    void aTransientFailureIsSentAgainAfterAPauseThatDoublesEachTime() {
+        FailingAcquisitions store = new FailingAcquisitions(Integer.MAX_VALUE, true);
+        LockTemplate template = template(store);
+        assertThatThrownBy(() -> template.lock("down", LockOptions.defaults().withTimeout(Duration.ofSeconds(60))))
+            .isInstanceOf(LockAcquisitionException.class);
+        assertThat(store.sentAt).hasSize(4);
+        for (int resend = 0; resend < 3; resend++) {
+            long gap = store.sentAt.get(resend + 1) - store.sentAt.get(resend);
+            // 50 ms, 100 ms, 200 ms; a busy machine only makes the pauses longer
+            assertThat(Duration.ofNanos(gap)).as("pause before resend %d", resend + 1)
+                .isGreaterThanOrEqualTo(Duration.ofMillis(45L << resend));
+        }
+    }
+
+    @Test
     void aSingleAttemptIsSentAgainOnlyOnceAfterATransientFailure() {
         FailingAcquisitions store = new FailingAcquisitions(Integer.MAX_VALUE, true);
         LockTemplate template = template(store);
@@ -153,6 +168,9 @@ class AcquisitionStoreFailuresTest {
 
         final List<String> tokens = new CopyOnWriteArrayList<>();
 
+        /** When each acquisition was sent ({@link System#nanoTime()}). */
+        final List<Long> sentAt = new CopyOnWriteArrayList<>();
+
         final RuntimeException failure = new DataAccessResourceFailureException("store out of reach");
 
         final AtomicInteger failed = new AtomicInteger();
@@ -182,6 +200,7 @@ class AcquisitionStoreFailuresTest {
         }
 
         private void fail(String token) {
+            this.sentAt.add(System.nanoTime());
             this.tokens.add(token);
             if (this.failed.incrementAndGet() <= this.failures) {
                 AbstractLockTemplateContractTest.sleep(this.pause.toMillis());
