@@ -12,6 +12,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import io.pielock.lock.LockAttempt;
+import io.pielock.lock.LockHandle;
+import io.pielock.lock.LockOptions;
+import io.pielock.lock.LockResult;
+import io.pielock.lock.LockTemplate;
 import io.pielock.test.RedisMasterReplica;
 import io.pielock.test.TestRedis;
 
@@ -103,6 +107,38 @@ class RedisLockStoreReplicaWaitTest {
             holder.release(this.key, "holder");
             store.destroy();
             holder.destroy();
+        }
+    }
+
+    @Test
+    void aWaiterThatDoesNotTakeGrantsIsWokenByTheReleaseAnnouncement() throws Exception {
+        // with min-replicas-acked, a release cannot pass the lock on (the new owner's acquisition must be
+        // acknowledged on its own connection): it announces the release, and the waiter takes the lock itself
+        RedisLockStore holderStore = new RedisLockStore(this.factory, KEYS, 1);
+        RedisLockStore waiterStore = new RedisLockStore(this.factory, KEYS, 1);
+        LockTemplate holder = new LockTemplate(holderStore);
+        // a fallback poll far beyond the test: only the announcement can wake the waiter in time
+        LockTemplate waiter = new LockTemplate(waiterStore, LockOptions.defaults()
+            .withRetryAfter(Duration.ofSeconds(60))
+            .withTimeout(Duration.ofSeconds(60)));
+        try {
+            LockHandle held = holder.lock(this.key);
+            java.util.concurrent.CompletableFuture<LockResult> waited = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> waiter.acquire(this.key));
+            long giveUp = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (waiterStore.listeningTo().isEmpty() && System.nanoTime() < giveUp) {
+                Thread.sleep(5);
+            }
+            Thread.sleep(300); // subscribed: it looks once more, then waits
+            held.close();
+            LockResult result = waited.get(20, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(result.acquired()).isTrue();
+        }
+        finally {
+            waiter.close();
+            holder.close();
+            waiterStore.destroy();
+            holderStore.destroy();
         }
     }
 }
