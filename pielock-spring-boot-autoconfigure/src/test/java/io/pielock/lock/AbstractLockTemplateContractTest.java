@@ -670,6 +670,28 @@ abstract class AbstractLockTemplateContractTest {
     }
 
     @Test
+    void aLockHandedToALocalThreadThatGaveUpMeanwhileIsReleasedInTheStore() throws Exception {
+        LockStore slowHandover = new ForwardingLockStore(track(newStore())) {
+            @Override
+            public LockAttempt handOver(String key, String fromToken, String toToken, Duration lease,
+                    Duration retryWithin) {
+                sleep(1000); // the thread it is meant for gives up meanwhile
+                return super.handOver(key, fromToken, toToken, lease, retryWithin);
+            }
+        };
+        LockTemplate template = track(new LockTemplate(slowHandover));
+        LockHandle held = template.lock(this.key);
+        java.util.concurrent.CompletableFuture<LockResult> impatient = java.util.concurrent.CompletableFuture
+            .supplyAsync(() -> template.acquire(this.key, template.defaults().withTimeout(Duration.ofMillis(500))));
+        awaitUntil(() -> Integer.valueOf(1).equals(template.waitingThreads().get(this.key)));
+        assertThat(held.release().released()).isTrue();
+        assertThat(impatient.get(20, TimeUnit.SECONDS).acquired()).isFalse();
+        assertThat(template.localGateCount()).isZero();
+        assertThat(newProcess().tryAcquire(this.key).acquired()).as("the lock handed to nobody was released")
+            .isTrue();
+    }
+
+    @Test
     void localWaitersForOneKeyDoNotStampedeTheStoreAtEachRelease() throws Exception {
         CountingStore counting = new CountingStore(track(newStore()));
         LockTemplate template = new LockTemplate(counting, LockOptions.defaults().withRetryAfter(Duration.ofMillis(50)));
