@@ -66,8 +66,8 @@ public record Settings(Duration warmup, Duration measure, int warmUpRounds, int 
     }
 
     /**
-     * Reads {@code bench.warmup} (1s), {@code bench.measure} (3s), {@code bench.warmup-rounds} (1),
-     * {@code bench.rounds} (3), {@code bench.threads} (16), {@code bench.clients} (4), {@code bench.keys} (10000),
+     * Reads {@code bench.warmup} (1s), {@code bench.measure} (2s), {@code bench.warmup-rounds} (1),
+     * {@code bench.rounds} (5), {@code bench.threads} (16), {@code bench.clients} (4), {@code bench.keys} (10000),
      * {@code bench.memory-keys} (200), {@code bench.accuracy} (3s), {@code bench.jmh.warmups} (8),
      * {@code bench.jmh.warmup} (1s), {@code bench.jmh.iterations} (8), {@code bench.jmh.iteration} (500ms),
      * {@code bench.jmh.forks} (2), {@code bench.scenarios} (all; e.g. {@code 1,3,8}), {@code bench.out}
@@ -75,8 +75,8 @@ public record Settings(Duration warmup, Duration measure, int warmUpRounds, int 
      * @return the settings
      */
     public static Settings fromSystemProperties() {
-        return new Settings(duration("bench.warmup", "1s"), duration("bench.measure", "3s"),
-                integer("bench.warmup-rounds", 1), integer("bench.rounds", 3), integer("bench.threads", 16),
+        return new Settings(duration("bench.warmup", "1s"), duration("bench.measure", "2s"),
+                integer("bench.warmup-rounds", 1), integer("bench.rounds", 5), integer("bench.threads", 16),
                 integer("bench.clients", 4), integer("bench.keys", 10_000), integer("bench.memory-keys", 200),
                 duration("bench.accuracy", "3s"), integer("bench.jmh.warmups", 8), duration("bench.jmh.warmup", "1s"),
                 integer("bench.jmh.iterations", 8), duration("bench.jmh.iteration", "500ms"),
