@@ -818,6 +818,47 @@ abstract class AbstractLockTemplateContractTest {
     }
 
     @Test
+    void aThreadWaitingForAnotherProcessesLockIsParkedNotSpinning() throws Exception {
+        LockTemplate holder = newProcess();
+        LockHandle held = holder.lock(this.key);
+        LockTemplate waiting = newProcess();
+        java.util.concurrent.atomic.AtomicReference<Thread> waiter = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.CompletableFuture<LockResult> waited = java.util.concurrent.CompletableFuture
+            .supplyAsync(() -> {
+                waiter.set(Thread.currentThread());
+                return waiting.acquire(this.key, waiting.defaults().withTimeout(Duration.ofSeconds(20))
+                    .withRetryAfter(Duration.ofSeconds(5)));
+            });
+        awaitUntil(() -> waiter.get() != null);
+        Thread.sleep(300); // it tried, and now waits for the release (or its next try, 5 s away)
+        int parked = 0;
+        for (int i = 0; i < 50; i++) {
+            Thread.State state = waiter.get().getState();
+            if (state == Thread.State.TIMED_WAITING || state == Thread.State.WAITING) {
+                parked++;
+            }
+            Thread.sleep(5);
+        }
+        held.close();
+        assertThat(waited.get(20, TimeUnit.SECONDS).acquired()).isTrue();
+        assertThat(parked).as("samples of the waiting thread found parked, of 50").isGreaterThan(25);
+    }
+
+    @Test
+    void aThreadHandedTheLockWithALeaseOtherThanItsOwnRenewsItToItsOwn() throws Exception {
+        LockTemplate template = newProcess();
+        LockHandle held = template.lock(this.key); // 30 s
+        java.util.concurrent.CompletableFuture<Duration> leaseLeft = java.util.concurrent.CompletableFuture
+            .supplyAsync(() -> template.execute(this.key, template.defaults().withExpires(Duration.ofSeconds(20))
+                .withTimeout(Duration.ofSeconds(10)), () -> template.heldLocks().get(0).leaseLeft()));
+        awaitUntil(() -> Integer.valueOf(1).equals(template.waitingThreads().get(this.key)));
+        held.close(); // handed to the waiting thread with this hold's 30 s lease
+        assertThat(leaseLeft.get(20, TimeUnit.SECONDS)).as("its own 20 s, confirmed in the store")
+            .isLessThanOrEqualTo(Duration.ofSeconds(20))
+            .isGreaterThan(Duration.ofSeconds(15));
+    }
+
+    @Test
     void aStoreRefusesToRenewForAnOwnerWhoseLeaseRanOutAndWhoseLockAnotherOwnerTook() throws Exception {
         LockStore store = track(newStore());
         assertThat(store.tryAcquire(this.key, "first-owner", Duration.ofMillis(100)).acquired()).isTrue();

@@ -163,6 +163,36 @@ class AcquisitionStoreFailuresTest {
         }
     }
 
+    @Test
+    void aCallCountsOnlyTheStoreFailuresSinceItCameToTheKey() throws Exception {
+        FailingAcquisitions store = new FailingAcquisitions(Integer.MAX_VALUE, true);
+        store.pause = Duration.ofMillis(200);
+        LockTemplate template = template(store);
+        ExecutorService first = Executors.newSingleThreadExecutor();
+        try {
+            Future<LockHandle> failing = first.submit(() -> template.lock("down",
+                    LockOptions.defaults().withTimeout(Duration.ofSeconds(60))));
+            long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (store.failed.get() < 2 && System.nanoTime() < giveUp) {
+                Thread.sleep(5);
+            }
+            // comes while the first thread's calls fail: at least one of them failed before, at most 3 follow,
+            // then its own 4 fail
+            assertThatThrownBy(() -> template.lock("down", LockOptions.defaults().withTimeout(Duration.ofSeconds(30))))
+                .isInstanceOfSatisfying(LockAcquisitionException.class, ex -> {
+                    assertThat(ex.getReason()).isEqualTo(Reason.STORE_UNAVAILABLE);
+                    java.util.regex.Matcher count = java.util.regex.Pattern.compile("(\\d+) attempts failed")
+                        .matcher(ex.getMessage());
+                    assertThat(count.find()).as(ex.getMessage()).isTrue();
+                    assertThat(Integer.parseInt(count.group(1))).as(ex.getMessage()).isBetween(4, 7);
+                });
+            assertThatThrownBy(failing::get).hasCauseInstanceOf(LockAcquisitionException.class);
+        }
+        finally {
+            first.shutdownNow();
+        }
+    }
+
     /** Fails the first {@code failures} acquisitions, remembering the owner token of every one sent. */
     private static final class FailingAcquisitions extends ForwardingLockStore {
 
