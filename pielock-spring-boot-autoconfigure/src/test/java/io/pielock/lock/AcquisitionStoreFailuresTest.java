@@ -29,9 +29,28 @@ class AcquisitionStoreFailuresTest {
 
     private final List<LockTemplate> templates = new CopyOnWriteArrayList<>();
 
+    /** Another thread of the same JVM, for calls that must be under way while the test's thread calls. */
+    private final ExecutorService elsewhere = Executors.newSingleThreadExecutor();
+
     @AfterEach
     void close() {
+        this.elsewhere.shutdownNow();
         this.templates.forEach(LockTemplate::close);
+    }
+
+    /**
+     * Starts {@code template.lock(key)} (60 s timeout) on another thread, and returns once that call has sent
+     * {@code sent} acquisitions to the store.
+     */
+    private Future<LockHandle> lockElsewhere(LockTemplate template, String key, FailingAcquisitions store, int sent)
+            throws InterruptedException {
+        Future<LockHandle> call = this.elsewhere.submit(() -> template.lock(key,
+                LockOptions.defaults().withTimeout(Duration.ofSeconds(60))));
+        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (store.tokens.size() < sent && System.nanoTime() < giveUp) {
+            Thread.sleep(5);
+        }
+        return call;
     }
 
     private LockTemplate template(LockStore store) {
@@ -114,26 +133,15 @@ class AcquisitionStoreFailuresTest {
         FailingAcquisitions store = new FailingAcquisitions(Integer.MAX_VALUE, true);
         store.pause = Duration.ofMillis(200);
         LockTemplate template = template(store);
-        ExecutorService first = Executors.newSingleThreadExecutor();
-        try {
-            // the first thread's call and its three resends take well over a second
-            Future<LockHandle> failing = first.submit(() -> template.lock("down",
-                    LockOptions.defaults().withTimeout(Duration.ofSeconds(60))));
-            long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (store.tokens.isEmpty() && System.nanoTime() < giveUp) {
-                Thread.sleep(5);
-            }
-            assertThatThrownBy(() -> template.lock("down", LockOptions.defaults()
-                .withTimeout(Duration.ofMillis(600))))
-                .isInstanceOfSatisfying(LockAcquisitionException.class,
-                        ex -> assertThat(ex.getReason()).isEqualTo(Reason.TIMEOUT))
-                .hasMessageContaining("attempts failed")
-                .hasCauseReference(store.failure);
-            assertThatThrownBy(failing::get).hasCauseInstanceOf(LockAcquisitionException.class);
-        }
-        finally {
-            first.shutdownNow();
-        }
+        // the first thread's call and its three resends take well over a second
+        Future<LockHandle> failing = lockElsewhere(template, "down", store, 1);
+        assertThatThrownBy(() -> template.lock("down", LockOptions.defaults()
+            .withTimeout(Duration.ofMillis(600))))
+            .isInstanceOfSatisfying(LockAcquisitionException.class,
+                    ex -> assertThat(ex.getReason()).isEqualTo(Reason.TIMEOUT))
+            .hasMessageContaining("attempts failed")
+            .hasCauseReference(store.failure);
+        assertThatThrownBy(failing::get).hasCauseInstanceOf(LockAcquisitionException.class);
         assertThat(template.localGateCount()).isZero();
     }
 
@@ -142,25 +150,14 @@ class AcquisitionStoreFailuresTest {
         FailingAcquisitions store = new FailingAcquisitions(1, false);
         store.pause = Duration.ofMillis(500);
         LockTemplate template = template(store);
-        ExecutorService first = Executors.newSingleThreadExecutor();
-        try {
-            Future<LockHandle> failing = first.submit(() -> template.lock("gate",
-                    LockOptions.defaults().withTimeout(Duration.ofSeconds(60))));
-            long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (store.tokens.isEmpty() && System.nanoTime() < giveUp) {
-                Thread.sleep(5);
-            }
-            // queued behind the first thread's store call, which fails meanwhile: the gate is this thread's then
-            LockResult result = template.acquire("gate", LockOptions.defaults().withTimeout(Duration.ofSeconds(10)));
-            assertThat(result.acquired()).as("acquired once the failed call let go of the gate: %s", result.message())
-                .isTrue();
-            assertThatThrownBy(failing::get).hasCauseInstanceOf(LockAcquisitionException.class);
-            assertThat(store.tokens).as("the failed call, then this one").hasSize(2);
-            assertThat(template.release("gate").released()).isTrue();
-        }
-        finally {
-            first.shutdownNow();
-        }
+        Future<LockHandle> failing = lockElsewhere(template, "gate", store, 1);
+        // queued behind the first thread's store call, which fails meanwhile: the gate is this thread's then
+        LockResult result = template.acquire("gate", LockOptions.defaults().withTimeout(Duration.ofSeconds(10)));
+        assertThat(result.acquired()).as("acquired once the failed call let go of the gate: %s", result.message())
+            .isTrue();
+        assertThatThrownBy(failing::get).hasCauseInstanceOf(LockAcquisitionException.class);
+        assertThat(store.tokens).as("the failed call, then this one").hasSize(2);
+        assertThat(template.release("gate").released()).isTrue();
     }
 
     @Test
@@ -168,29 +165,18 @@ class AcquisitionStoreFailuresTest {
         FailingAcquisitions store = new FailingAcquisitions(Integer.MAX_VALUE, true);
         store.pause = Duration.ofMillis(200);
         LockTemplate template = template(store);
-        ExecutorService first = Executors.newSingleThreadExecutor();
-        try {
-            Future<LockHandle> failing = first.submit(() -> template.lock("down",
-                    LockOptions.defaults().withTimeout(Duration.ofSeconds(60))));
-            long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (store.failed.get() < 2 && System.nanoTime() < giveUp) {
-                Thread.sleep(5);
-            }
-            // comes while the first thread's calls fail: at least one of them failed before, at most 3 follow,
-            // then its own 4 fail
-            assertThatThrownBy(() -> template.lock("down", LockOptions.defaults().withTimeout(Duration.ofSeconds(30))))
-                .isInstanceOfSatisfying(LockAcquisitionException.class, ex -> {
-                    assertThat(ex.getReason()).isEqualTo(Reason.STORE_UNAVAILABLE);
-                    java.util.regex.Matcher count = java.util.regex.Pattern.compile("(\\d+) attempts failed")
-                        .matcher(ex.getMessage());
-                    assertThat(count.find()).as(ex.getMessage()).isTrue();
-                    assertThat(Integer.parseInt(count.group(1))).as(ex.getMessage()).isBetween(4, 7);
-                });
-            assertThatThrownBy(failing::get).hasCauseInstanceOf(LockAcquisitionException.class);
-        }
-        finally {
-            first.shutdownNow();
-        }
+        Future<LockHandle> failing = lockElsewhere(template, "down", store, 2);
+        // comes while the first thread's calls fail: at least one of them failed before, at most 3 follow,
+        // then its own 4 fail
+        assertThatThrownBy(() -> template.lock("down", LockOptions.defaults().withTimeout(Duration.ofSeconds(30))))
+            .isInstanceOfSatisfying(LockAcquisitionException.class, ex -> {
+                assertThat(ex.getReason()).isEqualTo(Reason.STORE_UNAVAILABLE);
+                java.util.regex.Matcher count = java.util.regex.Pattern.compile("(\\d+) attempts failed")
+                    .matcher(ex.getMessage());
+                assertThat(count.find()).as(ex.getMessage()).isTrue();
+                assertThat(Integer.parseInt(count.group(1))).as(ex.getMessage()).isBetween(4, 7);
+            });
+        assertThatThrownBy(failing::get).hasCauseInstanceOf(LockAcquisitionException.class);
     }
 
     /** Fails the first {@code failures} acquisitions, remembering the owner token of every one sent. */
