@@ -42,6 +42,14 @@ final class ScriptRunner {
     }
 
     /**
+     * A call failed: on Redis Cluster the slot's master may have failed over, so the client reads the topology
+     * again.
+     */
+    void callFailed() {
+        this.topology.callFailed();
+    }
+
+    /**
      * Runs a script (by SHA, by text if the server lacks it).
      * @param script the script
      * @param returnType how to read its reply
@@ -50,14 +58,6 @@ final class ScriptRunner {
      * @param <R> the reply type ({@code Long} for {@code INTEGER}, {@code List<Object>} for {@code MULTI})
      * @return the reply
      */
-    /**
-     * A call failed: on Redis Cluster the slot's master may have failed over, so the client reads the topology
-     * again.
-     */
-    void callFailed() {
-        this.topology.callFailed();
-    }
-
     <R> R run(LuaScript<?> script, ReturnType returnType, int numKeys, byte[][] keysAndArgs) {
         this.promotions.follow();
         if (!this.sharesNativeConnection) {
