@@ -146,6 +146,28 @@ class AcquisitionStoreFailuresTest {
     }
 
     @Test
+    void aThreadThatGivesUpBehindFailingCallsCountsOnlyTheFailuresSinceItCame() throws Exception {
+        FailingAcquisitions store = new FailingAcquisitions(Integer.MAX_VALUE, true);
+        // each call fails after 400 ms: the first thread's four end about 2 s after its first was sent
+        store.pause = Duration.ofMillis(400);
+        LockTemplate template = template(store);
+        // comes once the first thread's first call has failed and its resend is under way (about 0.45 s in), and
+        // gives up at the gate, in the middle of the resends
+        Future<LockHandle> failing = lockElsewhere(template, "down", store, 2);
+        assertThatThrownBy(() -> template.lock("down", LockOptions.defaults().withTimeout(Duration.ofMillis(800))))
+            .isInstanceOfSatisfying(LockAcquisitionException.class, ex -> {
+                assertThat(ex.getReason()).isEqualTo(Reason.TIMEOUT);
+                java.util.regex.Matcher count = java.util.regex.Pattern.compile("(\\d+) attempts failed")
+                    .matcher(ex.getMessage());
+                assertThat(count.find()).as(ex.getMessage()).isTrue();
+                // at least the first failure came before this thread did
+                assertThat(Integer.parseInt(count.group(1))).as(ex.getMessage())
+                    .isBetween(1, store.failed.get() - 1);
+            });
+        assertThatThrownBy(failing::get).hasCauseInstanceOf(LockAcquisitionException.class);
+    }
+
+    @Test
     void aThreadQueuedBehindAStoreCallThatFailedGoesOnToTheStoreWhenItFails() throws Exception {
         FailingAcquisitions store = new FailingAcquisitions(1, false);
         store.pause = Duration.ofMillis(500);
