@@ -53,6 +53,14 @@ class AcquisitionStoreFailuresTest {
         return call;
     }
 
+    /** @return how many failed store calls the exception's message reports ("N attempts failed") */
+    private static int failuresReported(LockAcquisitionException ex) {
+        java.util.regex.Matcher count = java.util.regex.Pattern.compile("(\\d+) attempts failed")
+            .matcher(ex.getMessage());
+        assertThat(count.find()).as("a count of failed attempts in: %s", ex.getMessage()).isTrue();
+        return Integer.parseInt(count.group(1));
+    }
+
     private LockTemplate template(LockStore store) {
         LockTemplate template = new LockTemplate(store);
         this.templates.add(template);
@@ -157,12 +165,8 @@ class AcquisitionStoreFailuresTest {
         assertThatThrownBy(() -> template.lock("down", LockOptions.defaults().withTimeout(Duration.ofMillis(800))))
             .isInstanceOfSatisfying(LockAcquisitionException.class, ex -> {
                 assertThat(ex.getReason()).isEqualTo(Reason.TIMEOUT);
-                java.util.regex.Matcher count = java.util.regex.Pattern.compile("(\\d+) attempts failed")
-                    .matcher(ex.getMessage());
-                assertThat(count.find()).as(ex.getMessage()).isTrue();
                 // at least the first failure came before this thread did
-                assertThat(Integer.parseInt(count.group(1))).as(ex.getMessage())
-                    .isBetween(1, store.failed.get() - 1);
+                assertThat(failuresReported(ex)).as(ex.getMessage()).isBetween(1, store.failed.get() - 1);
             });
         assertThatThrownBy(failing::get).hasCauseInstanceOf(LockAcquisitionException.class);
     }
@@ -193,10 +197,7 @@ class AcquisitionStoreFailuresTest {
         assertThatThrownBy(() -> template.lock("down", LockOptions.defaults().withTimeout(Duration.ofSeconds(30))))
             .isInstanceOfSatisfying(LockAcquisitionException.class, ex -> {
                 assertThat(ex.getReason()).isEqualTo(Reason.STORE_UNAVAILABLE);
-                java.util.regex.Matcher count = java.util.regex.Pattern.compile("(\\d+) attempts failed")
-                    .matcher(ex.getMessage());
-                assertThat(count.find()).as(ex.getMessage()).isTrue();
-                assertThat(Integer.parseInt(count.group(1))).as(ex.getMessage()).isBetween(4, 7);
+                assertThat(failuresReported(ex)).as(ex.getMessage()).isBetween(4, 7);
             });
         assertThatThrownBy(failing::get).hasCauseInstanceOf(LockAcquisitionException.class);
     }
