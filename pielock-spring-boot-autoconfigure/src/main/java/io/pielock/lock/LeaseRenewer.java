@@ -127,11 +127,14 @@ final class LeaseRenewer implements AutoCloseable {
         logger.warn(LockPolicy.Releases.lostLog(hold.key(), hold.fencingToken(), reason));
     }
 
-    /** Stops renewing, and waits briefly for a renewal in flight to finish (it may be blocked on the store). */
+    /**
+     * Stops renewing, and waits briefly for a renewal in flight to finish (it may be blocked on the store). A scan
+     * under way finishes (renewing what is due), then the thread leaves its loop; the holds it no longer renews go
+     * to the garbage collector with this renewer.
+     */
     @Override
     public void close() {
         this.closed = true;
-        this.holds.clear();
         LockSupport.unpark(this.thread);
         try {
             this.thread.join(CLOSE_WAIT.toMillis());

@@ -1,8 +1,11 @@
 package io.pielock.lock;
 
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -71,6 +74,26 @@ class LeaseRenewalFailuresTest {
         assertThat(renewing.await(20, TimeUnit.SECONDS)).as("a renewal under way").isTrue();
         template.close();
         assertThat(renewed).as("the renewal in flight finished before close returned").isTrue();
+    }
+
+    @Test
+    void closingTheTemplateEndsItsRenewalThreadBeforeItReturns() throws Exception {
+        Set<Thread> before = renewalThreads();
+        LockTemplate template = new LockTemplate(this.real);
+        Set<Thread> started = renewalThreads();
+        started.removeAll(before);
+        assertThat(started).as("the template's renewal thread").hasSize(1);
+        Thread renewal = started.iterator().next();
+        // the thread now sleeps until a renewal is due: a third of the 30 s lease from the lock on
+        assertThat(template.lock("renewed-until-close").release().released()).isTrue();
+        template.close();
+        assertThat(renewal.isAlive()).as("the renewal thread is still running after close returned").isFalse();
+    }
+
+    private static Set<Thread> renewalThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+            .filter(thread -> thread.getName().startsWith("pielock-renewal-"))
+            .collect(Collectors.toCollection(HashSet::new));
     }
 
     @Test
