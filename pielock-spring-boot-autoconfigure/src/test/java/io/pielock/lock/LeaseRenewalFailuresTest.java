@@ -84,8 +84,10 @@ class LeaseRenewalFailuresTest {
         started.removeAll(before);
         assertThat(started).as("the template's renewal thread").hasSize(1);
         Thread renewal = started.iterator().next();
-        // the thread now sleeps until a renewal is due: a third of the 30 s lease from the lock on
         assertThat(template.lock("renewed-until-close").release().released()).isTrue();
+        // close only once the thread sleeps until a renewal is due (seconds away): while it is still awake from the
+        // lock's wake-up call it would see the template closed at its next turn anyway
+        awaitUntil(() -> renewal.getState() == Thread.State.TIMED_WAITING);
         template.close();
         assertThat(renewal.isAlive()).as("the renewal thread is still running after close returned").isFalse();
     }
