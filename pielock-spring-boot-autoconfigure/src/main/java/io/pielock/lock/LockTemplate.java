@@ -390,9 +390,6 @@ public class LockTemplate implements AutoCloseable {
         String token = newToken();
         StoreWaiter waiter = new StoreWaiter(Thread.currentThread(), token, options.expires());
         boolean listening = false;
-        // when the last attempt that found the lock held was sent (the store may have queued this acquisition then,
-        // and may pass it the lock after that)
-        long lastRefusedAt = 0;
         if (!once) {
             // Registered before the first attempt, so a release between attempt and wait still wakes us.
             this.storeWaiters.put(key, waiter);
@@ -431,7 +428,6 @@ public class LockTemplate implements AutoCloseable {
                 if (once) {
                     return Entry.gaveUp(Reason.HELD_ELSEWHERE, gate, failuresBefore);
                 }
-                lastRefusedAt = sentAt;
                 if (tries > 0 && attempt >= tries) {
                     return withdraw(key, token, options, gate, Entry.gaveUp(Reason.TRIES_EXHAUSTED, gate,
                             failuresBefore));
@@ -449,17 +445,10 @@ public class LockTemplate implements AutoCloseable {
                 if (!waitForRelease(waiter, remaining, options.retryAfter(), result.holderTtl())) {
                     return withdraw(key, token, options, gate, Entry.failed(Reason.INTERRUPTED, null));
                 }
-                long fencingToken = waiter.grantedFencingToken;
-                long grantedLease = waiter.grantedLeaseNanos;
-                if (fencingToken != 0 && options.renew() && System.nanoTime() - lastRefusedAt < grantedLease / 2) {
-                    // A release in another process passed the lock to this acquisition: it is ours since then, and
-                    // that was after our last refused attempt was sent, so the lease it was passed on with counts
-                    // from then at the earliest; the renewer extends it to ours once a third of it has passed, so a
-                    // short hold costs no store call. (Without renewal, or long after that, the next attempt
-                    // confirms it instead, restarting our full lease.)
-                    return Entry.acquired(startHold(key, token, fencingToken, options, System.nanoTime(),
-                            lastRefusedAt + grantedLease - options.expires().toNanos(), gate));
-                }
+                // A grant heard (a release in another process passed the lock to this acquisition) only wakes
+                // us: the next attempt confirms it in the store, which answers with the fencing token issued then.
+                // The message alone is not proof: one delivered late (this JVM was paused, say) can name a grant
+                // whose lease ran out, after which the lock went to another owner with a higher token.
             }
         }
         finally {
@@ -746,8 +735,6 @@ public class LockTemplate implements AutoCloseable {
     private void granted(String key, String token, long fencingToken, Duration lease) {
         StoreWaiter waiter = this.storeWaiters.get(key);
         if (waiter != null && waiter.token.equals(token)) {
-            waiter.grantedLeaseNanos = lease.toNanos();
-            waiter.grantedFencingToken = fencingToken;
             waiter.released = true;
             LockSupport.unpark(waiter.thread);
         }
@@ -762,12 +749,6 @@ public class LockTemplate implements AutoCloseable {
         final Duration lease;
 
         volatile boolean released;
-
-        /** Set when a release in another process passed the lock to this waiter; 0 until then. */
-        volatile long grantedFencingToken;
-
-        /** The lease the lock was passed on with (set before {@link #grantedFencingToken}). */
-        volatile long grantedLeaseNanos;
 
         StoreWaiter(Thread thread, String token, Duration lease) {
             this.thread = thread;
