@@ -70,6 +70,13 @@ public interface LockStore {
      * pass locks to waiters ignore it (the default); then waiters take a released lock with their next attempt.
      * The notice is best effort: a waiter that misses it finds the lock its own at its next attempt
      * ({@link #tryAcquire(String, String, Duration, Duration)} then answers acquired).
+     * <p>
+     * A message can also arrive late (a paused JVM, a slow subscriber), naming a grant whose lease has run out
+     * since, and the lock gone to another owner. So such a store answers each waiting attempt that finds the lock
+     * held with the last fencing token issued for the key then ({@link LockAttempt#fencingToken()}), and the
+     * template takes a grant on its message alone only if the grant's token is higher (issued after that attempt
+     * ran, so its lease has not run out while the waiter counts from before) and well within the grant's lease;
+     * otherwise its next attempt confirms the lock.
      * @param listener receives grants
      */
     default void addGrantListener(GrantListener listener) {

@@ -390,6 +390,11 @@ public class LockTemplate implements AutoCloseable {
         String token = newToken();
         StoreWaiter waiter = new StoreWaiter(Thread.currentThread(), token, options.expires());
         boolean listening = false;
+        // The last attempt that found the lock held: when it was sent, and the last fencing token issued for the
+        // lock when it ran (0 if the store did not say). A grant heard later with a higher token was issued after
+        // that attempt (tokens rise), so after it was sent.
+        long lastRefusedAt = 0;
+        long fencingSeen = 0;
         if (!once) {
             // Registered before the first attempt, so a release between attempt and wait still wakes us.
             this.storeWaiters.put(key, waiter);
@@ -428,6 +433,8 @@ public class LockTemplate implements AutoCloseable {
                 if (once) {
                     return Entry.gaveUp(Reason.HELD_ELSEWHERE, gate, failuresBefore);
                 }
+                lastRefusedAt = sentAt;
+                fencingSeen = result.fencingToken();
                 if (tries > 0 && attempt >= tries) {
                     return withdraw(key, token, options, gate, Entry.gaveUp(Reason.TRIES_EXHAUSTED, gate,
                             failuresBefore));
@@ -445,10 +452,20 @@ public class LockTemplate implements AutoCloseable {
                 if (!waitForRelease(waiter, remaining, options.retryAfter(), result.holderTtl())) {
                     return withdraw(key, token, options, gate, Entry.failed(Reason.INTERRUPTED, null));
                 }
-                // A grant heard (a release in another process passed the lock to this acquisition) only wakes
-                // us: the next attempt confirms it in the store, which answers with the fencing token issued then.
-                // The message alone is not proof: one delivered late (this JVM was paused, say) can name a grant
-                // whose lease ran out, after which the lock went to another owner with a higher token.
+                long fencingToken = waiter.grantedFencingToken;
+                long grantedLease = waiter.grantedLeaseNanos;
+                if (fencingSeen != 0 && fencingToken > fencingSeen && options.renew()
+                        && System.nanoTime() - lastRefusedAt < grantedLease / 2) {
+                    // A release in another process passed the lock to this acquisition after our last refused
+                    // attempt ran (its token is higher than the last one issued then), so after it was sent: the
+                    // lease it was passed on with counts from then at the earliest, and half of it is still to
+                    // come. The renewer extends it to ours once a third of it has passed, so a handover costs no
+                    // store call. Otherwise (a message delivered late, naming a grant whose lease may have run out
+                    // and the lock gone on to another owner with a higher token; no renewal; or too long after) the
+                    // next attempt confirms it, with the fencing token issued then.
+                    return Entry.acquired(startHold(key, token, fencingToken, options, System.nanoTime(),
+                            lastRefusedAt + grantedLease - options.expires().toNanos(), gate));
+                }
             }
         }
         finally {
@@ -461,12 +478,6 @@ public class LockTemplate implements AutoCloseable {
         }
     }
 
-    /**
-     * Takes a lock that the previous local holder passed on to this thread: already ours in the store, with its
-     * lease. When this acquisition asks for another lease, or the grant has waited half its lease (its taker was
-     * slow to come), one renewal confirms it and sets this acquisition's lease.
-     * @return the entry, or null if the lock was lost meanwhile (then acquire as usual)
-     */
     /**
      * A waiting acquisition gives up: takes it out of the store's wait queue. If a release passed it the lock just
      * before, it keeps it (a timeout or the last try met the lock on its way) unless the caller was interrupted,
@@ -498,6 +509,12 @@ public class LockTemplate implements AutoCloseable {
         return gaveUp;
     }
 
+    /**
+     * Takes a lock that the previous local holder passed on to this thread: already ours in the store, with its
+     * lease. When this acquisition asks for another lease, or the grant has waited half its lease (its taker was
+     * slow to come), one renewal confirms it and sets this acquisition's lease.
+     * @return the entry, or null if the lock was lost meanwhile (then acquire as usual)
+     */
     private Entry takeGrant(String key, LocalGates.Grant grant, LockOptions options, LocalGates.Gate gate) {
         if (grant.leaseNanos() == options.expires().toNanos()
                 && System.nanoTime() - grant.sentAt() < grant.leaseNanos() / 2) {
@@ -735,6 +752,8 @@ public class LockTemplate implements AutoCloseable {
     private void granted(String key, String token, long fencingToken, Duration lease) {
         StoreWaiter waiter = this.storeWaiters.get(key);
         if (waiter != null && waiter.token.equals(token)) {
+            waiter.grantedLeaseNanos = lease.toNanos();
+            waiter.grantedFencingToken = fencingToken;
             waiter.released = true;
             LockSupport.unpark(waiter.thread);
         }
@@ -749,6 +768,12 @@ public class LockTemplate implements AutoCloseable {
         final Duration lease;
 
         volatile boolean released;
+
+        /** Set when a release in another process passed the lock to this waiter; 0 until then. */
+        volatile long grantedFencingToken;
+
+        /** The lease the lock was passed on with (set before {@link #grantedFencingToken}). */
+        volatile long grantedLeaseNanos;
 
         StoreWaiter(Thread thread, String token, Duration lease) {
             this.thread = thread;

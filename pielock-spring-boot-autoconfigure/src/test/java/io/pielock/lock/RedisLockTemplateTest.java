@@ -113,7 +113,7 @@ class RedisLockTemplateTest extends AbstractLockTemplateContractTest {
     }
 
     @Test
-    void aWaiterPassedTheLockConfirmsItWithOneAttemptAndHoldsItWithItsOwnLease() throws Exception {
+    void aWaiterPassedTheLockTakesItWithoutAnotherAttemptAndRenewsItToItsOwnLease() throws Exception {
         LockTemplate holder = newProcess();
         LockHandle held = holder.lock(this.key);
         java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
@@ -124,25 +124,90 @@ class RedisLockTemplateTest extends AbstractLockTemplateContractTest {
                 return super.tryAcquire(key, token, lease, retryWithin);
             }
         };
-        // a fallback poll far beyond the test: only the release's grant can have woken it
+        // its fallback poll (2 s) comes after the release: the grant heard wakes it. It promised to try again
+        // within 2 s (and as long again), so the lock is passed to it with a short lease: 5 s, not its 30 s
         LockTemplate waiter = track(new LockTemplate(counted,
-                LockOptions.defaults().withRetryAfter(Duration.ofSeconds(60))));
+                LockOptions.defaults().withRetryAfter(Duration.ofSeconds(2))));
         String lockKey = "pielock:lock:{" + this.key + "}";
-        java.util.concurrent.CompletableFuture<Long> leaseLeft = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CompletableFuture<Long> passedOnLease = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CompletableFuture<Long> renewedLease = new java.util.concurrent.CompletableFuture<>();
         java.util.concurrent.CompletableFuture<Long> fencing = java.util.concurrent.CompletableFuture.supplyAsync(
                 () -> waiter.execute(this.key, () -> {
-                    // passed on with a short lease (3 s); the confirming attempt set the holder's own 30 s
-                    leaseLeft.complete(redis().getExpire(lockKey, java.util.concurrent.TimeUnit.MILLISECONDS));
+                    StringRedisTemplate redis = redis();
+                    passedOnLease.complete(redis.getExpire(lockKey, java.util.concurrent.TimeUnit.MILLISECONDS));
+                    long giveUp = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                    long ttl;
+                    do {
+                        ttl = redis.getExpire(lockKey, java.util.concurrent.TimeUnit.MILLISECONDS);
+                    }
+                    while (ttl < 20_000 && System.nanoTime() < giveUp);
+                    renewedLease.complete(ttl);
                     return LockContext.current().fencingToken();
                 }));
         awaitQueued(1);
         Thread.sleep(300); // it subscribes to the lock's releases, tries once more, then waits
         held.close();
-        assertThat(fencing.get(20, java.util.concurrent.TimeUnit.SECONDS)).isGreaterThan(held.fencingToken());
-        assertThat(attempts.get())
-            .as("the attempt that found the lock held, the one once subscribed, and the one confirming the grant")
-            .isEqualTo(3);
-        assertThat(leaseLeft.get()).as("the holder's own lease").isGreaterThan(20_000L);
+        assertThat(fencing.get(30, java.util.concurrent.TimeUnit.SECONDS)).isGreaterThan(held.fencingToken());
+        assertThat(attempts.get()).as("the attempt that found the lock held and the one once subscribed: the grant"
+                + " heard needs no attempt of its own").isEqualTo(2);
+        assertThat(passedOnLease.get()).as("the short lease the lock was passed on with").isBetween(1L, 5_000L);
+        assertThat(renewedLease.get()).as("renewed to the holder's own lease").isGreaterThan(20_000L);
+    }
+
+    @Test
+    void aGrantHeardLateAfterTheLockWentToAnotherOwnerIsNotTaken() throws Exception {
+        LockTemplate holder = newProcess();
+        LockHandle held = holder.lock(this.key);
+        List<Runnable> heardLate = new CopyOnWriteArrayList<>();
+        java.util.concurrent.CountDownLatch paused = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch resumed = new java.util.concurrent.CountDownLatch(1);
+        LockStore late = new ForwardingLockStore(newStore()) {
+            @Override
+            public void addGrantListener(GrantListener listener) {
+                // grants reach the template only when the test says so
+                super.addGrantListener((key, token, fencingToken, lease) -> heardLate
+                    .add(() -> listener.granted(key, token, fencingToken, lease)));
+            }
+
+            @Override
+            public LockAttempt tryAcquire(String key, String token, Duration lease, Duration retryWithin) {
+                if (!heardLate.isEmpty() && paused.getCount() > 0) {
+                    // the waiter's JVM stops, its next attempt not yet sent (as if paused)
+                    paused.countDown();
+                    try {
+                        resumed.await();
+                    }
+                    catch (InterruptedException ex) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return super.tryAcquire(key, token, lease, retryWithin);
+            }
+        };
+        LockTemplate waiter = track(new LockTemplate(late,
+                LockOptions.defaults().withRetryAfter(Duration.ofSeconds(1))));
+        java.util.concurrent.CompletableFuture<Long> fencing = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> waiter.execute(this.key, () -> LockContext.current().fencingToken()));
+        awaitQueued(1);
+        Thread.sleep(300); // it subscribes to the lock's releases, tries once more, then waits
+        held.close(); // passes the lock to the waiter; the grant is not heard yet
+        long giveUp = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (heardLate.isEmpty() && System.nanoTime() < giveUp) {
+            Thread.sleep(5);
+        }
+        assertThat(heardLate).as("the grant published").hasSize(1);
+        assertThat(paused.await(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        // while the waiter is paused, the lease it was passed the lock with runs out, and another process takes it
+        redis().delete("pielock:lock:{" + this.key + "}");
+        LockHandle other = newProcess().lock(this.key);
+        resumed.countDown(); // its attempt finds the lock held (and reports the other owner's fencing token)
+        awaitQueued(1);
+        heardLate.get(0).run(); // then the old grant's message arrives
+        Thread.sleep(300); // (taken on the message, the lock would now be the waiter's too)
+        other.close(); // passes the lock to the waiter, for real
+        assertThat(fencing.get(30, java.util.concurrent.TimeUnit.SECONDS))
+            .as("the waiter held the lock only after the other owner, with a higher fencing token")
+            .isGreaterThan(other.fencingToken());
     }
 
     @Test

@@ -192,13 +192,17 @@ public class RedisLockStore implements LockStore, DisposableBean {
         return attempt(reply);
     }
 
-    /** @return the outcome an acquisition script answered: {@code [1, fencingToken]} or {@code [0, holderTtl]} */
+    /**
+     * @return the outcome an acquisition script answered: {@code [1, fencingToken]} or
+     *         {@code [0, holderTtl(, lastFencingToken)]}
+     */
     static LockAttempt attempt(List<?> reply) {
         if (((Number) reply.get(0)).longValue() == 1L) {
             return LockAttempt.acquired(((Number) reply.get(1)).longValue());
         }
         long ttl = ((Number) reply.get(1)).longValue();
-        return LockAttempt.heldElsewhere(ttl >= 0 ? Duration.ofMillis(ttl) : null);
+        long lastFencingToken = (reply.size() > 2) ? ((Number) reply.get(2)).longValue() : 0;
+        return LockAttempt.heldElsewhere(ttl >= 0 ? Duration.ofMillis(ttl) : null, lastFencingToken);
     }
 
     /** @return how many replicas must acknowledge each acquisition; {@code 0} does not wait */

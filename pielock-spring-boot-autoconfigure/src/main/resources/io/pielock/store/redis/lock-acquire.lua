@@ -5,7 +5,9 @@
 -- ARGV[3] 0 for a single attempt, else how long (ms) the caller stays queued if the lock is held elsewhere (it
 -- promises to try again within that time), ARGV[4] 1 if the caller takes grants (a release may give it the lock and
 -- tell it so), 0 if it only wants to hear of the release
--- Returns {1, fencing token} when acquired, {0, holder's remaining lease in ms} when held elsewhere.
+-- Returns {1, fencing token} when acquired, {0, holder's remaining lease in ms} when held elsewhere; to a caller
+-- that takes grants, {0, holder's remaining lease in ms, last fencing token issued (0 if the counter is gone)}: a
+-- grant message with a higher token was issued after this attempt.
 if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
     if ARGV[3] ~= '0' then
         redis.call('HDEL', KEYS[3], ARGV[1])
@@ -23,5 +25,8 @@ if holder == ARGV[1] then
 end
 if ARGV[3] ~= '0' then
     enqueue_waiter(KEYS[3], ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4] or '0')
+    if ARGV[4] == '1' then
+        return {0, redis.call('PTTL', KEYS[1]), tonumber(redis.call('GET', KEYS[2]) or '0')}
+    end
 end
 return {0, redis.call('PTTL', KEYS[1])}
