@@ -24,6 +24,7 @@ import com.sun.management.OperatingSystemMXBean;
 import io.pielock.benchmark.contender.CostVariant;
 import io.pielock.benchmark.contender.CostVariants;
 import io.pielock.benchmark.contender.RedisEndpoint;
+import io.pielock.benchmark.measure.Percentiles;
 import io.pielock.benchmark.measure.RedisAdmin;
 import io.pielock.benchmark.report.MachineFacts;
 import io.pielock.test.RedisServer;
@@ -53,8 +54,9 @@ public final class CostBreakdownMain {
      * @throws Exception if the run cannot be made
      */
     public static void main(String[] args) throws Exception {
-        Options options = new Options(integer("bench.threads", 16), duration("bench.warmup", 5),
-                duration("bench.measure", 8), integer("bench.rounds", 3), integer("bench.keys", 10_000),
+        Options options = new Options(Settings.integer("bench.threads", 16), Settings.duration("bench.warmup", "5s"),
+                Settings.duration("bench.measure", "8s"), Settings.integer("bench.rounds", 3),
+                Settings.integer("bench.keys", 10_000),
                 System.getProperty("bench.revision", "unknown"));
         long started = System.nanoTime();
         Results results = run(options, System.out::println);
@@ -230,8 +232,7 @@ public final class CostBreakdownMain {
     private static String figure(List<Sample> samples, ToDoubleFunction<Sample> figure, String format) {
         double[] values = samples.stream().mapToDouble(figure).sorted().toArray();
         int n = values.length;
-        double median = (n % 2 == 1) ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-        String text = String.format(Locale.ROOT, format, median);
+        String text = String.format(Locale.ROOT, format, Percentiles.median(values));
         return (n == 1) ? text : text + " (" + String.format(Locale.ROOT, format, values[0]) + "–"
                 + String.format(Locale.ROOT, format, values[n - 1]) + ")";
     }
@@ -254,18 +255,5 @@ public final class CostBreakdownMain {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted", ex);
         }
-    }
-
-    private static int integer(String property, int defaultValue) {
-        return Integer.parseInt(System.getProperty(property, Integer.toString(defaultValue)).trim());
-    }
-
-    /** A duration property in whole seconds ("5s" or "5"), or milliseconds ("500ms"). */
-    private static Duration duration(String property, int defaultSeconds) {
-        String text = System.getProperty(property, defaultSeconds + "s").trim().toLowerCase(Locale.ROOT);
-        if (text.endsWith("ms")) {
-            return Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
-        }
-        return Duration.ofSeconds(Long.parseLong(text.endsWith("s") ? text.substring(0, text.length() - 1) : text));
     }
 }

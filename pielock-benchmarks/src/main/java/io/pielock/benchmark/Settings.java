@@ -118,7 +118,8 @@ public record Settings(Duration warmup, Duration measure, int warmUpRounds, int 
         return (duration.toMillis() % 1000 == 0) ? duration.toSeconds() + " s" : duration.toMillis() + " ms";
     }
 
-    private static Duration duration(String property, String defaultValue) {
+    /** A duration property (500ms, 3s, 1m), or a clear error naming it; shared with the cost breakdown. */
+    static Duration duration(String property, String defaultValue) {
         String text = System.getProperty(property, defaultValue).trim().toLowerCase(Locale.ROOT);
         Matcher matcher = DURATION.matcher(text);
         if (!matcher.matches()) {
@@ -132,7 +133,8 @@ public record Settings(Duration warmup, Duration measure, int warmUpRounds, int 
         };
     }
 
-    private static int integer(String property, int defaultValue) {
+    /** A whole-number property, or a clear error naming it; shared with the cost breakdown. */
+    static int integer(String property, int defaultValue) {
         String text = System.getProperty(property);
         try {
             return (text == null) ? defaultValue : Integer.parseInt(text.trim());

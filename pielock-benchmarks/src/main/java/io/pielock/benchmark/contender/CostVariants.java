@@ -1,13 +1,9 @@
 package io.pielock.benchmark.contender;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
-import java.util.function.IntFunction;
 
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.ReturnType;
@@ -76,11 +72,10 @@ public final class CostVariants {
     private static CostVariant lock(String name, LockContender contender) {
         return new CostVariant(name, CostVariant.LOCK, redis -> {
             LockClient client = contender.connect(redis);
-            IntFunction<String> keys = thread -> "own" + thread;
             return new CostVariant.Running() {
                 @Override
                 public void once(int thread, int random) {
-                    client.lock(keys.apply(thread)).unlock();
+                    client.lock("own" + thread).unlock();
                 }
 
                 @Override
@@ -146,7 +141,7 @@ public final class CostVariants {
                 String... scripts) {
             StringBuilder text = new StringBuilder();
             for (String script : scripts) {
-                text.append(read(script));
+                text.append(FloorScripts.read("/io/pielock/store/redis/" + script));
             }
             this.client = RedisClient.create(endpoint.uri());
             this.connection = this.client.connect(ByteArrayCodec.INSTANCE);
@@ -167,19 +162,6 @@ public final class CostVariants {
         public void close() {
             this.connection.close();
             this.client.shutdown();
-        }
-
-        private static String read(String name) {
-            String path = "/io/pielock/store/redis/" + name;
-            try (InputStream in = DirectScript.class.getResourceAsStream(path)) {
-                if (in == null) {
-                    throw new IllegalStateException("pielock's script " + path + " is not on the class path");
-                }
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            }
-            catch (IOException ex) {
-                throw new UncheckedIOException(ex);
-            }
         }
     }
 

@@ -15,11 +15,15 @@ final class FloorScripts {
     private FloorScripts() {
     }
 
-    private static String read(String name) {
+    /**
+     * @param name a script's file name beside this class, or an absolute class-path name ({@code /io/…})
+     * @return its text
+     */
+    static String read(String name) {
         try (InputStream in = FloorScripts.class.getResourceAsStream(name)) {
             if (in == null) {
-                throw new IllegalStateException("Missing script resource " + name + " beside "
-                        + FloorScripts.class.getName());
+                throw new IllegalStateException("Missing script resource " + name + " (relative names are beside "
+                        + FloorScripts.class.getName() + ")");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
