@@ -20,7 +20,8 @@ import io.pielock.lock.LockAcquisitionException.Reason;
  * <p>
  * Cancellation leaves nothing behind: a queued or waiting acquisition leaves the queue and drops its timer at
  * once; one whose store call is in flight lets the call answer (cancelling would not unsend it) and releases a
- * lock it was given.
+ * lock it was given; one cancelled after it was granted, before its handle reached the subscriber, releases the
+ * handle itself, since Reactor drops (rather than discards) a value that races with a cancel on another thread.
  */
 final class ReactiveAcquisition {
 
@@ -33,6 +34,11 @@ final class ReactiveAcquisition {
         STORE,
         /** Waiting for a release or a timer. */
         WAITING,
+        /**
+         * Granted by the store; the handle is handed to the subscriber. A cancel from here on means the handle
+         * never got there: the sink calls {@link #cancel()} only if the cancel beat the value.
+         */
+        GRANTED,
         /** Acquired, failed or cancelled: nothing more happens. */
         DONE
     }
@@ -87,6 +93,10 @@ final class ReactiveAcquisition {
 
     // guarded by this
     private boolean cancelled;
+
+    /** The handle handed to the subscriber (state GRANTED), for a cancel that beat it there to release. */
+    // guarded by this
+    private ReactiveLockHandle handle;
 
     ReactiveAcquisition(ReactiveLockTemplate template, String key, LockOptions options,
             MonoSink<ReactiveLockHandle> sink, LockObserver.Acquisition observed) {
@@ -304,7 +314,7 @@ final class ReactiveAcquisition {
         boolean wasCancelled;
         synchronized (this) {
             wasCancelled = this.cancelled;
-            this.state = State.DONE;
+            this.state = wasCancelled ? State.DONE : State.GRANTED;
         }
         if (wasCancelled) {
             // cancelled while the store gave it: give it back, so no lock is left held by nobody
@@ -313,26 +323,39 @@ final class ReactiveAcquisition {
             return;
         }
         stopWaiting();
-        ReactiveLockHandle handle;
+        ReactiveLockHandle granted;
         try {
-            handle = new ReactiveLockHandle(this.template.startHold(this.key, this.token, fencingToken,
+            granted = new ReactiveLockHandle(this.template.startHold(this.key, this.token, fencingToken,
                     this.options, sentAt, this.gate));
         }
         catch (RuntimeException | Error ex) {
+            synchronized (this) {
+                this.state = State.DONE;
+            }
             this.template.releaseQuietly(this.key, this.token);
             letGo();
             this.observed.failed(Reason.STORE_UNAVAILABLE, ex);
             this.sink.error(ex);
             return;
         }
+        boolean cancelledMeanwhile;
+        synchronized (this) {
+            cancelledMeanwhile = this.cancelled;
+            this.handle = cancelledMeanwhile ? null : granted;
+        }
         this.observed.acquired();
-        // a cancel racing with this is handled by the template's discard hook, which releases the handle
-        this.sink.success(handle);
+        if (cancelledMeanwhile) {
+            // cancelled while the hold was set up: nobody will receive the handle, so nobody else releases it
+            granted.release().subscribe();
+            return;
+        }
+        this.sink.success(granted);
     }
 
     private void cancel() {
         State was;
         Disposable planned;
+        ReactiveLockHandle undelivered;
         synchronized (this) {
             if (this.state == State.DONE) {
                 return;
@@ -341,12 +364,23 @@ final class ReactiveAcquisition {
             was = this.state;
             planned = this.timer;
             this.timer = null;
+            undelivered = this.handle;
+            this.handle = null;
             if (was != State.STORE) {
                 this.state = State.DONE;
             }
         }
         if (planned != null) {
             planned.dispose();
+        }
+        if (was == State.GRANTED) {
+            // The sink calls this after the grant only if the cancel beat the handle to the subscriber: Reactor
+            // then drops the handle (a cancel racing with it on another thread) or discards it. Release it here;
+            // a second release (the discard hook's) is harmless. No handle yet: granted() sees the cancel.
+            if (undelivered != null) {
+                undelivered.release().subscribe();
+            }
+            return;
         }
         this.observed.failed(Reason.INTERRUPTED, null);
         if (was == State.QUEUED) {

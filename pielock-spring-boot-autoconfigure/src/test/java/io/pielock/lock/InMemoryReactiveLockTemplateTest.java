@@ -1,13 +1,17 @@
 package io.pielock.lock;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
+import io.pielock.lock.LockAcquisitionException.Reason;
 import io.pielock.store.memory.InMemoryLockStore;
 import io.pielock.store.memory.InMemoryReactiveLockStore;
 
@@ -76,5 +80,47 @@ class InMemoryReactiveLockTemplateTest extends AbstractReactiveLockTemplateContr
         assertThat(attempts.get()).isLessThan(120);
         awaitNothingTracked(waiters);
         waiters.close();
+    }
+
+    /**
+     * A cancel that reaches the acquisition while its handle is being handed over (here: from the observer's
+     * {@code acquired()}, which runs just before) releases the lock at once, itself: Reactor may drop a value that
+     * races with a cancel on another thread instead of discarding it, so the discard hook alone would leave a
+     * renewed lock held by nobody. The memory store releases synchronously, so "at once" is observable.
+     */
+    @Test
+    void aCancelWhileTheHandleIsHandedOverReleasesTheLockAtOnce() {
+        ReactiveLockTemplate template = newProcess();
+        AtomicReference<BaseSubscriber<ReactiveLockHandle>> subscriber = new AtomicReference<>();
+        AtomicBoolean heldAfterTheCancel = new AtomicBoolean(true);
+        template.setObserver(new LockObserver() {
+            @Override
+            public Acquisition acquisitionStarted(ReactiveLockStore store, String key, LockOptions options) {
+                return new Acquisition() {
+                    @Override
+                    public void acquired() {
+                        subscriber.get().dispose();
+                        heldAfterTheCancel.set(heldInStore(key));
+                    }
+
+                    @Override
+                    public void failed(Reason reason, Throwable cause) {
+                    }
+                };
+            }
+        });
+        AtomicBoolean received = new AtomicBoolean();
+        BaseSubscriber<ReactiveLockHandle> cancelling = new BaseSubscriber<>() {
+            @Override
+            protected void hookOnNext(ReactiveLockHandle handle) {
+                received.set(true);
+            }
+        };
+        subscriber.set(cancelling);
+        template.lock(this.key).subscribe(cancelling);
+        assertThat(received).as("the cancelled subscriber got no handle").isFalse();
+        assertThat(heldAfterTheCancel).as("held once the cancel returned").isFalse();
+        awaitNothingTracked(template);
+        assertThat(heldInStore(this.key)).isFalse();
     }
 }
