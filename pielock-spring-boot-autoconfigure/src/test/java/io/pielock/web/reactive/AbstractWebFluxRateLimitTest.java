@@ -29,6 +29,7 @@ import reactor.core.publisher.Mono;
 
 import io.pielock.annotation.RateLimited;
 import io.pielock.limiter.TimeUnit;
+import io.pielock.test.NettyHttp;
 import io.pielock.test.NonBlocking;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -58,8 +59,7 @@ abstract class AbstractWebFluxRateLimitTest {
 
     @BeforeEach
     void client() {
-        this.client = WebTestClient.bindToServer().baseUrl("http://localhost:" + this.port)
-            .responseTimeout(Duration.ofSeconds(30)).build();
+        this.client = NettyHttp.client(this.port, Duration.ofSeconds(30));
         this.key = UUID.randomUUID().toString();
     }
 

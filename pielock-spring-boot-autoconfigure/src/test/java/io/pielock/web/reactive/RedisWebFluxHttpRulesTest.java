@@ -28,6 +28,7 @@ import org.springframework.web.server.WebFilter;
 import reactor.core.publisher.Mono;
 
 import io.pielock.test.CapturedLogs;
+import io.pielock.test.NettyHttp;
 import io.pielock.test.NonBlocking;
 import io.pielock.test.TestRedis;
 
@@ -92,8 +93,7 @@ class RedisWebFluxHttpRulesTest {
 
     @BeforeEach
     void client() {
-        this.client = WebTestClient.bindToServer().baseUrl("http://localhost:" + this.port)
-            .responseTimeout(Duration.ofSeconds(30)).build();
+        this.client = NettyHttp.client(this.port, Duration.ofSeconds(30));
     }
 
     @Test
