@@ -74,11 +74,6 @@ abstract class AbstractWebFluxNoOversellTest {
     void concurrentPurchasesThroughALockedMonoMethodNeverOversell() throws Exception {
         String item = "item-" + UUID.randomUUID();
         this.stock.set(item, STOCK).block(Duration.ofSeconds(10));
-        // KNOWN ISSUE (i12-locks, reported): LockPolicy's static initializer reads SecureRandom, which BlockHound
-        // rightly flags when the first lock of the JVM is taken on an event loop. One purchase from the test
-        // thread first keeps this test about overselling; remove once the template initializes it eagerly.
-        this.shop.buy("warm-up-" + item).onErrorResume(SoldOutException.class, ex -> Mono.empty())
-            .block(Duration.ofSeconds(10));
         WebTestClient client = NettyHttp.client(this.port, Duration.ofSeconds(90));
         ExecutorService callers = Executors.newFixedThreadPool(IN_FLIGHT);
         try {

@@ -3,7 +3,6 @@ package io.pielock.store.redis;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 
 import org.springframework.data.redis.connection.ReturnType;
 
@@ -27,9 +26,7 @@ final class LimitCalls {
 
     LimitCalls(RedisKeys keys) {
         this.keys = keys;
-        // reads the scripts from the class path now, while the store is created: a reactive store's first call
-        // may come on a thread that must not block on I/O
-        Objects.requireNonNull(LimitScripts.CONSUME);
+        LimitScripts.load(); // now, while the store is created, not on the event loop of a reactive first call
     }
 
     /**

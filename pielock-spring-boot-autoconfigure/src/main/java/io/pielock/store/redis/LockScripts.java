@@ -26,4 +26,11 @@ final class LockScripts {
 
     private LockScripts() {
     }
+
+    /**
+     * Reads the scripts now, if they are not read yet (the class's initializer reads them from the class path, a
+     * blocking read): reactive stores call it when they are created, so that it never happens on an event loop.
+     */
+    static void load() {
+    }
 }

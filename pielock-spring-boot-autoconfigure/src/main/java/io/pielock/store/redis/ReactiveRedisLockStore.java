@@ -45,6 +45,7 @@ public class ReactiveRedisLockStore implements ReactiveLockStore {
         this.blocking = Objects.requireNonNull(blocking, "blocking must not be null");
         this.keys = blocking.keys();
         this.scripts = new ReactiveScriptRunner(connectionFactory);
+        LockScripts.load(); // now, while the store is created, not on the event loop of a first acquisition
     }
 
     @Override
