@@ -62,6 +62,7 @@ class BenchmarkSmokeTest {
                     .as("operations of %s in scenario %s", contender, scenario.id())
                     .isPositive();
             }
+            assertThat(scenario.roundSteal()).as("host steal per round of scenario %s", scenario.id()).hasSize(1);
         }
     }
 
@@ -77,6 +78,10 @@ class BenchmarkSmokeTest {
         assertThat(Files.readString(output.resolve("report.md"))).contains("# pielock performance report",
                 "Only the ratios carry over between machines", "No violations", "higher is better", "## Targets",
                 "A release with nobody waiting");
+        if (System.getProperty("os.name").startsWith("Linux")) {
+            assertThat(Files.readString(output.resolve("report.md"))).contains("| Host CPU steal | ",
+                    "Host CPU steal per round: ");
+        }
         assertThat(Files.readString(output.resolve("ratios.svg"))).startsWith("<svg").contains("pielock",
                 "higher is better");
     }

@@ -83,7 +83,40 @@ public final class MarkdownReport {
         line("| JDK | " + machine.jdk() + " |");
         line("| Redis | " + machine.redis() + ", started by the harness on a free port, no persistence, same host |");
         line("| Settings | " + this.run.settings().summary() + " |");
+        String steal = stealSummary();
+        if (steal != null) {
+            line("| Host CPU steal | " + steal + " |");
+        }
         line();
+    }
+
+    /** The hypervisor's share of the host's CPU over the measured rounds, or null where it was not read. */
+    private String stealSummary() {
+        double sum = 0;
+        int count = 0;
+        double highest = Double.NaN;
+        String where = "";
+        for (ScenarioResult scenario : this.run.scenarios()) {
+            double[] steal = scenario.roundSteal();
+            for (int round = 0; round < steal.length; round++) {
+                if (Double.isNaN(steal[round])) {
+                    continue;
+                }
+                sum += steal[round];
+                count++;
+                if (Double.isNaN(highest) || steal[round] > highest) {
+                    highest = steal[round];
+                    where = "scenario " + scenario.id() + ", round " + (round + 1);
+                }
+            }
+        }
+        if (count == 0) {
+            return null;
+        }
+        return String.format(Locale.ROOT, "%.1f%% of the CPU time on average over the measured rounds, at most %.1f%% (%s): the "
+                + "share the hypervisor gave to other machines (`/proc/stat`); a round with much more than the "
+                + "others ran on a slower machine, for every contender in it. Each scenario lists its rounds'",
+                sum / count, highest, where) + " share.";
     }
 
     private void violations() {
@@ -188,6 +221,15 @@ public final class MarkdownReport {
                 line(row.toString());
             }
             line();
+            double[] steal = scenario.roundSteal();
+            if (steal.length > 0 && !Double.isNaN(steal[0])) {
+                StringBuilder rounds = new StringBuilder("Host CPU steal per round: ");
+                for (int round = 0; round < steal.length; round++) {
+                    rounds.append(round == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.1f%%", steal[round]));
+                }
+                line(rounds.append('.').toString());
+                line();
+            }
         }
         line("Columns after the per-round figures are medians over rounds. Throughput scenarios first ran unmeasured warm-up "
                 + "rounds (see Settings), each contender exactly as in a measured round.");

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
+import io.pielock.benchmark.measure.HostSteal;
+
 /**
  * Runs a scenario in rounds, every contender once per round, the order rotating by one each round so that no
  * contender always runs first or right after the same neighbour. Throughput scenarios first run unmeasured
@@ -28,6 +30,7 @@ public final class Rounds {
             List<String> contenders = scenario.contenders();
             int warmUps = scenario.warmsUp() ? warmUpRounds : 0;
             for (int round = -warmUps; round < rounds; round++) {
+                HostSteal.Reading roundStarted = HostSteal.read();
                 // the rotation runs on through the warm-up rounds
                 for (String contender : rotated(contenders, Math.floorMod(round, contenders.size()))) {
                     long started = System.nanoTime();
@@ -42,6 +45,14 @@ public final class Rounds {
                     }
                     else {
                         result.add(contender, measurement);
+                    }
+                }
+                if (round >= 0) {
+                    double steal = HostSteal.percent(roundStarted, HostSteal.read());
+                    result.addRoundSteal(steal);
+                    if (!Double.isNaN(steal)) {
+                        log.accept(String.format("  scenario %s round %d: host CPU steal %.1f%%", scenario.id(),
+                                round + 1, steal));
                     }
                 }
             }

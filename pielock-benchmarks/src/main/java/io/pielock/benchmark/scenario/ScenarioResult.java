@@ -34,6 +34,8 @@ public final class ScenarioResult {
 
     private final Map<String, List<Measurement>> warmUps = new LinkedHashMap<>();
 
+    private final List<Double> roundSteal = new ArrayList<>();
+
     ScenarioResult(Scenario scenario) {
         this.id = scenario.id();
         this.title = scenario.title();
@@ -54,6 +56,18 @@ public final class ScenarioResult {
 
     void addWarmUp(String contender, Measurement measurement) {
         this.warmUps.get(contender).add(measurement);
+    }
+
+    void addRoundSteal(double percent) {
+        this.roundSteal.add(percent);
+    }
+
+    /**
+     * @return per measured round, the share of the host's CPU time stolen by the hypervisor while it ran, in
+     *         percent ({@code NaN} where it could not be read); see {@link io.pielock.benchmark.measure.HostSteal}
+     */
+    public double[] roundSteal() {
+        return this.roundSteal.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     /** @return how many unmeasured warm-up rounds ran before the measured ones */
