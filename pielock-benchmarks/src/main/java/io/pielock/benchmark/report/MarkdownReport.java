@@ -113,10 +113,10 @@ public final class MarkdownReport {
         if (count == 0) {
             return null;
         }
-        return String.format(Locale.ROOT, "%.1f%% of the CPU time on average over the measured rounds, at most %.1f%% (%s): the "
-                + "share the hypervisor gave to other machines (`/proc/stat`); a round with much more than the "
-                + "others ran on a slower machine, for every contender in it. Each scenario lists its rounds'",
-                sum / count, highest, where) + " share.";
+        return String.format(Locale.ROOT, "%.1f%% of the CPU time on average over the measured rounds, at most "
+                + "%.1f%% (%s): the share the hypervisor gave to other machines (`/proc/stat`); a round with much "
+                + "more than the others ran on a slower machine, for every contender in it. Each scenario lists its "
+                + "rounds' share.", sum / count, highest, where);
     }
 
     private void violations() {
