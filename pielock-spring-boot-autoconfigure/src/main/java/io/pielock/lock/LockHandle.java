@@ -32,7 +32,10 @@ public final class LockHandle implements AutoCloseable {
      * The fencing token issued when the lock was acquired: strictly greater than every earlier token for this
      * key. Pass it with every write to the resource the lock guards and have that resource reject writes whose
      * token is lower than the highest it has seen; that keeps a holder whose lease ran out (a long GC pause, a
-     * network partition) from overwriting a newer holder's work.
+     * network partition) from overwriting a newer holder's work. One Redis master issues each token once; two
+     * masters of a split brain (a failover without {@code pielock.lock.min-replicas-acked}) can issue the same
+     * token in the same microsecond, so a resource that must hold then too accepts one write per token (README,
+     * "Fencing tokens").
      * @return the fencing token
      */
     public long fencingToken() {

@@ -27,7 +27,8 @@ public final class ReactiveLockHandle {
 
     /**
      * The fencing token issued when the lock was acquired: strictly greater than every earlier token for this key
-     * (blocking and reactive holders share one sequence). Pass it with every write to the guarded resource.
+     * (blocking and reactive holders share one sequence). Pass it with every write to the guarded resource. As
+     * {@link LockHandle#fencingToken()} says, two masters of a split brain can issue the same token.
      * @return the fencing token
      */
     public long fencingToken() {

@@ -166,6 +166,8 @@ class ChaosTest {
         assertThat(figures.get("refusedWhileHeld")).as("refused writes whose holder still held the lock").isZero();
         assertThat(log.overtakenWritesAccepted).as("accepted writes whose section a newer holder had entered")
             .isZero();
+        assertThat(log.sharedTokens).as("fencing tokens served to both workers (one Redis issues each once)")
+            .isEmpty();
         assertThat(log.acceptedOvertaken(this.stalledSections))
             .as("sections stalled past the lease and overtaken by a newer holder, yet their write was accepted")
             .isEmpty();
@@ -218,10 +220,12 @@ class ChaosTest {
     /**
      * What the resource's log of served operations shows. A write is <em>overtaken</em> when, after its own read
      * was served, the resource accepted an operation with a higher token: a newer holder got in, so fencing must
-     * refuse it.
+     * refuse it. A token is <em>shared</em> when the resource served it to two workers: only two Redis masters of a
+     * split brain can issue one token twice (the same server-clock microsecond on each), and then the resource
+     * takes the first write of it only.
      */
     record LogCheck(long acceptedWrites, long overlappingAcceptedWrites, long tokensNotIncreasing,
-            Map<Long, Boolean> overtakenWrites, long overtakenWritesAccepted) {
+            Map<Long, Boolean> overtakenWrites, long overtakenWritesAccepted, Set<Long> sharedTokens) {
 
         static LogCheck of(List<String> entries) {
             Map<String, Integer> readAt = new HashMap<>();
@@ -233,10 +237,15 @@ class ChaosTest {
             long overlapping = 0;
             long notIncreasing = 0;
             long overtakenAccepted = 0;
+            Map<Long, String> servedTo = new HashMap<>();
+            Set<Long> shared = new HashSet<>();
             for (int i = 0; i < entries.size(); i++) {
                 String[] entry = entries.get(i).split(" ");
                 long token = Long.parseLong(entry[1]);
                 boolean ok = "ok".equals(entry[2]);
+                if (ok && !servedTo.computeIfAbsent(token, t -> entry[3]).equals(entry[3])) {
+                    shared.add(token);
+                }
                 if ("write".equals(entry[0]) && readAt.containsKey(entry[1]) && highestServed > token) {
                     overtaken.put(token, ok);
                     overtakenAccepted += ok ? 1 : 0;
@@ -260,7 +269,7 @@ class ChaosTest {
                 lastWrite = i;
                 lastToken = token;
             }
-            return new LogCheck(accepted, overlapping, notIncreasing, overtaken, overtakenAccepted);
+            return new LogCheck(accepted, overlapping, notIncreasing, overtaken, overtakenAccepted, shared);
         }
 
         /** @return those of the given sections that were overtaken (and so had to be refused) */

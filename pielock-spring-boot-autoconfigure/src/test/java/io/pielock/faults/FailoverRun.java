@@ -25,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>
  * It prints the lock calls that failed during the failover and why, how long after the failover began locks were
  * granted again, the double grants observed (a newer holder reached the resource while a section was between its
- * read and its write), the stale writes refused, and the lost updates. It asserts no lost update, no accepted
+ * read and its write), the tokens both sides of a split brain issued (two masters, the same microsecond), the
+ * stale writes refused, and the lost updates. It asserts no lost update, no accepted
  * write from overlapping sections, every overtaken write refused, progress after the promotion, and locks granted
  * again well within {@link #RECOVERY_BOUND}. For a longer run: {@code -Dpielock.failover.seconds=30}.
  */
@@ -161,6 +162,7 @@ final class FailoverRun {
                     .isBetween(0L, RECOVERY_BOUND.toMillis());
                 if (this.noDoubleGrants) {
                     assertThat(log.overtakenWrites()).as("double grants (sections overtaken)").isEmpty();
+                    assertThat(log.sharedTokens()).as("double grants (one token served to both JVMs)").isEmpty();
                 }
                 assertThat(value).as("increments after the promotion (%d at the promotion)", atPromotion)
                     .isGreaterThan(atPromotion);
@@ -193,6 +195,7 @@ final class FailoverRun {
         line(report, "lost updates", lostUpdates);
         line(report, "double grants observed (sections overtaken)", log.overtakenWrites().size());
         line(report, "  of which the write was accepted", log.overtakenWritesAccepted());
+        line(report, "tokens issued on both sides (same microsecond)", log.sharedTokens().size());
         line(report, "stale writes refused", figures.get("staleWritesRefused"));
         line(report, "stale reads refused", figures.get("staleReadsRefused"));
         report.append("failed lock calls by kind (count, kind, first message):\n");

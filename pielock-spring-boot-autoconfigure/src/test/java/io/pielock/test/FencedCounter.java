@@ -29,7 +29,8 @@ public final class FencedCounter {
      */
     public FencedCounter(StringRedisTemplate redis, String name) {
         this.redis = redis;
-        this.keys = List.of(name + ":value", name + ":highest-token", name + ":accepted-writes", name + ":log");
+        this.keys = List.of(name + ":value", name + ":highest-token", name + ":accepted-writes", name + ":log",
+                name + ":last-written-token");
     }
 
     /**
@@ -46,7 +47,7 @@ public final class FencedCounter {
      * @param token the caller's fencing token
      * @param value the new value
      * @param who the caller, for the log
-     * @return whether it was accepted (false: the token is stale)
+     * @return whether it was accepted (false: the token is stale, or has written already)
      */
     public boolean write(long token, long value, String who) {
         return call(token, "write", Long.toString(value), who).get(0) == 1L;
