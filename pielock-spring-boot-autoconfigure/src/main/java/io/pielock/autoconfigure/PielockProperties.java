@@ -274,6 +274,13 @@ public class PielockProperties {
         private boolean failOpen = false;
 
         /**
+         * Whether a denial Redis answered is remembered until the call could first fit, and until then calls of
+         * the same key, limits and cost are denied without asking Redis (which would deny them too, unless another
+         * instance took back a call of that key meanwhile, as when a later key of its decision denied).
+         */
+        private boolean rememberDenials = true;
+
+        /**
          * Order of the @RateLimited advice, lower running further out; the default runs outside
          * @DistributedLocked and @Transactional, so a denied call never waits for a lock.
          */
@@ -307,6 +314,14 @@ public class PielockProperties {
 
         public void setFailOpen(boolean failOpen) {
             this.failOpen = failOpen;
+        }
+
+        public boolean isRememberDenials() {
+            return this.rememberDenials;
+        }
+
+        public void setRememberDenials(boolean rememberDenials) {
+            this.rememberDenials = rememberDenials;
         }
 
         public int getAspectOrder() {

@@ -65,14 +65,15 @@ class ReactiveLimiterConfiguration {
 
         @Bean
         @ConditionalOnMissingBean(ReactiveRateLimitStore.class)
-        ReactiveRedisRateLimitStore reactiveRateLimitStore(RedisKeys keys, StoreConnection connection) {
+        ReactiveRedisRateLimitStore reactiveRateLimitStore(PielockProperties properties, RedisKeys keys,
+                StoreConnection connection) {
             if (!(connection.factory() instanceof ReactiveRedisConnectionFactory reactive)) {
                 throw new MissingRedisException("pielock's reactive rate limit store needs a "
                         + "ReactiveRedisConnectionFactory (Lettuce's is one), but the Redis connection factory is a "
                         + connection.factory().getClass().getName() + "; use Lettuce, or declare a "
                         + "ReactiveRateLimitStore bean");
             }
-            return new ReactiveRedisRateLimitStore(reactive, keys);
+            return new ReactiveRedisRateLimitStore(reactive, keys, properties.getLimiter().isRememberDenials());
         }
     }
 

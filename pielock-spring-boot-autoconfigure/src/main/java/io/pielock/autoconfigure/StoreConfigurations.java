@@ -86,8 +86,8 @@ final class StoreConfigurations {
 
         @Bean
         @ConditionalOnMissingBean(RateLimitStore.class)
-        RedisRateLimitStore rateLimitStore(RedisKeys keys, StoreConnection connection) {
-            return new RedisRateLimitStore(connection.factory(), keys);
+        RedisRateLimitStore rateLimitStore(PielockProperties properties, RedisKeys keys, StoreConnection connection) {
+            return new RedisRateLimitStore(connection.factory(), keys, properties.getLimiter().isRememberDenials());
         }
 
         private static RedisConnectionFactory connectionFactory(PielockProperties properties,

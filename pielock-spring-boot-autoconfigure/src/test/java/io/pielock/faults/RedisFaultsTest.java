@@ -183,13 +183,19 @@ class RedisFaultsTest {
     @Test
     void afterARestartThatLostEverythingRateLimitsStartAfreshWithoutRestartingTheApplication() throws Exception {
         Limiter limiter = this.processes.newLimiter(false);
+        String denied = this.key + ":denied";
+        limiter.allow(denied, MINUTE, 2);
+        limiter.allow(denied, MINUTE, 2);
+        assertThat(limiter.allow(denied, MINUTE, 2).allowed()).isFalse();
         limiter.allow(this.key, MINUTE, 2);
-        limiter.allow(this.key, MINUTE, 2);
-        assertThat(limiter.allow(this.key, MINUTE, 2).allowed()).isFalse();
+        assertThat(limiter.allow(this.key, MINUTE, 2).remaining()).isZero();
         redis.restart();
         LimitResult afterRestart = allowOnceReconnected(limiter, 2);
         assertThat(afterRestart.allowed()).as("the exhausted window was lost").isTrue();
         assertThat(afterRestart.remaining()).as("a fresh window: this is its first call").isEqualTo(1);
+        assertThat(limiter.allow(denied, MINUTE, 2).allowed())
+            .as("a key this application was denied stays denied until its retry-after: the denial is remembered")
+            .isFalse();
     }
 
     @Test

@@ -122,8 +122,9 @@ class PublicApiInputPropertiesTest {
         Store store = store(kind);
         Random random = new Random(20261202L);
         for (int i = 0; i < CASES; i++) {
-            // the memory store's keys cannot be cleared from outside: a fresh one per case
-            Limiter limiter = new Limiter(store.redis != null ? store.limits : new InMemoryRateLimitStore());
+            // a fresh store per case: the memory store's keys cannot be cleared from outside, and a Redis store
+            // remembers its denials, which clearing Redis behind its back does not undo (keys repeat across cases)
+            Limiter limiter = new Limiter(store.limits.get());
             String key = key(random);
             long count = count(random);
             boolean byUnit = random.nextInt(3) == 0;
@@ -164,9 +165,8 @@ class PublicApiInputPropertiesTest {
 
     private Store store(String kind) {
         if (kind.equals("memory")) {
-            InMemoryRateLimitStore limits = new InMemoryRateLimitStore();
             InMemoryLockStore locks = new InMemoryLockStore();
-            return new Store(locks, locks, limits, null);
+            return new Store(locks, locks, InMemoryRateLimitStore::new, null);
         }
         LettuceConnectionFactory factory = TestRedis.connectionFactory();
         this.closing.add(factory::destroy);
@@ -179,11 +179,15 @@ class PublicApiInputPropertiesTest {
         this.closing.add(otherLocks::destroy);
         StringRedisTemplate redis = new StringRedisTemplate(factory);
         redis.delete(redis.keys(PREFIX + "*"));
-        return new Store(locks, otherLocks, new RedisRateLimitStore(factory, keys), redis);
+        return new Store(locks, otherLocks, () -> new RedisRateLimitStore(factory, keys), redis);
     }
 
-    /** The stores under test; {@code redis} is null for the memory store (its keys cannot be listed). */
-    private record Store(LockStore locks, LockStore otherLocks, RateLimitStore limits, StringRedisTemplate redis) {
+    /**
+     * The stores under test ({@code limits} makes a new rate limit store); {@code redis} is null for the memory store
+     * (its keys cannot be listed).
+     */
+    private record Store(LockStore locks, LockStore otherLocks, Supplier<RateLimitStore> limits,
+            StringRedisTemplate redis) {
 
         Set<String> keys() {
             return (this.redis != null) ? this.redis.keys(PREFIX + "*") : Set.of();

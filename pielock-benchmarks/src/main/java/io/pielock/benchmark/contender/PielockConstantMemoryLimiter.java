@@ -9,8 +9,6 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 
 import io.pielock.limiter.Limit;
 import io.pielock.limiter.Limiter;
-import io.pielock.store.redis.RedisKeys;
-import io.pielock.store.redis.RedisRateLimitStore;
 
 /**
  * pielock's constant-memory rate limit mode, where the pielock being measured has one: a {@link Limit} given
@@ -57,7 +55,7 @@ public final class PielockConstantMemoryLimiter implements LimiterContender {
     public String description() {
         return "`Limiter.allow(key, List.of(Limit.of(count, window).withAlgorithm(Algorithm.GCRA)))` over "
                 + "`RedisRateLimitStore` on a Boot-style `LettuceConnectionFactory`: the constant-memory mode (one "
-                + "number per key and window), 1 round trip.";
+                + "number per key and window), 1 round trip" + PielockLimiter.rememberingDenials() + ".";
     }
 
     @Override
@@ -87,7 +85,7 @@ public final class PielockConstantMemoryLimiter implements LimiterContender {
 
         Client(RedisEndpoint redis, List<Limit> limits) {
             this.connections = BootConnectionFactory.connect(redis);
-            this.limiter = new Limiter(new RedisRateLimitStore(this.connections, new RedisKeys("pielock:")));
+            this.limiter = new Limiter(PielockLimiter.store(this.connections));
             this.limits = limits;
         }
 

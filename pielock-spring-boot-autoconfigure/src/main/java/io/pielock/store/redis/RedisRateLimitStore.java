@@ -31,6 +31,10 @@ import io.pielock.limiter.RateLimitStore;
  * Scripts run by SHA on a connection straight from the factory, not through {@code RedisTemplate}, whose
  * per-call proxy and serializers cost more than a decision; on Spring Boot's default Lettuce set-up, one
  * connection object serves every call ({@link ScriptRunner}).
+ * <p>
+ * A denial is remembered until the call could first fit ({@link RememberedDenials}): until then, a call of the
+ * same key, limits and cost, which Redis would deny too, is denied here without a round trip. Pass
+ * {@code rememberDenials = false} to ask Redis for every call.
  */
 public class RedisRateLimitStore implements RateLimitStore {
 
@@ -40,14 +44,28 @@ public class RedisRateLimitStore implements RateLimitStore {
 
     private final LimitCalls calls;
 
+    private final RememberedDenials denials;
+
     /**
+     * A store that remembers denials.
      * @param connectionFactory the Redis connections to use (nothing connects until the first call)
      * @param keys how keys are named
      */
     public RedisRateLimitStore(RedisConnectionFactory connectionFactory, RedisKeys keys) {
+        this(connectionFactory, keys, true);
+    }
+
+    /**
+     * @param connectionFactory the Redis connections to use (nothing connects until the first call)
+     * @param keys how keys are named
+     * @param rememberDenials whether a denial is remembered until the call could first fit, and such calls are
+     *        denied without asking Redis ({@code pielock.limiter.remember-denials})
+     */
+    public RedisRateLimitStore(RedisConnectionFactory connectionFactory, RedisKeys keys, boolean rememberDenials) {
         this.scripts = new ScriptRunner(connectionFactory);
         this.endpoint = RedisEndpoints.describe(connectionFactory);
         this.calls = new LimitCalls(keys);
+        this.denials = new RememberedDenials(rememberDenials);
     }
 
     @Override
@@ -57,15 +75,29 @@ public class RedisRateLimitStore implements RateLimitStore {
 
     @Override
     public LimitAttempt tryConsume(String key, List<Limit> limits, long cost) {
+        LimitAttempt remembered = this.denials.recall(key, limits, cost);
+        if (remembered != null) {
+            return remembered;
+        }
         LimitCalls.Call call = this.calls.consume(key, limits, cost);
+        long refunds = this.denials.refundsSoFar();
+        long sent = System.nanoTime();
         List<?> reply = this.scripts.run(call.script(), call.returnType(), call.numKeys(), call.keysAndArgs());
-        return LimitCalls.attempt(limits, reply, cost);
+        LimitAttempt attempt = LimitCalls.attempt(limits, reply, cost);
+        this.denials.remember(key, limits, cost, sent, refunds, attempt);
+        return attempt;
     }
 
     @Override
     public void refund(String key, LimitAttempt recorded) {
-        LimitCalls.Call call = this.calls.refund(key, recorded);
-        this.scripts.run(call.script(), call.returnType(), call.numKeys(), call.keysAndArgs());
+        this.denials.refunding(key);
+        try {
+            LimitCalls.Call call = this.calls.refund(key, recorded);
+            this.scripts.run(call.script(), call.returnType(), call.numKeys(), call.keysAndArgs());
+        }
+        finally {
+            this.denials.refunding(key);
+        }
     }
 
     /** @return the Redis this store uses (hosts and ports, no credentials) */
