@@ -12,7 +12,10 @@ import io.pielock.benchmark.scenario.ScenarioResult;
 /**
  * The report's chart as SVG, written by hand: per throughput scenario, one bar per implementation for the median
  * of its per-round throughput ratios to the floor, on a linear axis from 0 with a line at the floor's 1.0 (higher
- * is better), and a whisker over the rounds' range. Accuracy and memory are not ratios and are not charted.
+ * is better), and a whisker over the rounds' range. The axis stops at {@link #AXIS_CAP}: a bar above it (a
+ * limiter that answers denials without Redis can be a hundred times the floor) ends in a break and is labelled
+ * with its value, so that it does not flatten every other bar. Accuracy and memory are not ratios and are not
+ * charted.
  */
 public final class RatioChart {
 
@@ -32,6 +35,9 @@ public final class RatioChart {
     private static final int GROUP_GAP = 30;
 
     private static final int BOTTOM = 70;
+
+    /** The highest ratio the axis shows; taller bars are cut at it. */
+    static final double AXIS_CAP = 4.0;
 
     private final List<ScenarioResult> scenarios;
 
@@ -59,8 +65,8 @@ public final class RatioChart {
             }
         }
         this.contenders = new ArrayList<>(names);
-        this.step = (highest > 4) ? 1 : 0.5;
-        this.high = Math.ceil(highest / this.step) * this.step;
+        this.step = 0.5;
+        this.high = Math.ceil(Math.min(highest, AXIS_CAP) / this.step) * this.step;
     }
 
     /** @return the SVG document */
@@ -76,8 +82,8 @@ public final class RatioChart {
                 + "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"11\">%n", width, height, width, height));
         svg.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", width, height));
         svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"20\" font-size=\"14\" font-weight=\"bold\">"
-                + "Throughput relative to the raw floor (median of per-round ratios; higher is better)"
-                + "</text>%n", LEFT));
+                + "Throughput relative to the raw floor (median of per-round ratios; higher is better)%s"
+                + "</text>%n", LEFT, cutAny() ? String.format(Locale.ROOT, "; axis cut at %.1f", this.high) : ""));
         legend(svg);
         axis(svg, width);
         int x = LEFT + 20;
@@ -130,15 +136,31 @@ public final class RatioChart {
                     + "fill=\"%s\"><title>%s, scenario %s: %s × the floor's throughput</title></rect>%n", left, top,
                     BAR, Math.max(1, y(0) - top), colour(contender), escape(contender), scenario.id(),
                     number(median)));
+            if (median > this.high) {
+                // cut: two white strokes across the bar just below the top of the axis
+                for (int cut = 0; cut < 2; cut++) {
+                    svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" "
+                            + "stroke=\"white\" stroke-width=\"2\"/>%n", left - 2, top + 14 + 5 * cut, left + BAR + 2,
+                            top + 8 + 5 * cut));
+                }
+            }
             double[] ratios = scenario.ratios(contender);
             double min = ScenarioResult.min(ratios);
             double max = ScenarioResult.max(ratios);
             int centre = left + BAR / 2;
             svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" "
                     + "stroke=\"#333333\"/>%n", centre, y(max), centre, y(min)));
-            svg.append(String.format(Locale.ROOT, "<text transform=\"translate(%d,%.1f) rotate(-90)\" "
-                    + "text-anchor=\"start\" font-size=\"9\" dy=\"3\">%s</text>%n", centre,
-                    Math.min(top, y(max)) - 4, number(median)));
+            if (median > this.high) {
+                // inside the bar, below the cut
+                svg.append(String.format(Locale.ROOT, "<text transform=\"translate(%d,%.1f) rotate(-90)\" "
+                        + "text-anchor=\"end\" font-size=\"9\" dy=\"3\" fill=\"white\">%s</text>%n", centre,
+                        top + 24, number(median)));
+            }
+            else {
+                svg.append(String.format(Locale.ROOT, "<text transform=\"translate(%d,%.1f) rotate(-90)\" "
+                        + "text-anchor=\"start\" font-size=\"9\" dy=\"3\">%s</text>%n", centre,
+                        Math.min(top, y(max)) - 4, number(median)));
+            }
         }
         int middle = x + groupWidth(scenario) / 2;
         int base = TOP + PLOT_HEIGHT + 18;
@@ -149,6 +171,18 @@ public final class RatioChart {
             svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"10\">"
                     + "%s</text>%n", middle, base + 14 * (line + 1), escape(words[line])));
         }
+    }
+
+    /** @return whether some bar is taller than the axis */
+    private boolean cutAny() {
+        for (ScenarioResult scenario : this.scenarios) {
+            for (String contender : scenario.contenders().subList(1, scenario.contenders().size())) {
+                if (scenario.medianRatio(contender) > this.high) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private int groupWidth(ScenarioResult scenario) {

@@ -5,6 +5,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.pielock.benchmark.report.RatioChart;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -45,6 +47,24 @@ class ScenarioResultTest {
         assertThat(result.violated("fast")).isTrue();
         assertThat(result.violations()).singleElement().asString().contains("fast, warm-up round 1: overlap");
         assertThat(result.warmUpRounds()).isEqualTo(1);
+    }
+
+    @Test
+    void theChartCutsABarAboveItsAxisAndLabelsItWithItsValueLeavingTheOthersReadable() {
+        ScenarioResult result = new ScenarioResult(new Fixed(Metric.THROUGHPUT));
+        for (int round = 0; round < 3; round++) {
+            result.add("floor", new Measurement().put(Metric.THROUGHPUT, 1000));
+            result.add("fast", new Measurement().put(Metric.THROUGHPUT, 118_000));
+        }
+        String svg = new RatioChart(List.of(result)).svg();
+        assertThat(svg).contains("; axis cut at 4.0</text>").contains("fill=\"white\">118.0</text>")
+            .contains(">4.0</text>").doesNotContain(">4.5</text>").contains("stroke=\"white\" stroke-width=\"2\"");
+
+        ScenarioResult modest = new ScenarioResult(new Fixed(Metric.THROUGHPUT));
+        modest.add("floor", new Measurement().put(Metric.THROUGHPUT, 1000));
+        modest.add("fast", new Measurement().put(Metric.THROUGHPUT, 1900));
+        assertThat(new RatioChart(List.of(modest)).svg()).doesNotContain("axis cut").contains(">1.90</text>")
+            .contains(">2.0</text>").doesNotContain(">2.5</text>");
     }
 
     private record Fixed(Metric primary) implements Scenario {
