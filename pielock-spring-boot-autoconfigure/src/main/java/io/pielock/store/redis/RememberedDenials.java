@@ -21,10 +21,11 @@ import io.pielock.limiter.WindowState;
  * later than the server's. So a call of the same key, the same limits and the same cost is denied until then, by
  * Redis as well as here, and is answered as Redis would have answered it: room 0, retry-after counted down.
  * <p>
- * Two things give room back sooner, and another JVM does not see them: a refund (the limiter takes back a call
- * that a later key of the same decision denied; this store forgets a key's denial when it refunds one, and does
- * not remember an answer that a refund may have overtaken) and the key's limits changed to a larger count (a
- * remembered denial applies to the same limits only). A call of another cost, or other limits, asks Redis.
+ * One thing gives room back sooner that this JVM does not see: another instance's refund (its limiter takes back
+ * a call that a later key of the same decision denied). This store forgets a key's denial when it refunds one
+ * itself, and does not remember an answer that such a refund may have overtaken. A remembered denial applies to
+ * the same limits and cost only: a call of another cost, or other limits (changed in the configuration, say),
+ * asks Redis.
  * <p>
  * At most {@link #CAPACITY} keys are remembered at once: beyond that, the expired ones are swept out, and while
  * all are current a new denial is not remembered. Thread-safe.
