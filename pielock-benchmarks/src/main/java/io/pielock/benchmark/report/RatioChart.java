@@ -39,13 +39,15 @@ public final class RatioChart {
     /** The highest ratio the axis shows; taller bars are cut at it. */
     static final double AXIS_CAP = 4.0;
 
+    /** The distance between the axis's ticks. */
+    private static final double STEP = 0.5;
+
     private final List<ScenarioResult> scenarios;
 
     private final List<String> contenders;
 
     private final double high;
 
-    private final double step;
 
     /**
      * @param scenarios the scenarios of a run, in order; those without throughput ratios are left out
@@ -65,8 +67,7 @@ public final class RatioChart {
             }
         }
         this.contenders = new ArrayList<>(names);
-        this.step = 0.5;
-        this.high = Math.ceil(Math.min(highest, AXIS_CAP) / this.step) * this.step;
+        this.high = Math.ceil(Math.min(highest, AXIS_CAP) / STEP) * STEP;
     }
 
     /** @return the SVG document */
@@ -111,9 +112,9 @@ public final class RatioChart {
     }
 
     private void axis(StringBuilder svg, int width) {
-        int ticks = (int) Math.round(this.high / this.step);
+        int ticks = (int) Math.round(this.high / STEP);
         for (int i = 0; i <= ticks; i++) {
-            double value = i * this.step;
+            double value = i * STEP;
             double y = y(value);
             svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"%s\"/>%n",
                     LEFT, y, width - 10, y, (i == 0) ? "#888888" : "#e4e4e4"));
