@@ -69,6 +69,13 @@ final class LocalGates {
         // guarded by the map's compute lock for this key
         int users;
 
+        /**
+         * How many times a releasing thread of this JVM gave the lock to another process's waiter instead of the
+         * thread queued behind it, since a handover last went ahead of such waiters; only the permit holder
+         * touches it.
+         */
+        volatile int gaveWay;
+
         /** How many store calls of threads at this gate have failed, so threads queued behind them can say so. */
         final java.util.concurrent.atomic.AtomicInteger storeFailures = new java.util.concurrent.atomic.AtomicInteger();
 

@@ -23,6 +23,14 @@ final class LockPolicy {
      */
     static final int MAX_RESENDS = 3;
 
+    /**
+     * How many times a JVM passes a contended lock to another process's waiter, rather than to a thread of its own
+     * queued behind the holder, before one handover may go ahead of those waiters
+     * ({@link LockStore#handOver(String, String, String, Duration, Duration, boolean)}): at least three of every
+     * four turns go between processes, and one in four costs a single round trip inside the JVM.
+     */
+    static final int GIVE_WAY_BEFORE_LOCAL_TURN = 3;
+
     /** The pause before the first resend; it doubles for each further one, and never exceeds retryAfter. */
     private static final long RESEND_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 

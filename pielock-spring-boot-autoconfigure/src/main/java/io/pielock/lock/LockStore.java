@@ -118,6 +118,26 @@ public interface LockStore {
     LockAttempt handOver(String key, String fromToken, String toToken, Duration lease, Duration retryWithin);
 
     /**
+     * As {@link #handOver(String, String, String, Duration, Duration)}, but with {@code aheadOfOtherProcesses}
+     * the lock passes to {@code toToken} even when a caller elsewhere waits for it: the template asks for this once
+     * in a while ({@link LockTemplate} does after every third time its process passed the lock to another), so
+     * that threads queued in one process may keep a contended lock for one more holder, one round trip, instead of
+     * always handing it to another process, while the waiters elsewhere still get at least three of every four
+     * turns. Stores that always let other processes go first ignore the flag (the default).
+     * @param key the lock's name
+     * @param fromToken the current owner's token
+     * @param toToken the next owner's token
+     * @param lease the next owner's lease
+     * @param retryWithin how soon the next owner tries again if the lock is not handed over
+     * @param aheadOfOtherProcesses whether the next owner may go before callers waiting elsewhere
+     * @return as {@link #handOver(String, String, String, Duration, Duration)}
+     */
+    default LockAttempt handOver(String key, String fromToken, String toToken, Duration lease, Duration retryWithin,
+            boolean aheadOfOtherProcesses) {
+        return handOver(key, fromToken, toToken, lease, retryWithin);
+    }
+
+    /**
      * Extends the lease, only if {@code token} still owns the lock (compare and extend, atomically).
      * @param key the lock's name
      * @param token the owner token given at acquisition

@@ -631,6 +631,83 @@ abstract class AbstractLockTemplateContractTest {
     }
 
     @Test
+    void aHandOverAskedToGoAheadPassesTheLockLocallyAndTheWaiterElsewhereKeepsItsTurn() {
+        LockStore here = track(newStore());
+        LockStore elsewhere = track(newStore());
+        Duration lease = Duration.ofSeconds(30);
+        assertThat(here.tryAcquire(this.key, "here-1", lease).acquired()).isTrue();
+        assertThat(elsewhere.tryAcquire(this.key, "elsewhere-1", lease, Duration.ofSeconds(5)).acquired())
+            .as("held: the caller elsewhere waits").isFalse();
+
+        LockAttempt ahead = here.handOver(this.key, "here-1", "here-2", lease, Duration.ofSeconds(1), true);
+        assertThat(ahead.acquired()).as("asked to go ahead, the next local owner has the lock").isTrue();
+        LockAttempt inTurn = here.handOver(this.key, "here-2", "here-3", lease, Duration.ofSeconds(1), false);
+        assertThat(inTurn.acquired()).as("not asked to go ahead: the waiter elsewhere goes first").isFalse();
+        assertThat(inTurn.holderTtl()).as("released for the waiter elsewhere").isNull();
+        assertThat(elsewhere.tryAcquire(this.key, "elsewhere-1", lease, Duration.ofSeconds(5)).acquired())
+            .as("the waiter elsewhere kept its turn").isTrue();
+        assertThat(here.release(this.key, "here-2")).as("here-2 no longer holds it").isFalse();
+        assertThat(elsewhere.release(this.key, "elsewhere-1")).isTrue();
+    }
+
+    @Test
+    void aProcessGoesAheadOfWaitersElsewhereOnlyAfterGivingWayToThemThreeTimes() throws Exception {
+        List<String> handOvers = java.util.Collections.synchronizedList(new ArrayList<>());
+        LockStore recording = new ForwardingLockStore(track(newStore())) {
+            @Override
+            public LockAttempt handOver(String key, String fromToken, String toToken, Duration lease,
+                    Duration retryWithin, boolean aheadOfOtherProcesses) {
+                LockAttempt attempt = this.delegate.handOver(key, fromToken, toToken, lease, retryWithin,
+                        aheadOfOtherProcesses);
+                handOvers.add(aheadOfOtherProcesses ? "ahead" : (attempt.acquired() ? "local"
+                        : (attempt.holderTtl() == null) ? "gave way" : "lost"));
+                return attempt;
+            }
+        };
+        LockTemplate busy = track(new LockTemplate(recording));
+        LockTemplate other = newProcess();
+        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        List<Thread> threads = new ArrayList<>();
+        for (LockTemplate template : List.of(busy, busy, other, other)) {
+            Thread thread = new Thread(() -> {
+                while (!stop.get() && System.nanoTime() < giveUp) {
+                    template.run(this.key, () -> sleep(1));
+                }
+            });
+            threads.add(thread);
+            thread.start();
+        }
+        try {
+            awaitUntil(() -> countOf(handOvers, "ahead") >= 2);
+        }
+        finally {
+            stop.set(true);
+            for (Thread thread : threads) {
+                thread.join(TimeUnit.SECONDS.toMillis(30));
+            }
+        }
+        List<String> seen = List.copyOf(handOvers);
+        int gaveWay = 0;
+        for (String handOver : seen) {
+            if (handOver.equals("gave way")) {
+                gaveWay++;
+            }
+            else if (handOver.equals("ahead")) {
+                assertThat(gaveWay).as("times the process gave way before going ahead, in " + seen)
+                    .isGreaterThanOrEqualTo(3);
+                gaveWay = 0;
+            }
+        }
+    }
+
+    private static long countOf(List<String> list, String value) {
+        synchronized (list) {
+            return list.stream().filter(value::equals).count();
+        }
+    }
+
+    @Test
     void aReleaseWhileThreadsWaitHereAndElsewhereIsForTheOtherProcessAndSaysSo() throws Exception {
         LockTemplate here = newProcess();
         CountingStore elsewhereStore = new CountingStore(track(newStore()));

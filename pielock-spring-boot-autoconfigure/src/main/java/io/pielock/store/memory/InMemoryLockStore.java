@@ -73,9 +73,15 @@ public class InMemoryLockStore implements LockStore {
 
     @Override
     public LockAttempt handOver(String key, String fromToken, String toToken, Duration lease, Duration retryWithin) {
+        return handOver(key, fromToken, toToken, lease, retryWithin, false);
+    }
+
+    @Override
+    public LockAttempt handOver(String key, String fromToken, String toToken, Duration lease, Duration retryWithin,
+            boolean aheadOfOtherProcesses) {
         long now = System.nanoTime();
         Long waitedUntil = this.waiters.get(key);
-        if (waitedUntil != null && waitedUntil - now > 0) {
+        if (!aheadOfOtherProcesses && waitedUntil != null && waitedUntil - now > 0) {
             // a caller of another template waits: release instead, so templates take turns
             release(key, fromToken);
             markWaiting(key, retryWithin);

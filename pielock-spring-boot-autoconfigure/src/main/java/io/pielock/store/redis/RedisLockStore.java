@@ -49,7 +49,8 @@ import io.pielock.lock.LockStore;
  * <p>
  * Threads of one process hand a contended lock to each other with one script ({@code lock-handover.lua}: new
  * owner, new lease, new fencing token) instead of a release and an acquisition, unless a waiter of another
- * process has marked the lock; then the lock is released for it.
+ * process is queued; then the lock passes to it (except once after every third time, when the template asks to go
+ * ahead: {@link #handOver(String, String, String, Duration, Duration, boolean)}).
  * <p>
  * Scripts run by SHA on a connection straight from the factory; on Spring Boot's default Lettuce set-up, one
  * connection object serves every call ({@link ScriptRunner}).
@@ -84,6 +85,10 @@ public class RedisLockStore implements LockStore, DisposableBean {
     static final byte[] GRANTS = { '1' };
 
     static final byte[] NO_GRANTS = { '0' };
+
+    static final byte[] AHEAD = { '1' };
+
+    static final byte[] NOT_AHEAD = { '0' };
 
     private final RedisConnectionFactory connectionFactory;
 
@@ -162,8 +167,15 @@ public class RedisLockStore implements LockStore, DisposableBean {
 
     @Override
     public LockAttempt handOver(String key, String fromToken, String toToken, Duration lease, Duration retryWithin) {
+        return handOver(key, fromToken, toToken, lease, retryWithin, false);
+    }
+
+    @Override
+    public LockAttempt handOver(String key, String fromToken, String toToken, Duration lease, Duration retryWithin,
+            boolean aheadOfOtherProcesses) {
         return attempt(key, toToken, lease, LockScripts.HAND_OVER, bytes(fromToken), bytes(toToken), millis(lease),
-                bytes(this.keys.releaseChannel(key)), this.releases.publishCommand());
+                bytes(this.keys.releaseChannel(key)), this.releases.publishCommand(),
+                aheadOfOtherProcesses ? AHEAD : NOT_AHEAD);
     }
 
     /**
