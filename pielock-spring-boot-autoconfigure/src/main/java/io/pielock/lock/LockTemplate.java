@@ -43,7 +43,9 @@ import io.pielock.lock.LockAcquisitionException.Reason;
  * <li><b>Local handover.</b> A thread releasing a key that other threads of this JVM wait for passes the lock on
  * in one store call (new owner token, new lease, new fencing token) instead of a release and an acquisition;
  * the next local thread holds it as soon as it is let through. When a process elsewhere waits for the key, that
- * call releases it instead, so processes take turns.</li>
+ * call releases it instead, so processes take turns; only after this JVM has given way three times does one
+ * handover go ahead of the processes waiting (they keep their place), so at least three of every four turns go
+ * between processes.</li>
  * <li><b>Fenced.</b> Each acquisition gets a fencing token strictly greater than every earlier one for the
  * key.</li>
  * </ul>
