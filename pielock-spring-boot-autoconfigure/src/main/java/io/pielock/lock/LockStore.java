@@ -103,8 +103,9 @@ public interface LockStore {
      * Passes the lock from {@code fromToken} to {@code toToken} in one atomic step with a new fencing token, for
      * a handover between threads of one process (the releasing thread calls it for the next one): unless a caller
      * elsewhere waits for the lock (as recorded by {@link #tryAcquire(String, String, Duration, Duration)}); then
-     * the lock is released instead, the release announced, and the lock marked as waited for (by the next local
-     * thread, which now has to wait its turn), so that processes take turns.
+     * the lock is released instead (or passed to that caller) and the release announced, and the next local thread
+     * waits its turn with attempts of its own (a store may also mark the lock as waited for on its behalf, for
+     * {@code retryWithin}), so that processes take turns.
      * @param key the lock's name
      * @param fromToken the current owner's token
      * @param toToken the next owner's token
