@@ -159,7 +159,9 @@ public interface LockStore {
     /**
      * Registers a listener told, on a best-effort basis, the name of every lock released by any process while a
      * thread of this process waits for it ({@link #awaitReleases(String, Duration)}). Called once by each
-     * template. It must not connect to anything.
+     * template. It must not connect to anything. A release that passes the lock straight to a waiter is told to
+     * the grant listeners instead ({@link #addGrantListener(GrantListener)}), not here: the lock has a new owner,
+     * so the other waiters have nothing to try.
      * @param listener receives released keys
      */
     void addReleaseListener(Consumer<String> listener);

@@ -155,6 +155,65 @@ class RedisLockTemplateTest extends AbstractLockTemplateContractTest {
     }
 
     @Test
+    void aGrantWakesOnlyTheWaiterItPassesTheLockToNotTheOtherProcessesThatHearIt() throws Exception {
+        LockTemplate holder = newProcess();
+        LockHandle held = holder.lock(this.key);
+        LockOptions patient = LockOptions.defaults().withRetryAfter(Duration.ofSeconds(30));
+        java.util.concurrent.CountDownLatch firstHolds = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch firstLetsGo = new java.util.concurrent.CountDownLatch(1);
+        LockTemplate first = newProcess(patient);
+        Thread firstWaiting = new Thread(() -> first.run(this.key, () -> {
+            firstHolds.countDown();
+            try {
+                firstLetsGo.await();
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        firstWaiting.start();
+        awaitQueued(1);
+        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger grantsHeard = new java.util.concurrent.atomic.AtomicInteger();
+        LockStore counted = new ForwardingLockStore(newStore()) {
+            @Override
+            public LockAttempt tryAcquire(String key, String token, Duration lease, Duration retryWithin) {
+                attempts.incrementAndGet();
+                return super.tryAcquire(key, token, lease, retryWithin);
+            }
+
+            @Override
+            public void addGrantListener(GrantListener listener) {
+                super.addGrantListener((key, token, fencingToken, lease) -> {
+                    grantsHeard.incrementAndGet();
+                    listener.granted(key, token, fencingToken, lease);
+                });
+            }
+        };
+        LockTemplate second = track(new LockTemplate(counted, patient));
+        Thread secondWaiting = new Thread(() -> second.run(this.key, () -> { }));
+        secondWaiting.start();
+        awaitQueued(2);
+        Thread.sleep(300); // both subscribe to the lock's releases, try once more, then wait (30 s fallback poll)
+        int attemptsBefore = attempts.get();
+        held.close(); // passes the lock to the first waiter, by a grant both processes hear
+        assertThat(firstHolds.await(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        long giveUp = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (grantsHeard.get() == 0 && System.nanoTime() < giveUp) {
+            Thread.sleep(5);
+        }
+        assertThat(grantsHeard.get()).as("the second process heard the grant to the first").isEqualTo(1);
+        Thread.sleep(300); // (woken by it, the second would have tried again by now)
+        assertThat(attempts.get()).as("the lock has a new owner: the second process has nothing to try")
+            .isEqualTo(attemptsBefore);
+        firstLetsGo.countDown(); // the first's release passes the lock on to the second
+        secondWaiting.join(Duration.ofSeconds(20).toMillis());
+        firstWaiting.join(Duration.ofSeconds(20).toMillis());
+        assertThat(secondWaiting.isAlive()).as("the second got the lock in its turn").isFalse();
+        assertThat(grantsHeard.get()).as("its own grant too").isEqualTo(2);
+    }
+
+    @Test
     void aGrantHeardLateAfterTheLockWentToAnotherOwnerIsNotTaken() throws Exception {
         LockTemplate holder = newProcess();
         LockHandle held = holder.lock(this.key);

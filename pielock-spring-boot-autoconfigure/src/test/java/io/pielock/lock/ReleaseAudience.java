@@ -39,6 +39,12 @@ final class ReleaseAudience {
                     count.incrementAndGet();
                 }
             });
+            // a release that passes the lock to a waiter tells it by a grant, which goes to grant listeners
+            store.addGrantListener((granted, token, fencingToken, lease) -> {
+                if (granted.equals(key)) {
+                    count.incrementAndGet();
+                }
+            });
             heard.add(count);
             processes.add(new LockTemplate(store, LockOptions.defaults().withRetryAfter(Duration.ofSeconds(30))));
         }

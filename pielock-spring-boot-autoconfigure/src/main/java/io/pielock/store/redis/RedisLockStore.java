@@ -516,6 +516,12 @@ public class RedisLockStore implements LockStore, DisposableBean {
             return this.channel;
         }
 
+        /**
+         * A grant goes to the grant listeners only: the lock has a new owner, so the other waiters have nothing to
+         * try (waking them would cost each JVM waiting for the lock a useless attempt per handover); only the
+         * grant's own waiter, told by its listener, takes it. Any other message announces a release the waiters
+         * act on.
+         */
         @Override
         public void heard(byte[] message) {
             Grant grant = Grant.parse(message);
@@ -523,6 +529,7 @@ public class RedisLockStore implements LockStore, DisposableBean {
                 RedisLockStore.this.grantListeners
                     .forEach(listener -> listener.granted(this.key, grant.token(), grant.fencingToken(),
                             Duration.ofMillis(grant.leaseMillis())));
+                return;
             }
             RedisLockStore.this.listeners.forEach(listener -> listener.accept(this.key));
         }

@@ -141,6 +141,7 @@ public final class OperationCosts {
         String[] names = names("fp-hot-", batch);
         AtomicLong heard = new AtomicLong();
         waiter.addReleaseListener(name -> heard.incrementAndGet());
+        waiter.addGrantListener((name, token, fencingToken, lease) -> heard.incrementAndGet());
         for (String name : names) {
             waiter.awaitReleases(name, Duration.ofSeconds(2));
         }

@@ -19,7 +19,7 @@ import io.pielock.store.redis.RedisLockStore;
  * factory as separate application instances would be: one holds a contended lock and releases it again and again;
  * one waits for it (subscribed to its release channel, marking it with each failed attempt); every other store
  * waits for a lock of its own, held and never released meanwhile, so it is subscribed too, to another channel.
- * Every store's release listener counts what it hears.
+ * Every store's release and grant listeners count the messages it hears.
  */
 public final class ReleaseFanOut {
 
@@ -63,6 +63,12 @@ public final class ReleaseFanOut {
                 AtomicLong count = new AtomicLong();
                 heard.add(count);
                 store.addReleaseListener(name -> {
+                    if (name.equals(hot)) {
+                        count.incrementAndGet();
+                    }
+                });
+                // a release that passes the lock to a waiter tells it by a grant, which goes to grant listeners
+                store.addGrantListener((name, token, fencingToken, lease) -> {
                     if (name.equals(hot)) {
                         count.incrementAndGet();
                     }
