@@ -275,7 +275,7 @@ class RedisFaultsTest {
     }
 
     private static void awaitSubscribers(String key) {
-        redis.awaitSubscriber(KEYS.releaseChannel(key), Duration.ofSeconds(20));
+        redis.awaitChannel(KEYS.releaseChannel(key) + ":*", Duration.ofSeconds(20));
     }
 
     private static void awaitNotHeld(LockHandle handle) throws InterruptedException {

@@ -131,9 +131,12 @@ class RedisClusterLockTemplateTest extends AbstractLockTemplateContractTest {
         }
     }
 
-    /** @return how many clients subscribe to the lock's sharded release channel on this master */
+    /**
+     * @return how many stores subscribe to the lock's sharded release channels on this master (each waiting store
+     *         has its own: {@code <release channel>:<listener>})
+     */
     private static long shardSubscribers(RedisServer master, String name) {
-        return (Long) ((List<?>) master.call("PUBSUB", "SHARDNUMSUB", KEYS.releaseChannel(name))).get(1);
+        return ((List<?>) master.call("PUBSUB", "SHARDCHANNELS", KEYS.releaseChannel(name) + ":*")).size();
     }
 
     /** @return the classic publish messages the masters have sent each other over the cluster bus so far */

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.data.redis.listener.ChannelTopic;
+import org.springframework.data.redis.listener.PatternTopic;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
 import io.pielock.store.redis.RedisKeys;
@@ -56,7 +56,7 @@ class RedisLockTemplateTest extends AbstractLockTemplateContractTest {
         RedisMessageListenerContainer listener = new RedisMessageListenerContainer();
         listener.setConnectionFactory(track(TestRedis.connectionFactory()));
         listener.addMessageListener((message, pattern) -> announced.add(new String(message.getBody(),
-                StandardCharsets.UTF_8)), new ChannelTopic(KEYS.releaseChannel(this.key)));
+                StandardCharsets.UTF_8)), new PatternTopic(KEYS.releaseChannel(this.key) + ":*"));
         listener.afterPropertiesSet();
         listener.start();
         track(listener);
@@ -155,13 +155,38 @@ class RedisLockTemplateTest extends AbstractLockTemplateContractTest {
     }
 
     @Test
-    void aGrantWakesOnlyTheWaiterItPassesTheLockToNotTheOtherProcessesThatHearIt() throws Exception {
+    void aGrantReachesOnlyTheProcessItPassesTheLockToNotTheOtherProcessesWaitingForIt() throws Exception {
+        SecondWaiter second = secondWaiterWhileTheFirstIsPassedTheLock(false);
+        assertThat(second.grantsHeardMeanwhile()).as("the grant to the first went to the first process's channel only")
+            .isZero();
+        assertThat(second.attemptsMeanwhile()).as("the lock has a new owner: the second has nothing to try").isZero();
+        assertThat(second.grantsHeardInAll()).as("then its own grant, in its turn").isEqualTo(1);
+    }
+
+    @Test
+    void aGrantHeardWakesOnlyTheWaiterItPassesTheLockToNotAnotherOneOfTheSameStore() throws Exception {
+        // two templates over one store: one channel for the lock, so the second hears the grant to the first
+        SecondWaiter second = secondWaiterWhileTheFirstIsPassedTheLock(true);
+        assertThat(second.grantsHeardMeanwhile()).as("the second heard the grant to the first").isEqualTo(1);
+        assertThat(second.attemptsMeanwhile()).as("the lock has a new owner: the second has nothing to try").isZero();
+        assertThat(second.grantsHeardInAll()).as("then its own grant, in its turn").isEqualTo(2);
+    }
+
+    /**
+     * Two waiters (30 s fallback poll); a release passes the lock to the first; a while later, the first lets go
+     * and the lock passes to the second.
+     * @param sameStore whether the second waiter's template shares the first's store (else it has its own, as
+     *        another process)
+     * @return what the second waiter's store was asked and heard while the first held the lock, and in all
+     */
+    private SecondWaiter secondWaiterWhileTheFirstIsPassedTheLock(boolean sameStore) throws Exception {
         LockTemplate holder = newProcess();
         LockHandle held = holder.lock(this.key);
         LockOptions patient = LockOptions.defaults().withRetryAfter(Duration.ofSeconds(30));
         java.util.concurrent.CountDownLatch firstHolds = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch firstLetsGo = new java.util.concurrent.CountDownLatch(1);
-        LockTemplate first = newProcess(patient);
+        LockStore firstStore = newStore();
+        LockTemplate first = track(new LockTemplate(firstStore, patient));
         Thread firstWaiting = new Thread(() -> first.run(this.key, () -> {
             firstHolds.countDown();
             try {
@@ -175,7 +200,7 @@ class RedisLockTemplateTest extends AbstractLockTemplateContractTest {
         awaitQueued(1);
         java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicInteger grantsHeard = new java.util.concurrent.atomic.AtomicInteger();
-        LockStore counted = new ForwardingLockStore(newStore()) {
+        LockStore counted = new ForwardingLockStore(sameStore ? firstStore : newStore()) {
             @Override
             public LockAttempt tryAcquire(String key, String token, Duration lease, Duration retryWithin) {
                 attempts.incrementAndGet();
@@ -196,21 +221,25 @@ class RedisLockTemplateTest extends AbstractLockTemplateContractTest {
         awaitQueued(2);
         Thread.sleep(300); // both subscribe to the lock's releases, try once more, then wait (30 s fallback poll)
         int attemptsBefore = attempts.get();
-        held.close(); // passes the lock to the first waiter, by a grant both processes hear
+        held.close(); // passes the lock to the first waiter
         assertThat(firstHolds.await(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-        long giveUp = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (grantsHeard.get() == 0 && System.nanoTime() < giveUp) {
-            Thread.sleep(5);
+        if (sameStore) {
+            long giveUp = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (grantsHeard.get() == 0 && System.nanoTime() < giveUp) {
+                Thread.sleep(5);
+            }
         }
-        assertThat(grantsHeard.get()).as("the second process heard the grant to the first").isEqualTo(1);
-        Thread.sleep(300); // (woken by it, the second would have tried again by now)
-        assertThat(attempts.get()).as("the lock has a new owner: the second process has nothing to try")
-            .isEqualTo(attemptsBefore);
+        Thread.sleep(300); // (told of the grant, the second would have tried again by now)
+        int heardMeanwhile = grantsHeard.get();
+        int attemptsMeanwhile = attempts.get() - attemptsBefore;
         firstLetsGo.countDown(); // the first's release passes the lock on to the second
         secondWaiting.join(Duration.ofSeconds(20).toMillis());
         firstWaiting.join(Duration.ofSeconds(20).toMillis());
         assertThat(secondWaiting.isAlive()).as("the second got the lock in its turn").isFalse();
-        assertThat(grantsHeard.get()).as("its own grant too").isEqualTo(2);
+        return new SecondWaiter(heardMeanwhile, attemptsMeanwhile, grantsHeard.get());
+    }
+
+    private record SecondWaiter(int grantsHeardMeanwhile, int attemptsMeanwhile, int grantsHeardInAll) {
     }
 
     @Test
@@ -460,10 +489,11 @@ class RedisLockTemplateTest extends AbstractLockTemplateContractTest {
         ReleaseAudience.onlyTheWaitersHearAContendedLocksReleases(
                 i -> track(TestLockStores.withLinger((RedisLockStore) newStore(), Duration.ofSeconds(1))), this.key,
                 name -> redis.execute((RedisCallback<Long>) connection -> {
-                    byte[] channel = KEYS.releaseChannel(name).getBytes(StandardCharsets.UTF_8);
+                    // each waiting store has its own channel for the lock: <release channel>:<listener>
+                    byte[] pattern = (KEYS.releaseChannel(name) + ":*").getBytes(StandardCharsets.UTF_8);
                     try {
-                        return ((RedisClusterAsyncCommands<byte[], byte[]>) connection.getNativeConnection())
-                            .pubsubNumsub(channel).get().values().iterator().next();
+                        return (long) ((RedisClusterAsyncCommands<byte[], byte[]>) connection.getNativeConnection())
+                            .pubsubChannels(pattern).get().size();
                     }
                     catch (Exception ex) {
                         throw new IllegalStateException(ex);

@@ -259,16 +259,17 @@ public final class RedisServer implements AutoCloseable {
     }
 
     /**
-     * Waits until some client subscribes to a channel on this server.
-     * @param channel the channel
+     * Waits until some client subscribes to a channel matching {@code pattern} on this server (a lock's waiters
+     * subscribe to channels of their own: {@code <release channel>:<listener>}).
+     * @param pattern a {@code PUBSUB CHANNELS} pattern
      * @param limit how long to wait
      */
-    public void awaitSubscriber(String channel, Duration limit) {
+    public void awaitChannel(String pattern, Duration limit) {
         long deadline = System.nanoTime() + limit.toNanos();
-        while (Long.valueOf(0).equals(((List<?>) call("PUBSUB", "NUMSUB", channel)).get(1))) {
+        while (((List<?>) call("PUBSUB", "CHANNELS", pattern)).isEmpty()) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("nobody subscribed to " + channel + " on port " + this.port
-                        + " within " + limit);
+                throw new IllegalStateException("nobody subscribed to a channel matching " + pattern + " on port "
+                        + this.port + " within " + limit);
             }
             RedisCluster.sleep(20);
         }

@@ -14,7 +14,7 @@ import io.pielock.lock.ReactiveLockStore;
 
 /**
  * The reactive face of a {@link RedisLockStore}: the same Lua scripts, keys ({@link RedisKeys}), fencing tokens,
- * waiter marks and release channel, run on a {@link ReactiveRedisConnectionFactory} without blocking, so a
+ * waiter marks and release channels, run on a {@link ReactiveRedisConnectionFactory} without blocking, so a
  * blocking and a reactive service on one Redis exclude each other on the same key. Works on Redis standalone,
  * Sentinel and Cluster (each lock's keys share one hash tag; a script is routed to its slot's master).
  * <p>
@@ -67,7 +67,8 @@ public class ReactiveRedisLockStore implements ReactiveLockStore {
     private Mono<LockAttempt> acquire(String key, String token, Duration lease, byte[] waiterMark) {
         // a reactive waiter only hears of releases (it takes the lock with its own attempt): it is not passed locks
         byte[][] keysAndArgs = RedisLockStore.keysAndArgs(this.blocking.lockKeys(key), new byte[][] {
-                RedisLockStore.bytes(token), RedisLockStore.millis(lease), waiterMark, RedisLockStore.NO_GRANTS });
+                RedisLockStore.bytes(token), RedisLockStore.millis(lease), waiterMark, RedisLockStore.NO_GRANTS,
+                RedisLockStore.bytes(this.blocking.listenerId()) });
         return this.scripts.multi(LockScripts.ACQUIRE, 3, keysAndArgs).map(RedisLockStore::attempt);
     }
 

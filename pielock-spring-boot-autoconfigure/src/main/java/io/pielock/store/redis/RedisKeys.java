@@ -87,6 +87,17 @@ public final class RedisKeys {
         return key("lock-released:", name);
     }
 
+    /**
+     * @param name the lock's name
+     * @param listener a store's listener id ({@code [0-9a-z]+})
+     * @return the channel on which that store's waiter for the lock is told of the releases that concern it: the
+     *         lock's {@link #releaseChannel(String) release channel} followed by {@code :<listener>}, for example
+     *         {@code pielock:lock-released:{orders:42}:k3v9x0q2mz} (same hash tag, so same shard)
+     */
+    public String releaseChannel(String name, String listener) {
+        return releaseChannel(name) + ":" + listener;
+    }
+
     private String key(String kind, String name) {
         return this.prefix + kind + "{" + escape(name) + "}";
     }

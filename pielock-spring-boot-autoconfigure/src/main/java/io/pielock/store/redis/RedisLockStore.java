@@ -34,9 +34,12 @@ import io.pielock.lock.LockStore;
  * {@code lock-release.lua} beside this class. Leases are Redis's own ({@code PX}), fencing tokens come from
  * the server's clock, never the client's.
  * <p>
- * Releases are announced on one channel per lock ({@link RedisKeys#releaseChannel(String)}), to which this
- * store subscribes only while a thread of this JVM waits for that lock (and for {@link #LINGER} after, so a hot
- * lock keeps its channel): a JVM hears the releases of the locks it waits for, not the whole fleet's traffic.
+ * Releases are announced to the waiter they concern, on its store's own channel for the lock
+ * ({@link RedisKeys#releaseChannel(String, String)}: the lock's release channel followed by this store's
+ * {@link #listenerId() listener id}, which a waiting attempt leaves in the lock's wait queue). This store subscribes
+ * to it only while a thread of this JVM waits for that lock (and for {@link #LINGER} after, so a hot lock keeps its
+ * channel): a JVM hears only what concerns its own waiters, not the whole fleet's traffic, nor the grants to other
+ * processes waiting for the same lock.
  * Nothing connects before the first wait, so an application whose Redis is down at startup still starts. The
  * first waiter for a lock waits (at most {@link #SUBSCRIPTION_WAIT}) until Redis confirms the subscription, then
  * looks at the lock again, so no release goes unheard. The subscription connection reconnects by itself; while
@@ -109,6 +112,11 @@ public class RedisLockStore implements LockStore, DisposableBean {
 
     private final int minReplicasAcked;
 
+    /** Names this store's own release channels; random, so every store (every JVM) has its own. */
+    private final String listenerId = newListenerId();
+
+    private final byte[] listenerIdBytes = bytes(this.listenerId);
+
     /**
      * @param connectionFactory the Redis connections to use
      * @param keys how keys are named
@@ -142,7 +150,21 @@ public class RedisLockStore implements LockStore, DisposableBean {
     @Override
     public LockAttempt tryAcquire(String key, String token, Duration lease, Duration retryWithin) {
         return attempt(key, token, lease, LockScripts.ACQUIRE, bytes(token), millis(lease),
-                waiterMarker(retryWithin), takesGrants());
+                waiterMarker(retryWithin), takesGrants(), this.listenerIdBytes);
+    }
+
+    /**
+     * @return the id that names this store's own release channels
+     *         ({@link RedisKeys#releaseChannel(String, String)}): ten random characters of {@code [0-9a-z]}
+     */
+    public String listenerId() {
+        return this.listenerId;
+    }
+
+    private static String newListenerId() {
+        long bits = java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 1;
+        String id = Long.toString(bits, 36);
+        return (id.length() >= 10) ? id.substring(0, 10) : "0".repeat(10 - id.length()) + id;
     }
 
     /**
@@ -379,7 +401,7 @@ public class RedisLockStore implements LockStore, DisposableBean {
             boolean created = false;
             if (entry == null) {
                 created = true;
-                entry = new Listening(key, this.keys.releaseChannel(key));
+                entry = new Listening(key, this.keys.releaseChannel(key, this.listenerId));
                 try {
                     this.releases.subscribe(entry);
                 }

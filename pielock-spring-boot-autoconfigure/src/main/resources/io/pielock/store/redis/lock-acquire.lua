@@ -4,7 +4,8 @@
 -- ARGV[1] owner token, ARGV[2] lease in ms (the fencing counter is kept as long),
 -- ARGV[3] 0 for a single attempt, else how long (ms) the caller stays queued if the lock is held elsewhere (it
 -- promises to try again within that time), ARGV[4] 1 if the caller takes grants (a release may give it the lock and
--- tell it so), 0 if it only wants to hear of the release
+-- tell it so), 0 if it only wants to hear of the release, ARGV[5] the caller's listener (a release tells it on the
+-- lock's release channel followed by ":<listener>"; none: on the release channel itself)
 -- Returns {1, fencing token} when acquired, {0, holder's remaining lease in ms} when held elsewhere; to a caller
 -- that takes grants, {0, holder's remaining lease in ms, last fencing token issued (0 if the counter is gone)}: a
 -- grant message with a higher token was issued after this attempt.
@@ -24,7 +25,7 @@ if holder == ARGV[1] then
     return {1, issued and tonumber(issued) or issue_fencing_token(KEYS[2], ARGV[2])}
 end
 if ARGV[3] ~= '0' then
-    enqueue_waiter(KEYS[3], ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4] or '0')
+    enqueue_waiter(KEYS[3], ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4] or '0', ARGV[5] or '')
     if ARGV[4] == '1' then
         return {0, redis.call('PTTL', KEYS[1]), tonumber(redis.call('GET', KEYS[2]) or '0')}
     end

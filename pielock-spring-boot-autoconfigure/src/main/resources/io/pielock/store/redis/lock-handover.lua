@@ -25,13 +25,13 @@ end
 if holder ~= ARGV[1] then
     return {0, math.max(0, redis.call('PTTL', KEYS[1]))}
 end
-local token, lease, grantable = nil, nil, nil
+local token, lease, grantable, listener
 if ARGV[6] ~= '1' then
-    token, lease, grantable = oldest_waiter(KEYS[3])
+    token, lease, grantable, listener = oldest_waiter(KEYS[3])
 end
 if token then
     redis.call('DEL', KEYS[1])
-    pass_to(KEYS[1], KEYS[2], KEYS[3], ARGV[4], ARGV[5], token, lease, grantable)
+    pass_to(KEYS[1], KEYS[2], KEYS[3], ARGV[4], ARGV[5], token, lease, grantable, listener)
     return {0, -1}
 end
 redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])

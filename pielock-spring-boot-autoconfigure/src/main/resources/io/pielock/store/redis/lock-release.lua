@@ -6,9 +6,9 @@
 -- Returns 1 if released (or given to a waiter), 0 if not the owner (nothing changed).
 if redis.call('GET', KEYS[1]) == ARGV[1] then
     redis.call('DEL', KEYS[1])
-    local token, lease, grantable = oldest_waiter(KEYS[3])
+    local token, lease, grantable, listener = oldest_waiter(KEYS[3])
     if token then
-        pass_to(KEYS[1], KEYS[2], KEYS[3], ARGV[2], ARGV[3], token, lease, grantable)
+        pass_to(KEYS[1], KEYS[2], KEYS[3], ARGV[2], ARGV[3], token, lease, grantable, listener)
     end
     return 1
 end

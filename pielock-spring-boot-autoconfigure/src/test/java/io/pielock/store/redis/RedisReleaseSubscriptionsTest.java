@@ -2,7 +2,6 @@ package io.pielock.store.redis;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -189,17 +188,19 @@ class RedisReleaseSubscriptionsTest {
         }
     }
 
-    /** @return how many clients Redis has subscribed to the release channel of {@code lock} */
+    /**
+     * @return how many stores Redis has subscribed to the release channels of {@code lock} (each waiting store has
+     *         its own: {@code <release channel>:<listener>})
+     */
     @SuppressWarnings("unchecked")
     private long subscribers(String lock) {
         try (RedisConnection connection = this.factory.getConnection()) {
-            byte[] channel = new RedisKeys("pielock:").releaseChannel(lock).getBytes(StandardCharsets.UTF_8);
-            Map<byte[], Long> counts = ((RedisAsyncCommands<byte[], byte[]>) connection.getNativeConnection())
-                .pubsubNumsub(channel).get(10, TimeUnit.SECONDS);
-            return counts.values().iterator().next();
+            byte[] pattern = (new RedisKeys("pielock:").releaseChannel(lock) + ":*").getBytes(StandardCharsets.UTF_8);
+            return ((RedisAsyncCommands<byte[], byte[]>) connection.getNativeConnection()).pubsubChannels(pattern)
+                .get(10, TimeUnit.SECONDS).size();
         }
         catch (Exception ex) {
-            throw new IllegalStateException("PUBSUB NUMSUB failed", ex);
+            throw new IllegalStateException("PUBSUB CHANNELS failed", ex);
         }
     }
 }
