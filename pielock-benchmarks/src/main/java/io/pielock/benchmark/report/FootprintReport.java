@@ -176,9 +176,10 @@ public final class FootprintReport {
         line();
         line("Independent `RedisLockStore`s, each on its own connection factory as separate application instances "
                 + "would be. One holds a contended lock and releases it again and again; one waits for it (its "
-                + "failed attempt marks the lock, and it is subscribed to the lock's own release channel); every "
-                + "other store waits for a lock of its own, which stays held, so it is subscribed too, to another "
-                + "channel. Each store's release listener counts the releases of the contended lock it hears. "
+                + "failed attempt queues it for the lock, and it is subscribed to its own channel for the lock); "
+                + "every other store waits for a lock of its own, which stays held, so it is subscribed too, to "
+                + "another channel. Each store's release and grant listeners count the messages about the "
+                + "contended lock it hears. "
                 + "`PUBLISH` counts come from `INFO commandstats`, subscribed channels from `INFO stats "
                 + "pubsub_channels`. (Redis " + this.run.machine().redis().replace("Redis ", "")
                 + " has no counter of delivered messages; the listeners are the count.)");
