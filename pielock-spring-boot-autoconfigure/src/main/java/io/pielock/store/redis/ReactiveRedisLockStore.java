@@ -68,7 +68,7 @@ public class ReactiveRedisLockStore implements ReactiveLockStore {
         // a reactive waiter only hears of releases (it takes the lock with its own attempt): it is not passed locks
         byte[][] keysAndArgs = RedisLockStore.keysAndArgs(this.blocking.lockKeys(key), new byte[][] {
                 RedisLockStore.bytes(token), RedisLockStore.millis(lease), waiterMark, RedisLockStore.NO_GRANTS,
-                RedisLockStore.bytes(this.blocking.listenerId()) });
+                this.blocking.listenerIdBytes() });
         return this.scripts.multi(LockScripts.ACQUIRE, 3, keysAndArgs).map(RedisLockStore::attempt);
     }
 

@@ -161,6 +161,11 @@ public class RedisLockStore implements LockStore, DisposableBean {
         return this.listenerId;
     }
 
+    /** @return {@link #listenerId()} as the scripts take it (never modify) */
+    byte[] listenerIdBytes() {
+        return this.listenerIdBytes;
+    }
+
     private static String newListenerId() {
         long bits = java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 1;
         String id = Long.toString(bits, 36);

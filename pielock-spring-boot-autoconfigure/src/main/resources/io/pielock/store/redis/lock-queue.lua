@@ -25,11 +25,9 @@ local function enqueue_waiter(queue_key, token, lease_ms, within_ms, grantable, 
     if entry then
         arrival = tonumber(string.match(entry, '^(%d+)'))
     end
-    if listener ~= '' then
-        grantable = grantable .. ' ' .. listener
-    end
-    redis.call('HSET', queue_key, token, string.format('%.0f %.0f %.0f %s', arrival, now_ms + within_ms, lease_ms,
-        grantable))
+    local listened = (listener ~= '') and (' ' .. listener) or ''
+    redis.call('HSET', queue_key, token, string.format('%.0f %.0f %.0f %s%s', arrival, now_ms + within_ms, lease_ms,
+        grantable, listened))
     if redis.call('PTTL', queue_key) < within_ms then
         redis.call('PEXPIRE', queue_key, within_ms)
     end
