@@ -130,7 +130,7 @@ public class PielockEndpoint {
             .map(entry -> new WaitingDescriptor(key(entry.getKey(), showKeys), entry.getValue()))
             .toList();
         return new PielockDescriptor(StoreDescriptor.of(this.lockStore), LockDefaultsDescriptor.of(defaults),
-                new LimiterDefaultsDescriptor(this.limiter.isFailOpen()), held, waiting,
+                new LimiterDefaultsDescriptor(this.limiter.isFailOpen(), this.limiter.remembersDenials()), held, waiting,
                 this.annotatedMethods.lockedMethods(defaults), this.annotatedMethods.rateLimitedMethods(),
                 namedLimits(), this.httpRules.get());
     }
@@ -272,8 +272,10 @@ public class PielockEndpoint {
      * The rate limiter's settings.
      *
      * @param failOpen whether calls pass unchecked while the store cannot be reached
+     * @param rememberDenials whether a recently denied call is denied from memory, without asking the store, until
+     *        it could first fit ({@code pielock.limiter.remember-denials}; always false on the in-memory store)
      */
-    public record LimiterDefaultsDescriptor(boolean failOpen) {
+    public record LimiterDefaultsDescriptor(boolean failOpen, boolean rememberDenials) {
     }
 
     /**

@@ -367,6 +367,14 @@ public class Limiter {
         return this.failOpen;
     }
 
+    /**
+     * @return whether the store answers a recently denied call from memory until it could first fit
+     *         ({@link RateLimitStore#remembersDenials()}, {@code pielock.limiter.remember-denials})
+     */
+    public boolean remembersDenials() {
+        return this.store.remembersDenials();
+    }
+
     /** @return how many calls were allowed unchecked because the store could not be reached (fail-open) */
     public long getFailOpenCount() {
         return this.failOpenPolicy.count();

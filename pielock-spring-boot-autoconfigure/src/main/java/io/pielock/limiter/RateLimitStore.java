@@ -60,6 +60,15 @@ public interface RateLimitStore {
     void refund(String key, LimitAttempt recorded);
 
     /**
+     * @return whether this store answers a call that a recent decision denied from memory, without asking the
+     *         store again, until the call could first fit (the Redis stores with
+     *         {@code pielock.limiter.remember-denials}, the default); false by default
+     */
+    default boolean remembersDenials() {
+        return false;
+    }
+
+    /**
      * @return where the limits live, for error messages: for example {@code "Redis at localhost:6379"}; never
      *         credentials
      */

@@ -84,6 +84,8 @@ class PielockEndpointHttpTest {
             assertThat(report.path("lock").path("timeout").asString()).isEqualTo("PT1M");
             assertThat(report.path("lock").path("tries").asInt()).isZero();
             assertThat(report.path("limiter").path("failOpen").asBoolean()).isFalse();
+            assertThat(report.path("limiter").path("rememberDenials").asBoolean())
+                .as("the Redis store remembers denials by default").isTrue();
             JsonNode hold = report.path("heldLocks").get(0);
             assertThat(report.path("heldLocks").size()).isEqualTo(1);
             assertThat(hold.path("key").asString()).isEqualTo("******");

@@ -100,6 +100,12 @@ public class RedisRateLimitStore implements RateLimitStore {
         }
     }
 
+    /** @return whether denials are remembered ({@code pielock.limiter.remember-denials}) */
+    @Override
+    public boolean remembersDenials() {
+        return this.denials.enabled();
+    }
+
     /** @return the Redis this store uses (hosts and ports, no credentials) */
     @Override
     public String describe() {

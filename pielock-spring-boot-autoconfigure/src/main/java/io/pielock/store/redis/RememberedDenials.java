@@ -49,6 +49,11 @@ final class RememberedDenials {
         this.enabled = enabled;
     }
 
+    /** @return whether denials are remembered at all */
+    boolean enabled() {
+        return this.enabled;
+    }
+
     /**
      * @param key the rate limit's name
      * @param limits its limits

@@ -179,11 +179,16 @@ class RememberedDenialsTest {
         ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, PielockAutoConfiguration.class))
             .withPropertyValues("spring.data.redis.host=" + redis.host(), "spring.data.redis.port=" + redis.port());
-        runner.run(context -> assertThat(scriptCallsForDeniedCalls(context.getBean(Limiter.class), "on"))
-            .as("remembered by default").isZero());
-        runner.withPropertyValues("pielock.limiter.remember-denials=false")
-            .run(context -> assertThat(scriptCallsForDeniedCalls(context.getBean(Limiter.class), "off"))
-                .as("pielock.limiter.remember-denials=false").isEqualTo(10));
+        runner.run(context -> {
+            assertThat(scriptCallsForDeniedCalls(context.getBean(Limiter.class), "on")).as("remembered by default")
+                .isZero();
+            assertThat(context.getBean(Limiter.class).remembersDenials()).as("says so").isTrue();
+        });
+        runner.withPropertyValues("pielock.limiter.remember-denials=false").run(context -> {
+            assertThat(scriptCallsForDeniedCalls(context.getBean(Limiter.class), "off"))
+                .as("pielock.limiter.remember-denials=false").isEqualTo(10);
+            assertThat(context.getBean(Limiter.class).remembersDenials()).as("says so").isFalse();
+        });
     }
 
     /** @return how many scripts ten denied calls ran, after a first denial */
