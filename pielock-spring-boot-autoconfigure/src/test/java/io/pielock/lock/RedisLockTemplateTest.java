@@ -51,6 +51,24 @@ class RedisLockTemplateTest extends AbstractLockTemplateContractTest {
     }
 
     @Test
+    void eachAcquisitionOfOneStoreGetsItsOwnLeaseWhenTheLeasesAlternate() {
+        LockStore store = newStore();
+        StringRedisTemplate redis = redis();
+        String lockKey = "pielock:lock:{" + this.key + "}";
+        long[][] leasesAndWaits = { { 7_000, 0 }, { 60_000, 2_000 }, { 7_000, 2_000 }, { 60_000, 0 }, { 7_000, 9_000 } };
+        for (long[] leaseAndWait : leasesAndWaits) {
+            Duration lease = Duration.ofMillis(leaseAndWait[0]);
+            String token = "t" + leaseAndWait[0] + "-" + leaseAndWait[1];
+            LockAttempt attempt = (leaseAndWait[1] == 0) ? store.tryAcquire(this.key, token, lease)
+                    : store.tryAcquire(this.key, token, lease, Duration.ofMillis(leaseAndWait[1]));
+            assertThat(attempt.acquired()).isTrue();
+            assertThat(redis.getExpire(lockKey, java.util.concurrent.TimeUnit.MILLISECONDS)).as("lease %s", lease)
+                .isBetween(leaseAndWait[0] - 2_000, leaseAndWait[0]);
+            assertThat(store.release(this.key, token)).isTrue();
+        }
+    }
+
+    @Test
     void aReleaseNobodyWaitsForPublishesNothingAndOneThatIsWaitedForIsAnnounced() throws Exception {
         List<String> announced = new CopyOnWriteArrayList<>();
         RedisMessageListenerContainer listener = new RedisMessageListenerContainer();

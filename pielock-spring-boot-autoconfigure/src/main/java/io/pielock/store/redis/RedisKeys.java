@@ -1,5 +1,8 @@
 package io.pielock.store.redis;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
 import org.springframework.util.Assert;
 
 import io.pielock.limiter.Algorithm;
@@ -20,6 +23,19 @@ public final class RedisKeys {
     private final String prefix;
 
     /**
+     * What the keys of a lock start with, in UTF-8: {@code <prefix>lock:}, {@code <prefix>fence:},
+     * {@code <prefix>queue:} and its release channel's {@code <prefix>lock-released:}, each followed by the hash
+     * tag's opening brace.
+     */
+    private final byte[] lockHead;
+
+    private final byte[] fenceHead;
+
+    private final byte[] queueHead;
+
+    private final byte[] releaseChannelHead;
+
+    /**
      * @param prefix the namespace before every key ({@code pielock.key-prefix}); may not contain braces
      */
     public RedisKeys(String prefix) {
@@ -28,6 +44,10 @@ public final class RedisKeys {
                 () -> "key prefix must not contain '{' or '}' (they would break Redis Cluster hash tags), but was '"
                         + prefix + "'");
         this.prefix = prefix;
+        this.lockHead = utf8(prefix + "lock:{");
+        this.fenceHead = utf8(prefix + "fence:{");
+        this.queueHead = utf8(prefix + "queue:{");
+        this.releaseChannelHead = utf8(prefix + "lock-released:{");
     }
 
     /**
@@ -96,6 +116,37 @@ public final class RedisKeys {
      */
     public String releaseChannel(String name, String listener) {
         return releaseChannel(name) + ":" + listener;
+    }
+
+    /**
+     * The keys every lock script takes, as it takes them: the bytes of {@link #lock(String)},
+     * {@link #fence(String)} and {@link #queue(String)}, built without the intermediate strings (a lock and its
+     * release each need them).
+     * @param name the lock's name
+     * @return the three keys, in that order
+     */
+    byte[][] lockKeyBytes(String name) {
+        byte[] tag = utf8(escape(name));
+        return new byte[][] { tagged(this.lockHead, tag), tagged(this.fenceHead, tag), tagged(this.queueHead, tag) };
+    }
+
+    /**
+     * @param name the lock's name
+     * @return the bytes of {@link #releaseChannel(String)}
+     */
+    byte[] releaseChannelBytes(String name) {
+        return tagged(this.releaseChannelHead, utf8(escape(name)));
+    }
+
+    private static byte[] tagged(byte[] head, byte[] tag) {
+        byte[] key = Arrays.copyOf(head, head.length + tag.length + 1);
+        System.arraycopy(tag, 0, key, head.length, tag.length);
+        key[key.length - 1] = '}';
+        return key;
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     private String key(String kind, String name) {

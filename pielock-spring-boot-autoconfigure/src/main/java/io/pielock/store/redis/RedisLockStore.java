@@ -117,6 +117,11 @@ public class RedisLockStore implements LockStore, DisposableBean {
 
     private final byte[] listenerIdBytes = bytes(this.listenerId);
 
+    /** The lease, and the wait, whose script arguments were made last (see {@link #leaseMillis(Duration)}). */
+    private volatile DurationText lastLease;
+
+    private volatile DurationText lastRetryWithin;
+
     /**
      * @param connectionFactory the Redis connections to use
      * @param keys how keys are named
@@ -144,13 +149,13 @@ public class RedisLockStore implements LockStore, DisposableBean {
 
     @Override
     public LockAttempt tryAcquire(String key, String token, Duration lease) {
-        return attempt(key, token, lease, LockScripts.ACQUIRE, bytes(token), millis(lease), NOT_WAITING);
+        return attempt(key, token, lease, LockScripts.ACQUIRE, bytes(token), leaseMillis(lease), NOT_WAITING);
     }
 
     @Override
     public LockAttempt tryAcquire(String key, String token, Duration lease, Duration retryWithin) {
-        return attempt(key, token, lease, LockScripts.ACQUIRE, bytes(token), millis(lease),
-                waiterMarker(retryWithin), takesGrants(), this.listenerIdBytes);
+        return attempt(key, token, lease, LockScripts.ACQUIRE, bytes(token), leaseMillis(lease),
+                waiterMarkerOf(retryWithin), takesGrants(), this.listenerIdBytes);
     }
 
     /**
@@ -300,7 +305,7 @@ public class RedisLockStore implements LockStore, DisposableBean {
 
     @Override
     public boolean release(String key, String token) {
-        return run(LockScripts.RELEASE, lockKeys(key), bytes(token), bytes(this.keys.releaseChannel(key)),
+        return run(LockScripts.RELEASE, lockKeys(key), bytes(token), this.keys.releaseChannelBytes(key),
                 this.releases.publishCommand());
     }
 
@@ -326,7 +331,33 @@ public class RedisLockStore implements LockStore, DisposableBean {
     }
 
     byte[][] lockKeys(String key) {
-        return new byte[][] { bytes(this.keys.lock(key)), bytes(this.keys.fence(key)), bytes(this.keys.queue(key)) };
+        return this.keys.lockKeyBytes(key);
+    }
+
+    /** @return {@link #millis(Duration)} of {@code lease}, kept for the lease last asked for (usually the same) */
+    byte[] leaseMillis(Duration lease) {
+        DurationText last = this.lastLease;
+        if (last != null && last.duration().equals(lease)) {
+            return last.text();
+        }
+        byte[] text = millis(lease);
+        this.lastLease = new DurationText(lease, text);
+        return text;
+    }
+
+    /** @return {@link #waiterMarker(Duration)} of {@code retryWithin}, kept for the one last asked for */
+    byte[] waiterMarkerOf(Duration retryWithin) {
+        DurationText last = this.lastRetryWithin;
+        if (last != null && last.duration().equals(retryWithin)) {
+            return last.text();
+        }
+        byte[] text = waiterMarker(retryWithin);
+        this.lastRetryWithin = new DurationText(retryWithin, text);
+        return text;
+    }
+
+    /** A duration and the script argument made of it (shared between calls: never modified). */
+    private record DurationText(Duration duration, byte[] text) {
     }
 
     static byte[][] keysAndArgs(byte[][] keys, byte[][] args) {

@@ -1,5 +1,7 @@
 package io.pielock.store.redis;
 
+import java.nio.charset.StandardCharsets;
+
 import org.junit.jupiter.api.Test;
 
 import io.pielock.limiter.Algorithm;
@@ -21,6 +23,26 @@ class RedisKeysTest {
         assertThat(this.keys.queue("x")).isEqualTo("pielock:queue:{x}");
         assertThat(this.keys.limit("x")).isEqualTo("pielock:limit:{x}");
         assertThat(this.keys.releaseChannel("x")).isEqualTo("pielock:lock-released:{x}");
+    }
+
+    @Test
+    void theKeysALockScriptIsSentAreTheBytesOfTheKeyNamesWhateverTheNameAndPrefix() {
+        assertThat(this.keys.lockKeyBytes("x")).isDeepEqualTo(new byte[][] { utf8("pielock:lock:{x}"),
+            utf8("pielock:fence:{x}"), utf8("pielock:queue:{x}") });
+        assertThat(this.keys.releaseChannelBytes("x")).isEqualTo(utf8("pielock:lock-released:{x}"));
+        for (RedisKeys keys : new RedisKeys[] { this.keys, new RedisKeys(""), new RedisKeys("appé:") }) {
+            for (String name : new String[] { "", "orders:42", "a{b}c%7B", "zürich/東京", "emoji \uD83D\uDE00" }) {
+                assertThat(keys.lockKeyBytes(name)).as(name).isDeepEqualTo(new byte[][] { utf8(keys.lock(name)),
+                    utf8(keys.fence(name)), utf8(keys.queue(name)) });
+                assertThat(keys.releaseChannelBytes(name)).as(name).isEqualTo(utf8(keys.releaseChannel(name)));
+            }
+        }
+        assertThat(new String(new RedisKeys("appé:").lockKeyBytes("a{b")[0], StandardCharsets.UTF_8))
+            .isEqualTo("appé:lock:{a%7Bb}");
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     @Test
