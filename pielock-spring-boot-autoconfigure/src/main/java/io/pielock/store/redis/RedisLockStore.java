@@ -16,6 +16,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -117,10 +118,11 @@ public class RedisLockStore implements LockStore, DisposableBean {
 
     private final byte[] listenerIdBytes = bytes(this.listenerId);
 
-    /** The lease, and the wait, whose script arguments were made last (see {@link #leaseMillis(Duration)}). */
-    private volatile DurationText lastLease;
+    /** The lease in milliseconds, as the acquisition scripts take it. */
+    private final DurationArgument leaseArgument = new DurationArgument(RedisLockStore::millis);
 
-    private volatile DurationText lastRetryWithin;
+    /** How long a waiter stays queued, as the acquisition script takes it. */
+    private final DurationArgument waitArgument = new DurationArgument(RedisLockStore::waiterMarker);
 
     /**
      * @param connectionFactory the Redis connections to use
@@ -149,13 +151,14 @@ public class RedisLockStore implements LockStore, DisposableBean {
 
     @Override
     public LockAttempt tryAcquire(String key, String token, Duration lease) {
-        return attempt(key, token, lease, LockScripts.ACQUIRE, bytes(token), leaseMillis(lease), NOT_WAITING);
+        return attempt(key, token, lease, LockScripts.ACQUIRE, bytes(token), this.leaseArgument.of(lease),
+                NOT_WAITING);
     }
 
     @Override
     public LockAttempt tryAcquire(String key, String token, Duration lease, Duration retryWithin) {
-        return attempt(key, token, lease, LockScripts.ACQUIRE, bytes(token), leaseMillis(lease),
-                waiterMarkerOf(retryWithin), takesGrants(), this.listenerIdBytes);
+        return attempt(key, token, lease, LockScripts.ACQUIRE, bytes(token), this.leaseArgument.of(lease),
+                this.waitArgument.of(retryWithin), takesGrants(), this.listenerIdBytes);
     }
 
     /**
@@ -334,30 +337,31 @@ public class RedisLockStore implements LockStore, DisposableBean {
         return this.keys.lockKeyBytes(key);
     }
 
-    /** @return {@link #millis(Duration)} of {@code lease}, kept for the lease last asked for (usually the same) */
-    byte[] leaseMillis(Duration lease) {
-        DurationText last = this.lastLease;
-        if (last != null && last.duration().equals(lease)) {
-            return last.text();
-        }
-        byte[] text = millis(lease);
-        this.lastLease = new DurationText(lease, text);
-        return text;
-    }
+    /**
+     * A script argument made of a duration, kept while calls ask for the same duration again (they usually do: a
+     * template's defaults). The bytes are shared between calls and never modified. Thread-safe.
+     */
+    private static final class DurationArgument {
 
-    /** @return {@link #waiterMarker(Duration)} of {@code retryWithin}, kept for the one last asked for */
-    byte[] waiterMarkerOf(Duration retryWithin) {
-        DurationText last = this.lastRetryWithin;
-        if (last != null && last.duration().equals(retryWithin)) {
-            return last.text();
-        }
-        byte[] text = waiterMarker(retryWithin);
-        this.lastRetryWithin = new DurationText(retryWithin, text);
-        return text;
-    }
+        private final Function<Duration, byte[]> write;
 
-    /** A duration and the script argument made of it (shared between calls: never modified). */
-    private record DurationText(Duration duration, byte[] text) {
+        private volatile Made last;
+
+        DurationArgument(Function<Duration, byte[]> write) {
+            this.write = write;
+        }
+
+        byte[] of(Duration duration) {
+            Made made = this.last;
+            if (made == null || !made.duration().equals(duration)) {
+                made = new Made(duration, this.write.apply(duration));
+                this.last = made;
+            }
+            return made.text();
+        }
+
+        private record Made(Duration duration, byte[] text) {
+        }
     }
 
     static byte[][] keysAndArgs(byte[][] keys, byte[][] args) {
