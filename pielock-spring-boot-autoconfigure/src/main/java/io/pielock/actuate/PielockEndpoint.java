@@ -129,9 +129,10 @@ public class PielockEndpoint {
         List<WaitingDescriptor> waiting = this.lockTemplate.waitingThreads().entrySet().stream()
             .map(entry -> new WaitingDescriptor(key(entry.getKey(), showKeys), entry.getValue()))
             .toList();
-        return new PielockDescriptor(StoreDescriptor.of(this.lockStore), LockDefaultsDescriptor.of(defaults),
-                new LimiterDefaultsDescriptor(this.limiter.isFailOpen(), this.limiter.remembersDenials()), held, waiting,
-                this.annotatedMethods.lockedMethods(defaults), this.annotatedMethods.rateLimitedMethods(),
+        LimiterDefaultsDescriptor limiter = new LimiterDefaultsDescriptor(this.limiter.isFailOpen(),
+                this.limiter.remembersDenials());
+        return new PielockDescriptor(StoreDescriptor.of(this.lockStore), LockDefaultsDescriptor.of(defaults), limiter,
+                held, waiting, this.annotatedMethods.lockedMethods(defaults), this.annotatedMethods.rateLimitedMethods(),
                 namedLimits(), this.httpRules.get());
     }
 

@@ -85,7 +85,7 @@ public class ReactiveRedisLockStore implements ReactiveLockStore {
     @Override
     public Mono<Boolean> release(String key, String token) {
         return this.scripts.done(LockScripts.RELEASE, 3, RedisLockStore.keysAndArgs(this.blocking.lockKeys(key),
-                new byte[][] { RedisLockStore.bytes(token), RedisLockStore.bytes(this.keys.releaseChannel(key)),
+                new byte[][] { RedisLockStore.bytes(token), this.keys.releaseChannelBytes(key),
                         this.blocking.publishCommand() }));
     }
 

@@ -209,7 +209,7 @@ public class RedisLockStore implements LockStore, DisposableBean {
     public LockAttempt handOver(String key, String fromToken, String toToken, Duration lease, Duration retryWithin,
             boolean aheadOfOtherProcesses) {
         return attempt(key, toToken, lease, LockScripts.HAND_OVER, bytes(fromToken), bytes(toToken), millis(lease),
-                bytes(this.keys.releaseChannel(key)), this.releases.publishCommand(),
+                this.keys.releaseChannelBytes(key), this.releases.publishCommand(),
                 aheadOfOtherProcesses ? AHEAD : NOT_AHEAD);
     }
 
