@@ -40,8 +40,8 @@ final class Hold {
     // guarded by this
     private boolean ended;
 
-    // guarded by this
-    private LeaseRenewer renewer;
+    /** Whether the renewer renews it: from {@link #renewWith} until it ends or is lost. */
+    private volatile boolean renewed;
 
     private volatile long renewDueAt;
 
@@ -154,9 +154,18 @@ final class Hold {
         return (this.count == 0) ? -1 : --this.count;
     }
 
+    /** Has {@code renewer} renew it (it must be on its gate already, where the renewer finds it). */
     synchronized void renewWith(LeaseRenewer renewer) {
-        this.renewer = renewer;
+        if (this.ended) {
+            return;
+        }
+        this.renewed = true;
         renewer.start(this);
+    }
+
+    /** @return whether its lease is renewed: asked for, and the hold has neither ended nor been lost */
+    boolean renewed() {
+        return this.renewed;
     }
 
     long renewDueAt() {
@@ -174,10 +183,7 @@ final class Hold {
     }
 
     private void stopRenewal() {
-        if (this.renewer != null) {
-            this.renewer.stop(this);
-            this.renewer = null;
-        }
+        this.renewed = false;
     }
 
     ReleaseResult exit() {

@@ -1,8 +1,6 @@
 package io.pielock.lock;
 
 import java.time.Duration;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -15,9 +13,10 @@ import org.apache.commons.logging.LogFactory;
  * finds another owner, or that cannot reach the store for longer than the lease, marks the hold lost and logs
  * it at WARN, so the eventual release can say so.
  * <p>
- * Starting and stopping a hold's renewal only adds it to and removes it from a set: the thread sleeps until the
- * earliest renewal is due and is woken only when a new hold is due before that, so short holds (the common case)
- * cost no thread wake-up and no scheduler queue operations.
+ * The holds it renews are those on the template's {@link LocalGates gates} that ask for renewal
+ * ({@link Hold#renewed()}): starting and stopping a hold's renewal is a flag on the hold, with no set or scheduler
+ * queue to update. The thread sleeps until the earliest renewal is due and is woken only when a new hold is due
+ * before that, so short holds (the common case) cost no thread wake-up.
  */
 final class LeaseRenewer implements AutoCloseable {
 
@@ -33,7 +32,8 @@ final class LeaseRenewer implements AutoCloseable {
 
     private final LockStore store;
 
-    private final Set<Hold> holds = ConcurrentHashMap.newKeySet();
+    /** Where the holds are: a hold's gate carries it while it is held. */
+    private final LocalGates gates;
 
     private final Thread thread;
 
@@ -44,8 +44,9 @@ final class LeaseRenewer implements AutoCloseable {
 
     private volatile LockObserver observer = LockObserver.NONE;
 
-    LeaseRenewer(LockStore store) {
+    LeaseRenewer(LockStore store, LocalGates gates) {
         this.store = store;
+        this.gates = gates;
         this.thread = new Thread(this::run, "pielock-renewal-" + instances.incrementAndGet());
         this.thread.setDaemon(true);
         this.thread.start();
@@ -58,20 +59,15 @@ final class LeaseRenewer implements AutoCloseable {
     /**
      * Renews {@code hold} from now on: first once a third of what is left of its lease has passed (a third of the
      * lease for a lock just acquired; sooner for one passed on by a release with a shorter lease), then every third
-     * of its lease.
+     * of its lease, for as long as it is on its gate and {@link Hold#renewed() renewed}.
      */
     void start(Hold hold) {
         long now = System.nanoTime();
         hold.renewDueAt(now + Math.max(1, hold.leaseLeftNanos(now) / 3));
-        this.holds.add(hold);
         long planned = this.plannedWake;
         if (planned == SCANNING || hold.renewDueAt() - planned < 0) {
             LockSupport.unpark(this.thread);
         }
-    }
-
-    void stop(Hold hold) {
-        this.holds.remove(hold);
     }
 
     private void run() {
@@ -79,12 +75,16 @@ final class LeaseRenewer implements AutoCloseable {
             this.plannedWake = SCANNING;
             long now = System.nanoTime();
             long next = now + TimeUnit.HOURS.toNanos(1);
-            for (Hold hold : this.holds) {
+            for (LocalGates.Gate gate : this.gates.all()) {
+                Hold hold = gate.hold;
+                if (hold == null || !hold.renewed()) {
+                    continue;
+                }
                 if (hold.renewDueAt() - now <= 0) {
                     renew(hold);
                     hold.renewDueAt(System.nanoTime() + period(hold));
                 }
-                if (this.holds.contains(hold) && hold.renewDueAt() - next < 0) {
+                if (hold.renewed() && hold.renewDueAt() - next < 0) {
                     next = hold.renewDueAt();
                 }
             }

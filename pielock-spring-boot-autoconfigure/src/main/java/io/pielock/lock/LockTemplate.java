@@ -2,13 +2,13 @@ package io.pielock.lock;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
@@ -17,6 +17,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import io.pielock.key.Keys;
+import io.pielock.lock.LocalGates.StoreWaiter;
 import io.pielock.lock.LockAcquisitionException.Reason;
 
 /**
@@ -67,10 +68,7 @@ public class LockTemplate implements AutoCloseable {
 
     private final LockOptions defaults;
 
-    private final ConcurrentHashMap<String, Hold> holds = new ConcurrentHashMap<>();
-
-    private final ConcurrentHashMap<String, StoreWaiter> storeWaiters = new ConcurrentHashMap<>();
-
+    /** Each key a thread of this JVM holds or waits for: its local queue, its hold, its waiter on the store. */
     private final LocalGates gates = new LocalGates();
 
     private final LeaseRenewer renewer;
@@ -93,7 +91,7 @@ public class LockTemplate implements AutoCloseable {
     public LockTemplate(LockStore store, LockOptions defaults) {
         this.store = Objects.requireNonNull(store, "store must not be null");
         this.defaults = Objects.requireNonNull(defaults, "defaults must not be null");
-        this.renewer = new LeaseRenewer(store);
+        this.renewer = new LeaseRenewer(store, this.gates);
         store.addReleaseListener(this::wake);
         store.addGrantListener(this::granted);
     }
@@ -163,7 +161,7 @@ public class LockTemplate implements AutoCloseable {
      * @return whether a valid hold was released, with a message naming the key
      */
     public ReleaseResult release(String key) {
-        Hold hold = this.holds.get(key);
+        Hold hold = heldHere(key);
         if (hold == null || hold.owner() != Thread.currentThread()) {
             return new ReleaseResult(false, "Lock not held by this thread key: " + key);
         }
@@ -288,8 +286,15 @@ public class LockTemplate implements AutoCloseable {
     public List<HeldLock> heldLocks() {
         long nanoNow = System.nanoTime();
         Instant wallNow = Instant.now();
-        return this.holds.values().stream().map(hold -> hold.snapshot(nanoNow, wallNow))
-            .sorted(Comparator.comparing(HeldLock::key)).toList();
+        List<HeldLock> held = new ArrayList<>();
+        this.gates.forEach((key, gate) -> {
+            Hold hold = gate.hold;
+            if (hold != null) {
+                held.add(hold.snapshot(nanoNow, wallNow));
+            }
+        });
+        held.sort(Comparator.comparing(HeldLock::key));
+        return Collections.unmodifiableList(held);
     }
 
     /**
@@ -300,7 +305,11 @@ public class LockTemplate implements AutoCloseable {
      */
     public Map<String, Integer> waitingThreads() {
         Map<String, Integer> waiting = new TreeMap<>(this.gates.queued());
-        this.storeWaiters.keySet().forEach(key -> waiting.merge(key, 1, Integer::sum));
+        this.gates.forEach((key, gate) -> {
+            if (gate.storeWaiter != null) {
+                waiting.merge(key, 1, Integer::sum);
+            }
+        });
         return Collections.unmodifiableMap(waiting);
     }
 
@@ -312,7 +321,11 @@ public class LockTemplate implements AutoCloseable {
     @Override
     public void close() {
         this.closed = true;
-        this.storeWaiters.forEach((key, waiter) -> {
+        this.gates.forEach((key, gate) -> {
+            StoreWaiter waiter = gate.storeWaiter;
+            if (waiter == null) {
+                return;
+            }
             try {
                 // a lock passed to it just before is taken (and released) by the waiting thread itself
                 this.store.withdraw(key, waiter.token, waiter.lease);
@@ -341,7 +354,7 @@ public class LockTemplate implements AutoCloseable {
     }
 
     private Entry tryEnter(String key, LockOptions options) {
-        Hold current = this.holds.get(key);
+        Hold current = heldHere(key);
         if (current != null && current.owner() == Thread.currentThread()) {
             if (!options.reentrant()) {
                 // waiting could never succeed: this very thread would have to let go first
@@ -399,7 +412,7 @@ public class LockTemplate implements AutoCloseable {
         long fencingSeen = 0;
         if (!once) {
             // Registered before the first attempt, so a release between attempt and wait still wakes us.
-            this.storeWaiters.put(key, waiter);
+            gate.storeWaiter = waiter;
         }
         try {
             LocalGates.Grant grant = gate.handedOver.getAndSet(null);
@@ -472,7 +485,7 @@ public class LockTemplate implements AutoCloseable {
         }
         finally {
             if (!once) {
-                this.storeWaiters.remove(key, waiter);
+                gate.storeWaiter = null;
             }
             if (listening) {
                 this.store.stopAwaitingReleases(key);
@@ -601,7 +614,7 @@ public class LockTemplate implements AutoCloseable {
             hold = new Hold(this, key, token, fencingToken, options.expires().toNanos(),
                     startedAt, confirmedAt, gate,
                     this.observer.holdStarted(this.store, key, options));
-            this.holds.put(key, hold);
+            gate.hold = hold;
             if (options.renew()) {
                 hold.renewWith(this.renewer);
             }
@@ -609,7 +622,7 @@ public class LockTemplate implements AutoCloseable {
         }
         catch (RuntimeException | Error ex) {
             if (hold != null) {
-                this.holds.remove(key, hold);
+                gate.hold = null;
                 hold.end();
             }
             try {
@@ -632,8 +645,8 @@ public class LockTemplate implements AutoCloseable {
             return LockPolicy.Releases.reentrant(key, left, hold.isValid(), "this thread");
         }
         hold.end();
-        this.holds.remove(key, hold);
         LocalGates.Gate gate = hold.gate();
+        gate.hold = null;
         try {
             if (hold.lostReason() == null && hold.isValid() && gate.permit.hasQueuedThreads()) {
                 return handOverInStore(hold, gate);
@@ -727,8 +740,20 @@ public class LockTemplate implements AutoCloseable {
         return LockPolicy.Releases.expired(hold.key());
     }
 
+    /** @return the hold of {@code key} in this JVM, by whichever thread, or null */
+    private Hold heldHere(String key) {
+        LocalGates.Gate gate = this.gates.get(key);
+        return (gate != null) ? gate.hold : null;
+    }
+
+    /** @return the thread of this JVM waiting on the store for {@code key}, or null */
+    private StoreWaiter storeWaiter(String key) {
+        LocalGates.Gate gate = this.gates.get(key);
+        return (gate != null) ? gate.storeWaiter : null;
+    }
+
     private void wake(String key) {
-        StoreWaiter waiter = this.storeWaiters.get(key);
+        StoreWaiter waiter = storeWaiter(key);
         if (waiter != null) {
             waiter.released = true;
             LockSupport.unpark(waiter.thread);
@@ -757,37 +782,14 @@ public class LockTemplate implements AutoCloseable {
         return LockPolicy.newToken();
     }
 
-    /** The one thread of this JVM waiting on the store for a key, and whether a release was announced. */
+    /** A release passed the lock to a waiter of this JVM: wakes it, if it still waits with that owner token. */
     private void granted(String key, String token, long fencingToken, Duration lease) {
-        StoreWaiter waiter = this.storeWaiters.get(key);
+        StoreWaiter waiter = storeWaiter(key);
         if (waiter != null && waiter.token.equals(token)) {
             waiter.grantedLeaseNanos = lease.toNanos();
             waiter.grantedFencingToken = fencingToken;
             waiter.released = true;
             LockSupport.unpark(waiter.thread);
-        }
-    }
-
-    private static final class StoreWaiter {
-
-        final Thread thread;
-
-        final String token;
-
-        final Duration lease;
-
-        volatile boolean released;
-
-        /** Set when a release in another process passed the lock to this waiter; 0 until then. */
-        volatile long grantedFencingToken;
-
-        /** The lease the lock was passed on with (set before {@link #grantedFencingToken}). */
-        volatile long grantedLeaseNanos;
-
-        StoreWaiter(Thread thread, String token, Duration lease) {
-            this.thread = thread;
-            this.token = token;
-            this.lease = lease;
         }
     }
 
